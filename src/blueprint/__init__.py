@@ -1,0 +1,3 @@
+"""blueprint: service blueprints as code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,126 @@
+"""The blueprint as a networkx graph: one node per step, one edge per flow.
+
+Helpers here answer the structural questions that rules and analysis share,
+each computed once per blueprint.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import networkx as nx
+
+from blueprint.model import Blueprint, Step
+
+
+def build_graph(bp: Blueprint) -> nx.DiGraph:
+    g = nx.DiGraph()
+    for s in bp.steps:
+        g.add_node(s.id, lane=s.lane, phase=s.phase, role=s.role, line=s.pos.line, col=s.pos.col, index=s.index)
+    for f in bp.flows():
+        if f.target in bp.by_id:
+            g.add_edge(f.source, f.target, when=f.when, kind=f.kind, line=f.pos.line, col=f.pos.col)
+    return g
+
+
+class Structure:
+    """Graph facts derived once and shared by rules and analysis."""
+
+    def __init__(self, bp: Blueprint, graph: nx.DiGraph | None = None):
+        self.bp = bp
+        self.graph = graph if graph is not None else build_graph(bp)
+
+    def step(self, step_id: str) -> Step:
+        return self.bp.by_id[step_id]
+
+    def lane(self, step_id: str) -> str | None:
+        return self.graph.nodes[step_id]["lane"]
+
+    @cached_property
+    def forward(self) -> nx.DiGraph:
+        """The graph without recovery and rework flows: the service's normal order."""
+        g = nx.DiGraph()
+        g.add_nodes_from(self.graph.nodes(data=True))
+        g.add_edges_from((u, v, d) for u, v, d in self.graph.edges(data=True) if d["kind"] == "normal")
+        return g
+
+    @cached_property
+    def is_dag(self) -> bool:
+        return nx.is_directed_acyclic_graph(self.forward)
+
+    @cached_property
+    def order(self) -> list[str]:
+        """Steps in a stable flow order: topological, ties broken by file order.
+
+        Cycles that are not declared loops are broken at their back edges in
+        file order, so the order always exists.
+        """
+        g = self.forward
+        if not self.is_dag:
+            g = g.copy()
+            for comp in nx.strongly_connected_components(g):
+                if len(comp) > 1 or g.has_edge(next(iter(comp)), next(iter(comp))):
+                    for u, v in list(g.subgraph(comp).edges()):
+                        if self.step(v).index <= self.step(u).index:
+                            g.remove_edge(u, v)
+            if not nx.is_directed_acyclic_graph(g):  # pragma: no cover - defensive
+                return [s.id for s in self.bp.steps]
+        return list(nx.lexicographical_topological_sort(g, key=lambda n: self.step(n).index))
+
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.order)}
+
+    @cached_property
+    def customer_steps(self) -> list[str]:
+        return [n for n in self.order if self.lane(n) == "customer"]
+
+    @cached_property
+    def customer_next(self) -> dict[str, list[str]]:
+        """For each customer step, the next customer steps in the normal flow,
+        reached directly or through front-stage, back-stage or support work."""
+        g = self.forward
+        out: dict[str, list[str]] = {}
+        for c in self.customer_steps:
+            found, seen, stack = [], {c}, list(g.successors(c))
+            while stack:
+                n = stack.pop()
+                if n in seen:
+                    continue
+                seen.add(n)
+                if self.lane(n) == "customer":
+                    found.append(n)
+                else:
+                    stack.extend(g.successors(n))
+            out[c] = sorted(found, key=self.rank.__getitem__)
+        return out
+
+    @cached_property
+    def customer_starts(self) -> list[str]:
+        has_prev = {n for succ in self.customer_next.values() for n in succ}
+        return [c for c in self.customer_steps if c not in has_prev]
+
+    @cached_property
+    def customer_ends(self) -> list[str]:
+        return [c for c in self.customer_steps if not self.customer_next[c]]
+
+    @cached_property
+    def journey(self) -> set[str]:
+        """Steps reached from the start of the customer's journey (all flows)."""
+        seen: set[str] = set()
+        for s in self.customer_starts:
+            if s not in seen:
+                seen.add(s)
+                seen |= nx.descendants(self.graph, s)
+        return seen
+
+    def crossings(self):
+        """Flows that cross a line, as (source, target, line name)."""
+        order = {"customer": 0, "frontstage": 1, "backstage": 2, "support": 3}
+        names = ("interaction", "visibility", "internal")
+        for u, v in self.graph.edges():
+            a, b = order.get(self.lane(u)), order.get(self.lane(v))
+            if a is None or b is None or a == b:
+                continue
+            for i in range(min(a, b), max(a, b)):
+                yield u, v, names[i]

@@ -1,0 +1,104 @@
+"""The checking pipeline for one file: load → schema → model → graph → rules."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from blueprint.config import Config, find_config
+from blueprint.load import load_yaml
+from blueprint.problems import Problem, problem
+
+
+@dataclass
+class Result:
+    """Everything known about one checked file."""
+
+    path: str
+    problems: list = field(default_factory=list)
+    blueprint: object = None  # model.Blueprint when the file could be read
+    structure: object = None  # graph.Structure when the graph rules ran
+    context: object = None
+
+    @property
+    def loaded(self) -> bool:
+        """True when the file was read without errors and the graph rules ran."""
+        return self.structure is not None
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+
+def load_blueprint(path: str) -> tuple:
+    """Read, schema-check and build one file: (blueprint or None, problems)."""
+    from blueprint import model, schema
+
+    doc, problems = load_yaml(path)
+    if problems and doc.data is None:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        what = {type(None): "is empty (or only comments)", list: "holds a list at the top"}.get(
+            type(doc.data), "holds a single value at the top")
+        problems.append(problem(path, doc.pos(()), "error",
+                                f"the file {what}; a blueprint is a mapping that starts with 'blueprint: 1'",
+                                "not-a-blueprint"))
+        return None, problems
+    problems.extend(schema.validate(doc))
+    bp, more = model.build(doc)
+    problems.extend(more)
+    return bp, problems
+
+
+def check_file(path: str, config: Config | None = None, *, only_load: bool = False) -> Result:
+    """Check one file. Never raises for bad input: all difficulties are problems."""
+    from blueprint.rules import Context, all_rules
+
+    res = Result(path)
+    bp, problems = load_blueprint(path)
+    res.blueprint = bp
+    res.problems = problems
+    if bp is None or any(p.severity == "error" for p in problems) or only_load:
+        res.problems.sort(key=Problem.sort_key)
+        return res
+
+    from blueprint.graph import Structure
+
+    cfg = config if config is not None else find_config(os.path.dirname(os.path.abspath(path)) or ".")
+    rules = all_rules()
+    levels = {rid: r.severity for rid, r in rules.items()}
+    levels.update(cfg.rules)
+    for rid, (level, pos) in bp.rules.items():
+        if rid not in rules:
+            res.problems.append(problem(path, pos, "error", f"unknown rule '{rid}' in rules:", "unknown-rule"))
+        else:
+            levels[rid] = level
+    res.structure = Structure(bp)
+    ctx = res.context = Context(bp, res.structure)
+    for rid, r in rules.items():
+        if r.check is None or levels.get(rid) == "off":
+            continue
+        try:
+            for f in r.check(ctx):
+                if f.step is not None and rid in bp.by_id[f.step].ignore:
+                    continue
+                res.problems.append(problem(path, f.pos, levels[rid], f.message, rid))
+        except Exception as exc:  # a crashing rule is a bug: report it, keep going
+            res.problems.append(problem(path, bp.pos, "error",
+                                        f"rule '{rid}' crashed ({type(exc).__name__}: {exc}); please report this", "rule-error"))
+    res.problems.sort(key=Problem.sort_key)
+    return res
+
+
+def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
+    """Files to check: files as given, folders searched for *.yaml and *.yml."""
+    files, problems = [], []
+    for p in paths:
+        if os.path.isdir(p) and not p.endswith((".yaml", ".yml")):
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                files.extend(os.path.join(root, n) for n in sorted(names) if n.endswith((".yaml", ".yml")))
+        elif os.path.exists(p) or os.path.islink(p):
+            files.append(p)
+        else:
+            problems.append(problem(p, None, "error", "no such file or folder", "file-unreadable"))
+    return files, problems

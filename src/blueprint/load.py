@@ -1,0 +1,381 @@
+"""Read a blueprint file into plain data plus a table of source positions.
+
+YAML is read from parser events (libyaml when present) by our own small
+composer, so that:
+
+* every key and value keeps its 1-based line and column;
+* duplicate keys are reported instead of silently keeping the last one;
+* scalars follow YAML 1.2, as editors do (``no``, ``on``, ``off`` stay strings);
+* alias expansion is bounded ("billion laughs") and recursive aliases refused;
+* nesting depth and file size are bounded, and nothing here ever raises for
+  bad input: every difficulty becomes a :class:`Problem`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from blueprint.problems import Pos, Problem, problem
+
+try:  # libyaml's parser is several times faster than the pure-Python one
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES_FACTOR = 10  # alias expansion may add at most 10x the nodes written
+MIN_NODE_BUDGET = 100_000
+
+Path = tuple  # a path into the data: keys and list indexes
+
+
+@dataclass
+class Document:
+    """Plain data of one YAML file and where each part of it was written."""
+
+    path: str
+    data: object = None
+    values: dict = field(default_factory=dict)  # path -> Pos of the value
+    keys: dict = field(default_factory=dict)  # path -> Pos of the mapping key
+
+    def pos(self, path: Path) -> Pos:
+        """Position of the value at ``path``, or of its nearest written parent."""
+        path = tuple(path)
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), Pos(1, 1))
+
+    def key_pos(self, path: Path) -> Pos:
+        """Position of the key that holds ``path`` (or of the value for list items)."""
+        path = tuple(path)
+        if path in self.keys:
+            return self.keys[path]
+        return self.pos(path)
+
+
+class LoadError(Exception):
+    def __init__(self, pos: Pos, message: str, rule: str):
+        super().__init__(message)
+        self.pos, self.message, self.rule = pos, message, rule
+
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT10 = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_KNOWN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+def resolve_scalar(value: str, plain: bool, tag: str | None):
+    """Turn a YAML scalar into a Python value with the YAML 1.2 core schema."""
+    if tag == _STR_TAG or not plain and tag in (None, "!"):
+        return value
+    if tag == "tag:yaml.org,2002:int" and _INT10.match(value):
+        return int(value)
+    if tag == "tag:yaml.org,2002:float" and (_FLOAT.match(value) or _INT10.match(value)):
+        return float(value)
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT10.match(value):
+        return int(value)
+    if _INT8.match(value):
+        return int(value[2:], 8)
+    if _INT16.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value):
+        return float(value)
+    if _INF.match(value):
+        return -math.inf if value.startswith("-") else math.inf
+    if _NAN.match(value):
+        return math.nan
+    return value
+
+
+def _mark(mark) -> Pos:
+    return Pos(mark.line + 1, mark.column + 1)
+
+
+def _size(value) -> int:
+    """Number of nodes in a composed value (for alias accounting)."""
+    count, stack = 0, [value]
+    while stack:
+        v = stack.pop()
+        count += 1
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return count
+
+
+class _Composer:
+    """Builds plain data from parser events, iteratively (no recursion limit)."""
+
+    def __init__(self, doc: Document, problems: list, text_len: int):
+        self.doc = doc
+        self.problems = problems
+        self.anchors: dict = {}
+        self.anchor_sizes: dict = {}
+        self.open_anchors: set = set()
+        self.nodes = 0
+        self.budget = max(MIN_NODE_BUDGET, text_len * MAX_NODES_FACTOR // 4)
+
+    def _count(self, n: int, pos: Pos):
+        self.nodes += n
+        if self.nodes > self.budget:
+            raise LoadError(
+                pos,
+                f"aliases expand to more than {self.budget:,} values; "
+                "the file is refused (a 'billion laughs' alias bomb?)",
+                "alias-limit",
+            )
+
+    def compose(self, events) -> None:
+        # stack entries: [container, path, pending_key, key_pos, anchor, seen_keys]
+        stack: list = []
+        root_set = False
+        for ev in events:
+            kind = type(ev)
+            if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+                continue
+            if kind is yaml.DocumentStartEvent:
+                if root_set:
+                    raise LoadError(
+                        _mark(ev.start_mark),
+                        "the file holds more than one YAML document; keep one blueprint per file",
+                        "yaml-syntax",
+                    )
+                continue
+            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                frame = stack.pop()
+                if frame[4] is not None:
+                    self.open_anchors.discard(frame[4])
+                    self.anchor_sizes[frame[4]] = _size(frame[0])
+                value = frame[0]
+                if not stack:
+                    root_set = True
+                    self.doc.data = value
+                else:
+                    self._add(stack, value, None, frame[1])
+                continue
+
+            pos = _mark(ev.start_mark)
+            if len(stack) >= MAX_DEPTH:
+                raise LoadError(pos, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
+            path = self._child_path(stack)
+
+            if kind is yaml.AliasEvent:
+                if ev.anchor in self.open_anchors:
+                    raise LoadError(pos, f"alias *{ev.anchor} refers to itself (recursive alias)", "recursive-alias")
+                if ev.anchor not in self.anchors:
+                    raise LoadError(pos, f"unknown alias *{ev.anchor}", "yaml-syntax")
+                self._count(self.anchor_sizes.get(ev.anchor, 1), pos)
+                value = self.anchors[ev.anchor]
+                if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
+                    self._key(stack, value, pos)
+                    continue
+                self.doc.values.setdefault(path, pos)
+                if not stack:
+                    root_set = True
+                    self.doc.data = value
+                else:
+                    self._add(stack, value, pos, path)
+                continue
+
+            self._count(1, pos)
+            tag = getattr(ev, "tag", None)
+            if tag and tag not in _KNOWN_TAGS and tag != "!":
+                self.problems.append(problem(self.doc.path, pos, "error", f"unsupported YAML tag {tag}", "yaml-tag"))
+
+            if kind is yaml.ScalarEvent:
+                value = resolve_scalar(ev.value, bool(ev.implicit[0]), tag)
+                if ev.anchor:
+                    self.anchors[ev.anchor] = value
+                    self.anchor_sizes[ev.anchor] = 1
+                if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
+                    self._key(stack, value, pos)
+                    continue
+                self.doc.values.setdefault(path, pos)
+                if not stack:
+                    root_set = True
+                    self.doc.data = value
+                else:
+                    self._add(stack, value, pos, path)
+                continue
+
+            # a collection starts
+            if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
+                raise LoadError(pos, "a mapping key must be a plain value, not a list or mapping", "complex-key")
+            container = {} if kind is yaml.MappingStartEvent else []
+            self.doc.values.setdefault(path, pos)
+            if ev.anchor:
+                self.anchors[ev.anchor] = container
+                self.open_anchors.add(ev.anchor)
+            stack.append([container, path, _NO_KEY, None, ev.anchor, {}])
+
+    @staticmethod
+    def _child_path(stack) -> tuple:
+        if not stack:
+            return ()
+        top = stack[-1]
+        if isinstance(top[0], list):
+            return top[1] + (len(top[0]),)
+        if top[2] is _NO_KEY:
+            return top[1]  # a key: position is recorded in keys
+        return top[1] + (top[2],)
+
+    def _key(self, stack, key, pos: Pos) -> None:
+        frame = stack[-1]
+        if isinstance(key, (dict, list)):
+            raise LoadError(pos, "a mapping key must be a plain value, not a list or mapping", "complex-key")
+        if isinstance(key, float) and math.isnan(key):
+            key = "nan"
+        if key in frame[5]:
+            first = frame[5][key]
+            self.problems.append(problem(
+                self.doc.path, pos, "error",
+                f"duplicate key '{key}' (first written at line {first.line}); YAML would silently keep only the last one",
+                "duplicate-key",
+            ))
+        else:
+            frame[5][key] = pos
+        frame[2] = key
+        frame[3] = pos
+        self.doc.keys.setdefault(frame[1] + (key,), pos)
+
+    def _add(self, stack, value, pos, path) -> None:
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+            return
+        key = frame[2]
+        if key == "<<" and isinstance(value, (dict, list)):  # merge key
+            sources = value if isinstance(value, list) else [value]
+            for src in sources:
+                if isinstance(src, dict):
+                    for k, v in src.items():
+                        container.setdefault(k, v)
+        elif key in frame[5] and frame[5][key] != frame[3]:
+            pass  # duplicate: the first one wins, the duplicate is reported
+        else:
+            container[key] = value
+        frame[2] = _NO_KEY
+
+
+_NO_KEY = object()
+
+
+def _decode(raw: bytes, path: str, problems: list) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(problem(path, Pos(1, 1), "error", "the file is UTF-16; save it as UTF-8", "encoding"))
+        return None
+    if b"\x00" in raw[:8192]:
+        problems.append(problem(path, Pos(1, 1), "error", "this is a binary file, not a YAML blueprint", "encoding"))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        problems.append(problem(
+            path, Pos(line, col), "error",
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", "encoding",
+        ))
+        return None
+
+
+def read_text(path: str, problems: list) -> str | None:
+    """The file's text, or None with a problem explaining why it cannot be read."""
+    try:
+        if os.path.isdir(path):
+            problems.append(problem(path, Pos(1, 1), "error", "is a folder, not a file", "file-unreadable"))
+            return None
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            problems.append(problem(
+                path, Pos(1, 1), "error",
+                f"file is {size / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB", "file-too-large",
+            ))
+            return None
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        problems.append(problem(path, Pos(1, 1), "error", f"cannot read the file: {exc.strerror or exc}", "file-unreadable"))
+        return None
+    return _decode(raw, path, problems)
+
+
+def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
+    """Compose ``text`` into a :class:`Document`; never raises for bad input."""
+    doc = Document(path)
+    problems: list[Problem] = []
+    if "\t" in text:
+        # libyaml's message for tabs is cryptic: point at the first indenting tab
+        for n, line in enumerate(text.split("\n"), 1):
+            stripped = line.lstrip(" ")
+            if stripped.startswith("\t"):
+                problems.append(problem(
+                    path, Pos(n, len(line) - len(stripped) + 1), "error",
+                    "tab used for indentation; YAML needs spaces", "yaml-syntax",
+                ))
+                return doc, problems
+    composer = _Composer(doc, problems, len(text))
+    try:
+        composer.compose(yaml.parse(text, Loader=_Loader))
+    except LoadError as exc:
+        problems.append(problem(path, exc.pos, "error", exc.message, exc.rule))
+        doc.data = None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = _mark(mark) if mark else Pos(1, 1)
+        msg = exc.problem or "invalid YAML"
+        if exc.context:
+            msg = f"{msg} ({exc.context}"
+            if exc.context_mark and exc.context_mark is not mark:
+                msg += f" at line {exc.context_mark.line + 1}"
+            msg += ")"
+        problems.append(problem(path, pos, "error", f"YAML syntax: {msg}", "yaml-syntax"))
+        doc.data = None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "mark", None)
+        pos = _mark(mark) if mark else Pos(1, 1)
+        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        problems.append(problem(path, pos, "error", f"YAML syntax: {reason}", "yaml-syntax"))
+        doc.data = None
+    except RecursionError:  # pragma: no cover - guarded by MAX_DEPTH
+        problems.append(problem(path, Pos(1, 1), "error", "nesting too deep", "too-deep"))
+        doc.data = None
+    return doc, problems
+
+
+def load_yaml(path: str) -> tuple[Document, list[Problem]]:
+    problems: list[Problem] = []
+    text = read_text(path, problems)
+    if text is None:
+        return Document(path), problems
+    doc, more = parse_yaml(text, path)
+    return doc, problems + more

@@ -1,0 +1,37 @@
+"""Problems are values: every stage returns them, only reporters print them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {"off": -1, "info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    severity: str
+    message: str
+    rule: str
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.message} [{self.rule}]"
+
+    def sort_key(self):
+        return (self.path, self.line, self.col, self.rule, self.message)
+
+
+def problem(path: str, pos: Pos | None, severity: str, message: str, rule: str) -> Problem:
+    pos = pos or Pos(1, 1)
+    return Problem(path, pos.line, pos.col, severity, message, rule)

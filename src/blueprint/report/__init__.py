@@ -1,0 +1,74 @@
+"""Reporters: the only place that turns problems into text for people or tools."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from blueprint.problems import Problem
+
+JSON_VERSION = 1
+
+
+def use_color(stream=None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+
+
+def format_problem(p: Problem, color: bool = False) -> str:
+    if not color:
+        return p.format()
+    sev = f"{_COLORS.get(p.severity, '')}{p.severity}\033[0m"
+    return f"\033[1m{p.path}:{p.line}:{p.col}:\033[0m {sev} {p.message} \033[2m[{p.rule}]\033[0m"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary(results) -> str:
+    problems = [p for r in results for p in r.problems]
+    counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
+    files = len(results)
+    if not problems:
+        return f"{plural(files, 'file')} checked: no problems"
+    parts = [plural(counts["error"], "error"), plural(counts["warning"], "warning")]
+    if counts["info"]:
+        parts.append(f"{counts['info']} info")
+    return f"{plural(files, 'file')} checked: " + ", ".join(parts)
+
+
+def text(results, color: bool = False, quiet: bool = False) -> str:
+    lines = [format_problem(p, color) for r in results for p in r.problems]
+    if not quiet:
+        if lines:
+            lines.append("")
+        lines.append(summary(results))
+    return "\n".join(lines) + "\n"
+
+
+def problem_dict(p: Problem) -> dict:
+    return {"path": p.path, "line": p.line, "column": p.col, "severity": p.severity, "rule": p.rule, "message": p.message}
+
+
+def as_json(results) -> str:
+    problems = [p for r in results for p in r.problems]
+    doc = {
+        "version": JSON_VERSION,
+        "files": [{"path": r.path, "problems": [problem_dict(p) for p in r.problems]} for r in results],
+        "summary": {
+            "files": len(results),
+            "errors": sum(1 for p in problems if p.severity == "error"),
+            "warnings": sum(1 for p in problems if p.severity == "warning"),
+            "info": sum(1 for p in problems if p.severity == "info"),
+        },
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

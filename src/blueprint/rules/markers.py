@@ -1,0 +1,109 @@
+"""Rules about what steps carry: evidence, fail points, wait points, standards."""
+
+from __future__ import annotations
+
+from blueprint.durations import format_duration
+from blueprint.rules import Finding, rule
+
+
+@rule("missing-evidence", "warning")
+def missing_evidence(ctx):
+    """A customer action without physical evidence.
+
+    Customers judge an intangible service by what they can see and touch: the
+    sign, the menu, the receipt, the app screen. Each customer action should
+    name the evidence the customer meets there.
+
+    Fails::
+
+        - id: enter
+          lane: customer
+          text: Walk in
+
+    Passes::
+
+        - id: enter
+          lane: customer
+          text: Walk in
+          evidence: [Shop sign, Clean entrance]
+    """
+    for s in ctx.bp.steps:
+        if s.lane == "customer" and not s.evidence:
+            yield Finding(s.pos, f"customer action '{s.id}' has no physical evidence; name what the customer "
+                                 "sees or touches here (evidence: [...])", s.id)
+
+
+@rule("evidence-outside-customer", "warning")
+def evidence_outside_customer(ctx):
+    """Evidence is written on a step that is not a customer action.
+
+    In a blueprint, evidence sits above the customer action where the customer
+    meets it. Move it to that customer action.
+    """
+    for s in ctx.bp.steps:
+        if s.lane != "customer" and s.evidence:
+            yield Finding(s.field_pos("evidence"), f"{s.lane} step '{s.id}' has evidence; put it on the customer "
+                                                   "action where the customer meets it", s.id)
+
+
+@rule("wait-without-expected", "warning")
+def wait_without_expected(ctx):
+    """A wait point does not say how long the customer usually waits.
+
+    Without the expected wait, neither the analysis nor the staff can tell
+    whether the wait is acceptable, and the customer cannot be told how long.
+
+    Fails::
+
+        wait: {fill: Free tea}
+
+    Passes::
+
+        wait: {expected: 10m, tolerable: 20m, fill: Free tea}
+    """
+    for s in ctx.bp.steps:
+        if s.wait is not None and s.wait.expected is None:
+            yield Finding(s.field_pos("wait"), f"wait point at '{s.id}' has no expected time (wait: {{expected: 10m}})", s.id)
+
+
+@rule("fail-without-recovery", "warning")
+def fail_without_recovery(ctx):
+    """A fail point without a recovery.
+
+    A fail point is where the service is likely to go wrong; a good blueprint
+    says what staff do when it does (service recovery).
+
+    Fails::
+
+        fail: {risk: Wrong colour of polish}
+
+    Passes::
+
+        fail:
+          risk: Wrong colour of polish
+          prevention: Show the colour on a cloth first
+          recovery: Strip it and polish again, free of charge
+    """
+    for s in ctx.bp.steps:
+        if s.fail is not None and not s.fail.recovery.strip():
+            yield Finding(s.field_pos("fail"), f"fail point at '{s.id}' has no recovery: say what staff do when it happens", s.id)
+
+
+@rule("duration-exceeds-standard", "warning")
+def duration_exceeds_standard(ctx):
+    """A step takes longer than its own standard allows.
+
+    Fails::
+
+        duration: 15m
+        standard: {text: Serve within 10 minutes, within: 10m}
+
+    Passes::
+
+        duration: 8m
+        standard: {text: Serve within 10 minutes, within: 10m}
+    """
+    for s in ctx.bp.steps:
+        if s.duration and s.standard and s.standard.within and s.duration.seconds > s.standard.within.seconds:
+            yield Finding(s.duration.pos, f"step '{s.id}' takes {s.duration.text} but its standard allows "
+                                          f"{s.standard.within.text} ({format_duration(s.duration.seconds - s.standard.within.seconds)} over)", s.id)

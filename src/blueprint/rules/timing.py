@@ -1,0 +1,1 @@
+"""Rules fed by the analysis: waits, tolerance and the peak-end moments."""
