@@ -79,7 +79,14 @@ class Structure:
     def customer_next(self) -> dict[str, list[str]]:
         """For each customer step, the next customer steps in the normal flow,
         reached directly or through front-stage, back-stage or support work."""
-        g = self.forward
+        return self._customer_successors(self.forward)
+
+    @cached_property
+    def customer_next_all(self) -> dict[str, list[str]]:
+        """Like :attr:`customer_next`, following recovery and rework flows too."""
+        return self._customer_successors(self.graph)
+
+    def _customer_successors(self, g) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for c in self.customer_steps:
             found, seen, stack = [], {c}, list(g.successors(c))
@@ -102,7 +109,8 @@ class Structure:
 
     @cached_property
     def customer_ends(self) -> list[str]:
-        return [c for c in self.customer_steps if not self.customer_next[c]]
+        """Customer steps after which the journey goes on to no customer step."""
+        return [c for c in self.customer_steps if not self.customer_next_all[c]]
 
     @cached_property
     def journey(self) -> set[str]:
