@@ -42,22 +42,27 @@ def _usage_error(message: str):
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]), default=None,
+              help="Output format [default: github inside GitHub Actions, else text].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to this file instead of standard output.")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
-@click.option("--exit-zero", is_flag=True, help="Always exit 0 when the files could be checked.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found (usage errors still exit 2).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (blueprint.toml or pyproject.toml) instead of the one found upward.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems, no summary.")
-def check(paths, fmt, strict, exit_zero, config_path, quiet):
+def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
     """Check blueprint files and folders (default: blueprints/).
 
     Prints one line per problem, path:line:col: severity message [rule-id].
     Exit 0 when clean (warnings allowed unless --strict), 1 when problems are
     found, 2 on usage errors.
     """
+    import os
+
     from blueprint import lint, report
     from blueprint.config import config_problems, load_config_file
+    from blueprint.report import ci
     from blueprint.rules import all_rules
 
     paths = list(paths) or ["blueprints"]
@@ -69,10 +74,7 @@ def check(paths, fmt, strict, exit_zero, config_path, quiet):
     if not files:
         _usage_error(f"no *.yaml or *.yml files found in {', '.join(paths)}")
     config = None
-    results = []
     if config_path:
-        import os
-
         if not os.path.isfile(config_path):
             _usage_error(f"configuration file not found: {config_path}")
         config = load_config_file(config_path)
@@ -81,13 +83,31 @@ def check(paths, fmt, strict, exit_zero, config_path, quiet):
             for p in bad:
                 click.echo(p.format(), err=True)
             sys.exit(EXIT_USAGE)
-    for f in files:
-        results.append(lint.check_file(f, config))
+    results = [lint.check_file(f, config) for f in files]
+    failing = ("error", "warning") if strict else ("error",)
+    if fmt is None:
+        fmt = "github" if ci.in_github_actions() else "text"
     if fmt == "json":
-        click.echo(report.as_json(results), nl=False)
+        text = report.as_json(results)
+    elif fmt == "github":
+        text = ci.github(results)
+    elif fmt == "sarif":
+        text = ci.sarif(results, all_rules())
+    elif fmt == "junit":
+        text = ci.junit(results, failing)
     else:
-        click.echo(report.text(results, color=report.use_color(), quiet=quiet), nl=False)
-    failing = {"error", "warning"} if strict else {"error"}
+        text = report.text(results, color=output is None and report.use_color(), quiet=quiet)
+    if output:
+        from blueprint.fsutil import OutputError, write_atomic
+
+        try:
+            write_atomic(output, text, inputs=files)
+        except OutputError as exc:
+            _usage_error(str(exc))
+        if fmt not in ("text",):
+            click.echo(report.summary(results), err=True)
+    else:
+        click.echo(text, nl=False)
     found = any(p.severity in failing for r in results for p in r.problems)
     sys.exit(EXIT_PROBLEMS if found and not exit_zero else EXIT_OK)
 

@@ -1,0 +1,136 @@
+"""Reporters for CI systems: GitHub Actions annotations, SARIF 2.1.0, JUnit XML."""
+
+from __future__ import annotations
+
+import json
+import os
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from blueprint import __version__
+from blueprint.problems import Problem
+
+# ---------------------------------------------------------------- GitHub Actions
+
+_GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def gh_escape_data(text: str) -> str:
+    """Escape a workflow command's message, as the Actions runner expects."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def gh_escape_property(text: str) -> str:
+    """Escape a workflow command property value (file, title…)."""
+    return gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(p: Problem) -> str:
+    props = ",".join([
+        f"file={gh_escape_property(p.path)}",
+        f"line={p.line}", f"col={p.col}", f"endLine={p.line}", f"endColumn={p.col}",
+        f"title={gh_escape_property(f'blueprint {p.rule}')}",
+    ])
+    return f"::{_GH_LEVEL.get(p.severity, 'warning')} {props}::{gh_escape_data(p.message)}"
+
+
+def github(results) -> str:
+    """Workflow commands (annotations) followed by the plain lines and summary:
+    GitHub shows only a few annotations per step, the log keeps all of them."""
+    from blueprint.report import text
+
+    lines = [github_line(p) for r in results for p in r.problems]
+    return ("\n".join(lines) + "\n" if lines else "") + text(results)
+
+
+def in_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+# ---------------------------------------------------------------- SARIF 2.1.0
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note", "off": "none"}
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://github.com/blueprint-dev/blueprint"
+
+
+def _uri(path: str) -> str:
+    rel = os.path.relpath(path) if os.path.isabs(path) else path
+    if rel.startswith(".."):
+        rel = os.path.abspath(path)
+        return "file://" + rel.replace(os.sep, "/").replace(" ", "%20")
+    return rel.replace(os.sep, "/").replace(" ", "%20")
+
+
+def sarif(results, registry) -> str:
+    ids = sorted(registry)
+    index = {rid: i for i, rid in enumerate(ids)}
+    rules = []
+    for rid in ids:
+        r = registry[rid]
+        paragraphs = r.doc.split("\n\n", 1)
+        full = paragraphs[1].strip() if len(paragraphs) > 1 else r.summary
+        rules.append({
+            "id": rid,
+            "name": "".join(w.capitalize() for w in rid.split("-")),
+            "shortDescription": {"text": r.summary or rid},
+            "fullDescription": {"text": full or r.summary or rid},
+            "help": {"text": r.doc or rid, "markdown": f"See `blueprint rules {rid}`.\n\n{r.doc}"},
+            "helpUri": f"{INFO_URI}/blob/main/docs/rules.md#{rid}",
+            "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity, "warning")},
+        })
+    out_results = []
+    for res in results:
+        for p in res.problems:
+            item = {
+                "ruleId": p.rule,
+                "level": _SARIF_LEVEL.get(p.severity, "warning"),
+                "message": {"text": p.message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": _uri(p.path)},
+                    "region": {"startLine": p.line, "startColumn": p.col},
+                }}],
+            }
+            if p.rule in index:
+                item["ruleIndex"] = index[p.rule]
+            out_results.append(item)
+    doc = {
+        "$schema": SARIF_SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "blueprint", "version": __version__, "informationUri": INFO_URI,
+                                "rules": rules}},
+            "results": out_results,
+        }],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- JUnit XML
+
+
+def junit(results, failing=("error",)) -> str:
+    """One test case per file; a file fails when it has a problem of a failing severity."""
+    cases, failures = [], 0
+    for r in results:
+        bad = [p for p in r.problems if p.severity in failing]
+        name = quoteattr(r.path)
+        if bad:
+            failures += 1
+            body = xml_escape("\n".join(p.format() for p in r.problems))
+            msg = quoteattr(f"{len(bad)} problem{'s' if len(bad) != 1 else ''}: {bad[0].message}")
+            cases.append(f'    <testcase classname="blueprint.check" name={name} file={name}>\n'
+                         f'      <failure message={msg} type="blueprint">{body}</failure>\n'
+                         f'    </testcase>')
+        elif r.problems:
+            body = xml_escape("\n".join(p.format() for p in r.problems))
+            cases.append(f'    <testcase classname="blueprint.check" name={name} file={name}>\n'
+                         f'      <system-out>{body}</system-out>\n    </testcase>')
+        else:
+            cases.append(f'    <testcase classname="blueprint.check" name={name} file={name}/>')
+    n = len(results)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<testsuites name="blueprint" tests="{n}" failures="{failures}" errors="0">\n'
+            f'  <testsuite name="blueprint check" tests="{n}" failures="{failures}" errors="0" skipped="0">\n'
+            + "\n".join(cases) + ("\n" if cases else "")
+            + "  </testsuite>\n</testsuites>\n")

@@ -1,0 +1,85 @@
+import json
+import xml.etree.ElementTree as ET
+
+from blueprint.problems import Problem
+from blueprint.report import ci
+
+
+def test_github_escaping_of_message_and_properties():
+    p = Problem("dir/a,b:c.yaml", 3, 7, "error", "100% sure: a, b\nnext line", "some-rule")
+    line = ci.github_line(p)
+    assert line == ("::error file=dir/a%2Cb%3Ac.yaml,line=3,col=7,endLine=3,endColumn=7,"
+                    "title=blueprint some-rule::100%25 sure: a, b%0Anext line")
+    assert "\n" not in line
+
+
+def test_github_levels():
+    assert ci.github_line(Problem("f", 1, 1, "info", "m", "r")).startswith("::notice ")
+    assert ci.github_line(Problem("f", 1, 1, "warning", "m", "r")).startswith("::warning ")
+
+
+def test_github_is_default_inside_actions(run, write, monkeypatch):
+    path = write("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: t}]\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    r = run("check", path)
+    assert r.exit_code == 1
+    assert r.output.startswith("::error file=")
+    assert f"{path}:4:" in r.output  # the plain lines follow the annotations
+
+
+def test_sarif_has_rules_and_regions(run, write):
+    path = write("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: t}]\n")
+    r = run("check", "--format", "sarif", path)
+    assert r.exit_code == 1
+    doc = json.loads(r.output)
+    assert doc["version"] == "2.1.0"
+    driver = doc["runs"][0]["tool"]["driver"]
+    ids = [rule["id"] for rule in driver["rules"]]
+    assert "flow-skips-line" in ids and "yaml-syntax" in ids
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
+    res = doc["runs"][0]["results"][0]
+    assert res["ruleId"] == "invalid-value"
+    assert driver["rules"][res["ruleIndex"]]["id"] == "invalid-value"
+    assert res["locations"][0]["physicalLocation"]["region"] == {"startLine": 4, "startColumn": 23}
+
+
+def test_junit_one_case_per_file(run, write):
+    bad = write("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: '<&>'}]\n", "bad.yaml")
+    r = run("check", "--format", "junit", bad, "blueprints/hotpot-dine-in.yaml")
+    assert r.exit_code == 1
+    root = ET.fromstring(r.output)
+    cases = root.findall(".//testcase")
+    assert len(cases) == 2
+    assert cases[0].find("failure") is not None
+    assert cases[1].find("failure") is None
+    assert root.get("failures") == "1"
+
+
+def test_exit_zero_and_strict(run, write):
+    path = write("""
+        blueprint: 1
+        id: x
+        title: T
+        steps:
+          - {id: a, lane: customer, text: Walk in, next: [b]}
+          - {id: b, lane: frontstage, text: Greet, next: [c]}
+          - {id: c, lane: customer, text: Sit, evidence: [Chair]}
+    """)
+    r = run("check", path)
+    assert r.exit_code == 0 and "warning" in r.output  # missing evidence on 'a', empty lanes
+    assert run("check", "--strict", path).exit_code == 1
+    assert run("check", "--strict", "--exit-zero", path).exit_code == 0
+
+
+def test_output_file_written_and_input_refused(run, write, tmp_path):
+    path = write("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: t}]\n")
+    out = tmp_path / "sub" / "report.sarif"
+    r = run("check", "--format", "sarif", "-o", out, path)
+    assert r.exit_code == 1
+    assert json.loads(out.read_text())["version"] == "2.1.0"
+    before = open(path).read()
+    r = run("check", "-o", path, path)
+    assert r.exit_code == 2
+    assert "refusing to write over the input" in r.output
+    assert open(path).read() == before
