@@ -1,0 +1,1 @@
+"""Benchmarks: a generator of synthetic blueprints (generate.py) and a runner (run.py)."""
