@@ -79,10 +79,14 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
             _usage_error(f"configuration file not found: {config_path}")
         config = load_config_file(config_path)
         bad = config_problems(config, set(all_rules()))
-        if bad:
-            for p in bad:
-                click.echo(p.format(), err=True)
-            sys.exit(EXIT_USAGE)
+    else:  # the blueprint.toml or pyproject.toml found upward from each file
+        from blueprint.config import project_config_problems
+
+        bad = project_config_problems(files, set(all_rules()))
+    if bad:
+        for p in bad:
+            click.echo(p.format(), err=True)
+        sys.exit(EXIT_USAGE)
     results = [lint.check_file(f, config) for f in files]
     failing = ("error", "warning") if strict else ("error",)
     if fmt is None:

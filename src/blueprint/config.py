@@ -11,7 +11,9 @@ the ``[tool.blueprint]`` table of a ``pyproject.toml``. A blueprint's own
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 
@@ -25,17 +27,45 @@ class Config:
     path: str | None = None
     rules: dict = field(default_factory=dict)  # rule id -> severity
     problems: list = field(default_factory=list)
+    positions: dict = field(default_factory=dict)  # rule id -> Pos of its key in the file
 
 
 _cache: dict[str, Config] = {}
 
 
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def _key_pos(text: str, key: str) -> Pos:
+    """Where ``key`` is written as a TOML key (best effort; 1:1 when not found)."""
+    pattern = re.compile(r"(?:^|[\s{,.])([\"']?)" + re.escape(key) + r"\1\s*=")
+    for n, line in enumerate(text.splitlines(), 1):
+        m = None if line.lstrip().startswith("#") else pattern.search(line)
+        if m:
+            return Pos(n, m.start(1) + 1)
+    return Pos(1, 1)
+
+
 def _read(path: str, table_path: tuple) -> Config | None:
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        return Config(path, {}, [problem(path, Pos(1, 1), "error", f"cannot read the configuration: {exc}", "config")])
+            raw = fh.read()
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except OSError as exc:
+        return Config(path, {}, [problem(path, Pos(1, 1), "error",
+                                         f"cannot read the configuration: {exc.strerror or exc}", "bad-config")])
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Config(path, {}, [problem(path, Pos(line, col), "error",
+                                         "cannot read the configuration: it is not UTF-8 text", "bad-config")])
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _AT.search(msg)
+        pos = Pos(int(m[1]), int(m[2])) if m else Pos(1, 1)
+        return Config(path, {}, [problem(path, pos, "error",
+                                         f"cannot read the configuration: TOML syntax: {_AT.sub('', msg)}", "bad-config")])
     for key in table_path:
         data = data.get(key) if isinstance(data, dict) else None
     if data is None:
@@ -43,12 +73,14 @@ def _read(path: str, table_path: tuple) -> Config | None:
     cfg = Config(path)
     rules = data.get("rules", {}) if isinstance(data, dict) else {}
     if not isinstance(rules, dict):
-        cfg.problems.append(problem(path, Pos(1, 1), "error", "'rules' must be a table of rule = severity", "config"))
+        cfg.problems.append(problem(path, _key_pos(text, "rules"), "error",
+                                    "'rules' must be a table of rule = severity", "bad-config"))
         return cfg
     for rid, level in rules.items():
-        if level not in _LEVELS:
-            cfg.problems.append(problem(path, Pos(1, 1), "error",
-                                        f"rule '{rid}': severity must be one of {', '.join(_LEVELS)}, not {level!r}", "config"))
+        pos = cfg.positions[rid] = _key_pos(text, rid)
+        if not isinstance(level, str) or level not in _LEVELS:
+            cfg.problems.append(problem(path, pos, "error",
+                                        f"rule '{rid}': severity must be one of {', '.join(_LEVELS)}, not {level!r}", "bad-config"))
         else:
             cfg.rules[rid] = level
     return cfg
@@ -91,5 +123,19 @@ def config_problems(cfg: Config, known: set) -> list[Problem]:
     out = list(cfg.problems)
     for rid in cfg.rules:
         if rid not in known:
-            out.append(problem(cfg.path or "config", Pos(1, 1), "error", f"unknown rule '{rid}'", "unknown-rule"))
+            close = difflib.get_close_matches(rid, sorted(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            out.append(problem(cfg.path or "config", cfg.positions.get(rid, Pos(1, 1)), "error",
+                               f"unknown rule '{rid}'{hint}", "unknown-rule"))
+    return out
+
+
+def project_config_problems(files, known: set) -> list[Problem]:
+    """Problems of the configuration files found upward from ``files``, each file once."""
+    out, seen = [], set()
+    for f in files:
+        cfg = find_config(os.path.dirname(os.path.abspath(f)) or ".")
+        if cfg.path and cfg.path not in seen:
+            seen.add(cfg.path)
+            out.extend(config_problems(cfg, known))
     return out

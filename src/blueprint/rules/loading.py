@@ -81,8 +81,23 @@ Passes::
     - id: greet
       lane: frontstage
 """)
-load_rule("missing-field", """A required field is missing: every blueprint needs ``blueprint``, ``id``,
-``title`` and ``steps``; every step needs ``id``, ``lane`` and ``text``.""")
+load_rule("missing-field", """A required field is missing.
+
+Every blueprint needs ``blueprint``, ``id``, ``title`` and ``steps``; every
+step needs ``id``, ``lane`` and ``text``; a phase needs ``id`` and ``name``;
+a role needs ``name``.
+
+Fails::
+
+    - id: greet
+      lane: frontstage
+
+Passes::
+
+    - id: greet
+      lane: frontstage
+      text: Welcome the party
+""")
 load_rule("wrong-type", """A value has the wrong type: a text where a list is expected, and so on.
 
 Fails::
@@ -118,5 +133,21 @@ Passes::
 """)
 load_rule("unknown-role", """A step names a role that is not declared under ``roles``.""")
 load_rule("unknown-phase", """A step names a phase that is not declared under ``phases``.""")
+load_rule("bad-config", """A project configuration (``blueprint.toml`` or the ``[tool.blueprint]`` table of ``pyproject.toml``) cannot be used.
+
+The file is not valid TOML, not UTF-8, or gives a rule a severity other than
+``off``, ``info``, ``warning`` or ``error``. ``blueprint check`` stops with exit
+code 2 before checking any blueprint, since the settings are unknown.
+
+Fails::
+
+    [rules]
+    dead-end = loud
+
+Passes::
+
+    [rules]
+    dead-end = "error"
+""")
 load_rule("unknown-rule", """A rule id in ``rules:`` or in a project configuration that blueprint does not know.""")
 load_rule("rule-error", """A rule crashed on this blueprint. This is a bug in blueprint: please report it with the file. The other rules still ran.""")
