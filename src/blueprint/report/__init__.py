@@ -60,6 +60,24 @@ def problem_dict(p: Problem) -> dict:
 
 
 def as_json(results) -> str:
+    """The stable JSON report (``blueprint check --format json``)::
+
+        {
+          "version": 1,
+          "files": [
+            {"path": "blueprints/a.yaml",
+             "problems": [{"path": "blueprints/a.yaml", "line": 9, "column": 12,
+                           "severity": "error", "rule": "flow-skips-line",
+                           "message": "..."}]}
+          ],
+          "summary": {"files": 1, "errors": 1, "warnings": 0, "info": 0}
+        }
+
+    Every checked file appears, in the order checked, with its problems
+    sorted by line and column (an empty list when clean). Lines and columns
+    are 1-based. ``version`` changes only when a key is removed or renamed;
+    new keys may be added. Text is UTF-8, not escaped to ASCII.
+    """
     problems = [p for r in results for p in r.problems]
     doc = {
         "version": JSON_VERSION,
