@@ -1,0 +1,541 @@
+"""Time blueprint's commands, whole, against their floors and against PlantUML and Mermaid.
+
+    .venv/bin/python benchmarks/run.py            # the full run (a few minutes)
+    .venv/bin/python benchmarks/run.py --quick    # 25 and 100 steps, 3 runs: a smoke test
+
+For each size (25, 100, 400 and 1,000 steps by default) the runner writes a
+synthetic blueprint with ``benchmarks/generate.py`` and times, as separate
+processes, exactly what a user types: ``blueprint check``, ``analyze``,
+``render --format svg``, ``render --format dot`` and ``script``, plus
+``blueprint --version`` and the commands on the bundled hot-pot example. Each
+command is run once to warm the disk cache, then several times; the table gives
+the median and the minimum, and the peak memory (maximum resident set) of the
+process and the programs it started.
+
+The floors, in the same run: the same interpreter parsing the same YAML with
+libyaml alone (``yaml.load`` with ``CSafeLoader``) in a fresh process, for the
+commands that read a blueprint; the interpreter doing nothing, for
+``--version``; and Graphviz alone (the engine and flags the renderer uses) on
+the DOT that ``render --format dot`` wrote, for ``render --format svg``.
+
+Commands that blueprint does not have yet show as ``n/a``; PlantUML and Mermaid
+are timed when ``benchmarks/install-competitors.sh`` installed them.
+
+Results: a Markdown table on standard output and in
+``benchmarks/results/latest.md``, all numbers in ``benchmarks/results/latest.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+
+from benchmarks import competitors  # noqa: E402
+from benchmarks.generate import generate_data, to_yaml, write  # noqa: E402
+
+SIZES = (25, 100, 400, 1000)
+EXAMPLE = os.path.join(ROOT, "blueprints", "hotpot-dine-in.yaml")
+YAML_FLOOR = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
+TIMEOUT = 300.0  # seconds for one run of one command
+
+#: rows of the report, in order: (key, label, floor key or None)
+ROWS = [
+    ("version", "blueprint --version", "python"),
+    ("check", "blueprint check", "yaml"),
+    ("analyze", "blueprint analyze", "yaml"),
+    ("render-svg", "blueprint render --format svg", "graphviz"),
+    ("render-dot", "blueprint render --format dot", "yaml"),
+    ("script", "blueprint script", "yaml"),
+    ("python", "floor: python -c pass", None),
+    ("yaml", "floor: libyaml parse (fresh process)", None),
+    ("graphviz", "floor: Graphviz alone on render's DOT", None),
+    ("plantuml", "PlantUML (activity diagram, swimlanes)", None),
+    ("mermaid", "Mermaid CLI (flowchart, lane subgraphs)", None),
+]
+LABELS = {k: label for k, label, _ in ROWS}
+FLOORS = {k: f for k, _, f in ROWS if f}
+
+
+# --- running one command ------------------------------------------------------------
+
+class Run:
+    __slots__ = ("seconds", "cpu", "maxrss_kib", "code", "stderr")
+
+    def __init__(self, seconds, cpu, maxrss_kib, code, stderr):
+        self.seconds, self.cpu, self.maxrss_kib, self.code, self.stderr = seconds, cpu, maxrss_kib, code, stderr
+
+
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def run_once(cmd: list[str], workdir: str, timeout: float = TIMEOUT) -> Run:
+    """Run ``cmd`` to its end: wall time, CPU time and peak memory.
+
+    Peak memory comes from GNU time (``%M``) when /usr/bin/time exists: a
+    process started straight from this runner would count the runner's own
+    memory, which Linux carries over into the child's peak across exec.
+    Without GNU time, ``os.wait4`` gives the child's usage (an upper bound).
+    Either way the peak covers the programs the command waited for (Graphviz).
+    """
+    out_path = os.path.join(workdir, ".stdout")
+    err_path = os.path.join(workdir, ".stderr")
+    rss_path = os.path.join(workdir, ".rusage")
+    argv = [TIME, "-f", "%M %U %S", "-o", rss_path] + cmd if TIME else cmd
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=workdir)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code
+    with open(err_path, "rb") as fh:
+        stderr = fh.read(4000).decode("utf-8", "replace")
+    maxrss, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    if TIME:
+        try:
+            with open(rss_path, encoding="utf-8") as fh:
+                last = fh.read().strip().splitlines()[-1].split()
+            maxrss, cpu = int(last[0]), float(last[1]) + float(last[2])
+        except (OSError, IndexError, ValueError):
+            pass
+    return Run(seconds, cpu, maxrss, code, stderr)
+
+
+def measure(cmd: list[str] | None, workdir: str, repeat: int, *, ok=(0,), warmup: bool = True) -> dict:
+    """Median and minimum over ``repeat`` runs, after one untimed warm-up run."""
+    if cmd is None:
+        return {"status": "n/a"}
+    runs = []
+    for i in range((1 if warmup else 0) + repeat):
+        r = run_once(cmd, workdir)
+        if r.code not in ok:
+            line = next((ln for ln in r.stderr.splitlines() if ln.strip()), "")
+            return {"status": "failed", "code": r.code, "error": line[:300], "command": _show(cmd)}
+        if i or not warmup:
+            runs.append(r)
+    secs = [r.seconds for r in runs]
+    return {
+        "status": "ok",
+        "median": statistics.median(secs),
+        "min": min(secs),
+        "runs": [round(s, 4) for s in secs],
+        "cpu_median": statistics.median(r.cpu for r in runs),
+        "maxrss_mib": max(r.maxrss_kib for r in runs) / 1024.0,
+        "code": runs[-1].code,
+        "command": _show(cmd),
+    }
+
+
+def _show(cmd: list[str]) -> str:
+    def short(a):
+        return a[len(ROOT) + 1:] if a.startswith(ROOT + os.sep) else a
+    return " ".join(short(a) if " " not in a else repr(a) for a in cmd)
+
+
+# --- what blueprint can do ----------------------------------------------------------
+
+def find_blueprint() -> tuple[list[str], str]:
+    """The ``blueprint`` console script users run, and the interpreter behind it."""
+    for folder in (os.path.dirname(sys.executable), os.path.join(ROOT, ".venv", "bin")):
+        exe = os.path.join(folder, "blueprint")
+        if os.path.exists(exe):
+            py = os.path.join(folder, "python")
+            return [exe], py if os.path.exists(py) else sys.executable
+    exe = shutil.which("blueprint")
+    if exe:
+        return [exe], sys.executable
+    return [sys.executable, "-m", "blueprint"], sys.executable
+
+
+def command_help(bp: list[str], name: str) -> str | None:
+    """The help text of a subcommand, or None when blueprint does not have it."""
+    try:
+        p = subprocess.run(bp + [name, "--help"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return p.stdout if p.returncode == 0 else None
+
+
+def blueprint_commands(bp: list[str]) -> dict:
+    """Command builders: key -> function(input, outdir) -> argv, for what exists now."""
+    have = {name: command_help(bp, name) for name in ("check", "analyze", "render", "script")}
+    cmds = {}
+    if have["check"] is not None:
+        cmds["check"] = lambda f, out: bp + ["check", f]
+    if have["analyze"] is not None:
+        cmds["analyze"] = lambda f, out: bp + ["analyze", f]
+    if have["render"] is not None:
+        cmds["render-svg"] = lambda f, out: bp + ["render", f, "-o", os.path.join(out, _stem(f) + ".svg"), "--format", "svg"]
+        cmds["render-dot"] = lambda f, out: bp + ["render", f, "-o", os.path.join(out, _stem(f) + ".dot"), "--format", "dot"]
+    if have["script"] is not None:
+        extra = ["--all"] if "--all" in have["script"] else []
+        fmt = ["--format", "md"] if re.search(r"--format\b", have["script"]) else []
+        cmds["script"] = lambda f, out: bp + ["script", f] + extra + fmt + ["-o", os.path.join(out, _stem(f) + ".script.md")]
+    return cmds
+
+
+def _stem(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def graphviz_engine(dot_text: str) -> list[str]:
+    """The engine and flags the renderer uses, read from its DOT: pinned nodes
+    (``pos="x,y!"``) are drawn by ``neato -n2``, which only routes the arrows;
+    otherwise the DOT's ``layout`` attribute or ``dot``."""
+    layout = re.search(r'\blayout\s*=\s*"?(\w+)', dot_text)
+    if re.search(r'\bpos\s*=\s*"[-0-9.e]+,[-0-9.e]+!?"', dot_text) and (not layout or layout.group(1) == "neato"):
+        return ["neato", "-n2"]
+    return [layout.group(1) if layout else "dot"]
+
+
+def tool_version(cmd: list[str], pattern: str = r"([0-9][0-9.]+)") -> str | None:
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(pattern, p.stdout + p.stderr)
+    return m.group(1) if m else None
+
+
+def machine(py: str, bp: list[str]) -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            m = re.search(r"^model name\s*:\s*(.+)$", fh.read(), re.M)
+            cpu = m.group(1).strip() if m else cpu
+    except OSError:
+        pass
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as fh:
+            mem = int(re.search(r"MemTotal:\s+(\d+)", fh.read()).group(1)) / 1024 / 1024
+    except (OSError, AttributeError):
+        mem = None
+    libs = subprocess.run([py, "-c", "import sys, yaml; print(sys.version.split()[0], yaml.__version__, "
+                                     "getattr(yaml, '__with_libyaml__', False), end=' ');\n"
+                                     "import yaml._yaml as y; print(y.get_version_string())"],
+                          capture_output=True, text=True).stdout.split()
+    info = {
+        "cpu": cpu,
+        "nproc": os.cpu_count(),
+        "memory_gib": round(mem, 1) if mem else None,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": libs[0] if libs else platform.python_version(),
+        "pyyaml": libs[1] if len(libs) > 1 else None,
+        "libyaml": libs[3] if len(libs) > 3 else None,
+        "graphviz": tool_version(["dot", "-V"]),
+        "blueprint": tool_version(bp + ["--version"]),
+        "java": tool_version(["java", "-version"], r'version "([^"]+)"'),
+        "node": tool_version(["node", "--version"]),
+        "chromium": tool_version(["chromium", "--version"]) if shutil.which("chromium") else None,
+        **competitors.versions(),
+    }
+    try:
+        info["load_before"] = round(os.getloadavg()[0], 2)
+    except OSError:
+        pass
+    return info
+
+
+# --- the run -----------------------------------------------------------------------
+
+def repeats_for(n: int, base: int) -> int:
+    """Fewer runs for the big sizes: the runner should take minutes, not hours."""
+    if n >= 1000:
+        return max(1, base // 2)
+    if n >= 400:
+        return max(1, (base * 2) // 3)
+    return base
+
+
+def bench(args) -> dict:
+    bp, py = find_blueprint()
+    workdir = os.path.join(HERE, "results", "work")
+    os.makedirs(workdir, exist_ok=True)
+    cmds = blueprint_commands(bp)
+    info = machine(py, bp)
+    results: dict = {k: {} for k in LABELS}
+    notes: list[str] = []
+    started = time.perf_counter()
+
+    def log(msg):
+        if not args.quiet:
+            print(msg, file=sys.stderr, flush=True)
+
+    # startup and the bundled example
+    example = {}
+    results["version"]["-"] = measure(bp + ["--version"], workdir, args.repeat)
+    results["python"]["-"] = measure([py, "-c", "pass"], workdir, args.repeat)
+    log(f"--version: {_fmt(results['version']['-'])}   python -c pass: {_fmt(results['python']['-'])}")
+    if os.path.exists(EXAMPLE):
+        for key in ("check", "analyze", "render-svg", "script"):
+            example[key] = measure(cmds[key](EXAMPLE, workdir) if key in cmds else None, workdir, args.repeat, ok=(0, 1))
+        example["yaml"] = measure([py, "-c", YAML_FLOOR, EXAMPLE], workdir, args.repeat)
+        log("example: " + "  ".join(f"{k} {_fmt(v)}" for k, v in example.items()))
+
+    competitor_warm = False
+    for n in args.sizes:
+        data = generate_data(n, args.seed)
+        path = os.path.join(workdir, f"bp-{n}.yaml")
+        write(path, to_yaml(data))
+        rep = repeats_for(n, args.repeat)
+        results["yaml"][n] = measure([py, "-c", YAML_FLOOR, path], workdir, rep)
+        for key in ("check", "analyze", "render-dot", "render-svg", "script"):
+            cmd = cmds[key](path, workdir) if key in cmds else None
+            results[key][n] = r = measure(cmd, workdir, rep, ok=(0, 1))
+            if key == "check" and r.get("code") == 1:
+                notes.append(f"`blueprint check` found problems in the generated {n}-step blueprint "
+                             "(a generator bug or a new rule): run it on benchmarks/results/work/bp-{n}.yaml")
+        # Graphviz alone on the DOT that render wrote
+        dot_path = os.path.join(workdir, f"bp-{n}.dot")
+        if results["render-dot"][n].get("status") == "ok" and os.path.exists(dot_path):
+            with open(dot_path, encoding="utf-8") as fh:
+                engine = args.graphviz.split() if args.graphviz else graphviz_engine(fh.read())
+            results["graphviz"][n] = measure(engine + ["-Tsvg", "-o", os.path.join(workdir, f"bp-{n}.gv.svg"), dot_path],
+                                             workdir, rep)
+            results["graphviz"][n]["engine"] = " ".join(engine)
+        else:
+            results["graphviz"][n] = {"status": "n/a"}
+        # PlantUML and Mermaid on the same steps
+        if not args.no_competitors:
+            crep = max(1, rep // 2) if n < 1000 else 1
+            puml = os.path.join(workdir, f"bp-{n}.puml")
+            mmd = os.path.join(workdir, f"bp-{n}.mmd")
+            write(puml, competitors.to_plantuml(data))
+            write(mmd, competitors.to_mermaid(data))
+            results["plantuml"][n] = measure(competitors.plantuml_command(puml, workdir), workdir, crep, warmup=not competitor_warm)
+            results["mermaid"][n] = measure(competitors.mermaid_command(mmd, os.path.join(workdir, f"bp-{n}.mmd.svg"), workdir),
+                                            workdir, crep, warmup=not competitor_warm)
+            competitor_warm = True
+        log(f"{n:>5} steps: " + "  ".join(f"{k} {_fmt(results[k].get(n, {}))}" for k in
+                                          ("yaml", "check", "analyze", "render-svg", "graphviz", "script", "plantuml", "mermaid")))
+
+    info["load_after"] = round(os.getloadavg()[0], 2)
+    return {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - started, 1),
+        "seed": args.seed,
+        "sizes": list(args.sizes),
+        "repeat": args.repeat,
+        "machine": info,
+        "results": results,
+        "example": example,
+        "notes": notes,
+    }
+
+
+# --- the report --------------------------------------------------------------------
+
+def _fmt(r: dict, digits: int = 3) -> str:
+    if not r or r.get("status") == "n/a":
+        return "n/a"
+    if r.get("status") != "ok":
+        return f"failed (exit {r.get('code')})"
+    return f"{r['median']:.{digits}f}"
+
+
+def _cell(r: dict) -> str:
+    if not r or r.get("status") == "n/a":
+        return "n/a"
+    if r.get("status") != "ok":
+        return f"failed (exit {r.get('code')})"
+    return f"{r['median']:.3f} ({r['min']:.3f})"
+
+
+def _ratio(a: dict, b: dict) -> float | None:
+    if a and b and a.get("status") == "ok" and b.get("status") == "ok" and b["median"] > 0:
+        return a["median"] / b["median"]
+    return None
+
+
+def derived(report: dict) -> dict:
+    """Ratios to the floors, growth from 100 to 1,000 steps, and the targets."""
+    res, sizes = report["results"], report["sizes"]
+    ratios = {}
+    for key, floor in FLOORS.items():
+        if key == "version":
+            ratios[key] = {"-": _ratio(res[key].get("-"), res["python"].get("-"))}
+        else:
+            ratios[key] = {n: _ratio(res[key].get(n), res[floor].get(n)) for n in sizes}
+    growth = {}
+    if 100 in sizes and 1000 in sizes:
+        growth = {k: _ratio(res[k].get(1000), res[k].get(100)) for k in LABELS if k not in ("version", "python")}
+
+    def med(key, n):
+        r = res[key].get(n) or {}
+        return r.get("median") if r.get("status") == "ok" else None
+
+    ex = report.get("example", {})
+    targets = []
+
+    def target(what, value, limit, unit="s", less=True):
+        if value is None:
+            status = "n/a"
+        else:
+            status = "pass" if (value < limit if less else value > limit) else "miss"
+        targets.append({"target": what, "value": value, "limit": limit, "unit": unit, "status": status})
+
+    target("blueprint --version < 0.2 s", med("version", "-"), 0.2)
+    target("check of the hot-pot example < 0.3 s", (ex.get("check") or {}).get("median") if (ex.get("check") or {}).get("status") == "ok" else None, 0.3)
+    if 25 in sizes:
+        target("render --format svg at 25 steps < 0.3 s", med("render-svg", 25), 0.3)
+    if 1000 in sizes:
+        target("check at 1,000 steps < 1 s", med("check", 1000), 1.0)
+        target("analyze at 1,000 steps < 1.5 s", med("analyze", 1000), 1.5)
+        target("render --format svg at 1,000 steps < 2 s", med("render-svg", 1000), 2.0)
+        target("render svg ÷ Graphviz alone at 1,000 steps ≤ 1.5×", ratios["render-svg"].get(1000), 1.5, "×")
+    if growth:
+        target("check grows ≤ 12× from 100 to 1,000 steps", growth.get("check"), 12.0, "×")
+        target("analyze grows ≤ 12× from 100 to 1,000 steps", growth.get("analyze"), 12.0, "×")
+    for comp in ("plantuml", "mermaid"):
+        if any((res[comp].get(n) or {}).get("status") == "ok" for n in sizes):
+            worst = None
+            for n in sizes:
+                r = _ratio(res["render-svg"].get(n), res[comp].get(n))
+                if r is not None:
+                    worst = r if worst is None else max(worst, r)
+            target(f"render svg faster than {LABELS[comp].split(' (')[0]} at every size (worst ratio < 1)", worst, 1.0, "×")
+    return {"ratios": ratios, "growth": growth, "targets": targets}
+
+
+def _sizes_header(sizes) -> str:
+    return " | ".join(f"{n:,} steps" for n in sizes)
+
+
+def markdown(report: dict) -> str:
+    res, sizes, m = report["results"], report["sizes"], report["machine"]
+    d = report["derived"]
+    out = []
+    out.append(f"Run on {report['date']} in {report['seconds']:.0f} s: seed {report['seed']}, "
+               f"median of up to {report['repeat']} runs after a warm-up run (fewer at 400 and 1,000 steps), "
+               "minimum in parentheses, in seconds.")
+    out.append("")
+    out.append(f"Machine: {m['cpu']}, {m['nproc']} CPUs" + (f", {m['memory_gib']} GiB" if m.get("memory_gib") else "")
+               + f"; {m['os']}; Python {m['python']}; PyYAML {m['pyyaml']} with libyaml {m['libyaml']}; "
+               f"Graphviz {m['graphviz']}; blueprint {m['blueprint']}"
+               + (f"; PlantUML {m['plantuml']} on Java {m['java']}" if m.get("plantuml") else "")
+               + (f"; Mermaid CLI {m['mermaid-cli']} on Node {m['node']} and Chromium {m['chromium']}" if m.get("mermaid-cli") else "")
+               + f". Load average {m.get('load_before')} before, {m.get('load_after')} after.")
+    out.append("")
+    out.append("**Targets**")
+    out.append("")
+    out.append("| target | measured | |")
+    out.append("|---|---|---|")
+    for t in d["targets"]:
+        v = "n/a" if t["value"] is None else (f"{t['value']:.3f} s" if t["unit"] == "s" else f"{t['value']:.2f}×")
+        mark = {"pass": "✓", "miss": "✗ miss", "n/a": "not yet measurable"}[t["status"]]
+        out.append(f"| {t['target']} | {v} | {mark} |")
+    out.append("")
+    out.append("**Startup and the hot-pot example** (`blueprints/hotpot-dine-in.yaml`)")
+    out.append("")
+    out.append("| command | seconds | peak memory |")
+    out.append("|---|---|---|")
+    rows = [(LABELS["version"], res["version"].get("-")), (LABELS["python"], res["python"].get("-"))]
+    rows += [(f"{LABELS[k]} (example)", report["example"].get(k)) for k in ("check", "analyze", "render-svg", "script", "yaml")
+             if k in report["example"]]
+    for label, r in rows:
+        out.append(f"| {label} | {_cell(r)} | {_mem(r)} |")
+    out.append("")
+    out.append("**Time by size** (seconds, whole command)")
+    out.append("")
+    out.append(f"| command | {_sizes_header(sizes)} | 100 → 1,000 |")
+    out.append("|---|" + "---|" * len(sizes) + "---|")
+    for key in ("check", "analyze", "render-svg", "render-dot", "script", "yaml", "graphviz", "plantuml", "mermaid"):
+        if not res[key] or all((res[key].get(n) or {}).get("status") in (None, "n/a") for n in sizes) and key in ("plantuml", "mermaid"):
+            continue
+        g = d["growth"].get(key)
+        out.append(f"| {LABELS[key]} | " + " | ".join(_cell(res[key].get(n)) for n in sizes)
+                   + f" | {f'{g:.1f}×' if g else 'n/a'} |")
+    out.append("")
+    out.append("**Ratio to the floor** (median ÷ median of the floor in the same run)")
+    out.append("")
+    out.append(f"| command | floor | {_sizes_header(sizes)} |")
+    out.append("|---|---|" + "---|" * len(sizes))
+    for key, floor in FLOORS.items():
+        if key == "version":
+            continue
+        r = d["ratios"][key]
+        out.append(f"| {LABELS[key]} | {LABELS[floor].replace('floor: ', '')} | "
+                   + " | ".join(f"{r[n]:.2f}×" if r.get(n) else "n/a" for n in sizes) + " |")
+    v = d["ratios"]["version"]["-"]
+    out.append(f"| {LABELS['version']} | python -c pass | {f'{v:.2f}×' if v else 'n/a'} |" + " |" * (len(sizes) - 1))
+    out.append("")
+    out.append("**Peak memory** (MiB, maximum resident set of the process and the programs it ran)")
+    out.append("")
+    out.append(f"| command | {_sizes_header(sizes)} |")
+    out.append("|---|" + "---|" * len(sizes))
+    for key in ("check", "analyze", "render-svg", "script", "yaml", "graphviz", "plantuml", "mermaid"):
+        if all((res[key].get(n) or {}).get("status") in (None, "n/a") for n in sizes) and key in ("plantuml", "mermaid"):
+            continue
+        out.append(f"| {LABELS[key]} | " + " | ".join(_mem(res[key].get(n)) for n in sizes) + " |")
+    engines = sorted({(res["graphviz"].get(n) or {}).get("engine") for n in sizes} - {None})
+    out.append("")
+    if engines:
+        out.append(f"Graphviz floor: `{' / '.join(engines)} -Tsvg` on the DOT written by `blueprint render --format dot`.")
+    failed = [(LABELS[k], n, r) for k in res for n, r in res[k].items() if (r or {}).get("status") == "failed"]
+    for label, n, r in failed:
+        out.append(f"- {label} at {n} failed with exit {r.get('code')}: {r.get('error')}")
+    for note in report["notes"]:
+        out.append(f"- {note}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _mem(r: dict) -> str:
+    if not r or r.get("status") != "ok":
+        return "n/a"
+    return f"{r['maxrss_mib']:.0f}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark blueprint's commands against their floors and other tools.")
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                    help="comma-separated numbers of steps (default: 25,100,400,1000)")
+    ap.add_argument("--repeat", type=int, default=7, help="timed runs per command at small sizes (default 7)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the generated blueprints (default 1)")
+    ap.add_argument("--quick", action="store_true", help="25 and 100 steps, 3 runs, no PlantUML or Mermaid")
+    ap.add_argument("--no-competitors", action="store_true", help="skip PlantUML and Mermaid")
+    ap.add_argument("--graphviz", help="the Graphviz floor's engine and flags (default: read from the DOT, e.g. 'neato -n2')")
+    ap.add_argument("--output", default=os.path.join(HERE, "results"), help="folder for latest.md and latest.json")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
+    args = ap.parse_args(argv)
+    try:
+        args.sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
+    except ValueError:
+        ap.error("--sizes takes numbers separated by commas, e.g. 25,100")
+    if not args.sizes or min(args.sizes) < 12:
+        ap.error("sizes must be at least 12 steps")
+    if args.quick:
+        args.sizes, args.repeat, args.no_competitors = (25, 100), 3, True
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+
+    report = bench(args)
+    report["derived"] = derived(report)
+    text = markdown(report)
+    os.makedirs(args.output, exist_ok=True)
+    write(os.path.join(args.output, "latest.md"), text)
+    write(os.path.join(args.output, "latest.json"), json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
