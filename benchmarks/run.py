@@ -120,29 +120,65 @@ def run_once(cmd: list[str], workdir: str, timeout: float = TIMEOUT) -> Run:
     return Run(seconds, cpu, maxrss, code, stderr)
 
 
-def measure(cmd: list[str] | None, workdir: str, repeat: int, *, ok=(0,), warmup: bool = True) -> dict:
-    """Median and minimum over ``repeat`` runs, after one untimed warm-up run."""
-    if cmd is None:
-        return {"status": "n/a"}
-    runs = []
-    for i in range((1 if warmup else 0) + repeat):
-        r = run_once(cmd, workdir)
-        if r.code not in ok:
-            line = next((ln for ln in r.stderr.splitlines() if ln.strip()), "")
-            return {"status": "failed", "code": r.code, "error": line[:300], "command": _show(cmd)}
-        if i or not warmup:
-            runs.append(r)
+def _failed(cmd, r: Run) -> dict:
+    line = next((ln for ln in r.stderr.splitlines() if ln.strip()), "")
+    return {"status": "failed", "code": r.code, "error": line[:300], "command": _show(cmd)}
+
+
+def _summary(cmd, runs: list[Run]) -> dict:
     secs = [r.seconds for r in runs]
     return {
         "status": "ok",
         "median": statistics.median(secs),
         "min": min(secs),
-        "runs": [round(s, 4) for s in secs],
+        "runs": [round(x, 4) for x in secs],
         "cpu_median": statistics.median(r.cpu for r in runs),
         "maxrss_mib": max(r.maxrss_kib for r in runs) / 1024.0,
         "code": runs[-1].code,
         "command": _show(cmd),
     }
+
+
+def measure_set(jobs: list, workdir: str, repeat: int, *, warmup: bool = True) -> dict:
+    """Time several commands, interleaved: one untimed warm-up run of each (in
+    order, so a job may use what an earlier one wrote), then ``repeat`` rounds
+    of one run of each. A burst of load from other processes then hits every
+    command alike, which keeps their ratios honest.
+
+    ``jobs``: (key, argv or a function returning argv or None, accepted exit codes).
+    """
+    out, active = {}, []
+    for key, cmd, ok in jobs:
+        if callable(cmd):
+            cmd = cmd()
+        if cmd is None:
+            out[key] = {"status": "n/a"}
+            continue
+        if warmup:
+            r = run_once(cmd, workdir)
+            if r.code not in ok:
+                out[key] = _failed(cmd, r)
+                continue
+        active.append((key, cmd, ok))
+    runs = {key: [] for key, _, _ in active}
+    for _ in range(repeat):
+        for key, cmd, ok in active:
+            if key in out:
+                continue
+            r = run_once(cmd, workdir)
+            if r.code not in ok:
+                out[key] = _failed(cmd, r)
+            else:
+                runs[key].append(r)
+    for key, cmd, _ in active:
+        if key not in out:
+            out[key] = _summary(cmd, runs[key])
+    return out
+
+
+def measure(cmd: list[str] | None, workdir: str, repeat: int, *, ok=(0,), warmup: bool = True) -> dict:
+    """Median and minimum over ``repeat`` runs of one command, after a warm-up run."""
+    return measure_set([("x", cmd, ok)], workdir, repeat, warmup=warmup)["x"]
 
 
 def _show(cmd: list[str]) -> str:
@@ -281,14 +317,14 @@ def bench(args) -> dict:
             print(msg, file=sys.stderr, flush=True)
 
     # startup and the bundled example
-    example = {}
-    results["version"]["-"] = measure(bp + ["--version"], workdir, args.repeat)
-    results["python"]["-"] = measure([py, "-c", "pass"], workdir, args.repeat)
+    got = measure_set([("version", bp + ["--version"], (0,)), ("python", [py, "-c", "pass"], (0,))], workdir, args.repeat)
+    results["version"]["-"], results["python"]["-"] = got["version"], got["python"]
     log(f"--version: {_fmt(results['version']['-'])}   python -c pass: {_fmt(results['python']['-'])}")
+    example = {}
     if os.path.exists(EXAMPLE):
-        for key in ("check", "analyze", "render-svg", "script"):
-            example[key] = measure(cmds[key](EXAMPLE, workdir) if key in cmds else None, workdir, args.repeat, ok=(0, 1))
-        example["yaml"] = measure([py, "-c", YAML_FLOOR, EXAMPLE], workdir, args.repeat)
+        jobs = [(key, cmds[key](EXAMPLE, workdir) if key in cmds else None, (0, 1))
+                for key in ("check", "analyze", "render-svg", "script")]
+        example = measure_set(jobs + [("yaml", [py, "-c", YAML_FLOOR, EXAMPLE], (0,))], workdir, args.repeat)
         log("example: " + "  ".join(f"{k} {_fmt(v)}" for k, v in example.items()))
 
     competitor_warm = False
@@ -297,23 +333,30 @@ def bench(args) -> dict:
         path = os.path.join(workdir, f"bp-{n}.yaml")
         write(path, to_yaml(data))
         rep = repeats_for(n, args.repeat)
-        results["yaml"][n] = measure([py, "-c", YAML_FLOOR, path], workdir, rep)
-        for key in ("check", "analyze", "render-dot", "render-svg", "script"):
-            cmd = cmds[key](path, workdir) if key in cmds else None
-            results[key][n] = r = measure(cmd, workdir, rep, ok=(0, 1))
-            if key == "check" and r.get("code") == 1:
-                notes.append(f"`blueprint check` found problems in the generated {n}-step blueprint "
-                             "(a generator bug or a new rule): run it on benchmarks/results/work/bp-{n}.yaml")
-        # Graphviz alone on the DOT that render wrote
         dot_path = os.path.join(workdir, f"bp-{n}.dot")
-        if results["render-dot"][n].get("status") == "ok" and os.path.exists(dot_path):
+        engine: list = []
+
+        def graphviz_cmd():
+            # Graphviz alone on the DOT that `render --format dot` wrote in its warm-up run
+            if not os.path.exists(dot_path):
+                return None
             with open(dot_path, encoding="utf-8") as fh:
-                engine = args.graphviz.split() if args.graphviz else graphviz_engine(fh.read())
-            results["graphviz"][n] = measure(engine + ["-Tsvg", "-o", os.path.join(workdir, f"bp-{n}.gv.svg"), dot_path],
-                                             workdir, rep)
+                engine[:] = args.graphviz.split() if args.graphviz else graphviz_engine(fh.read())
+            return engine + ["-Tsvg", "-o", os.path.join(workdir, f"bp-{n}.gv.svg"), dot_path]
+
+        if os.path.exists(dot_path):
+            os.remove(dot_path)
+        jobs = [("yaml", [py, "-c", YAML_FLOOR, path], (0,))]
+        jobs += [(key, cmds[key](path, workdir) if key in cmds else None, (0, 1))
+                 for key in ("check", "analyze", "render-dot", "render-svg", "script")]
+        jobs.append(("graphviz", graphviz_cmd, (0,)))
+        for key, r in measure_set(jobs, workdir, rep).items():
+            results[key][n] = r
+        if engine:
             results["graphviz"][n]["engine"] = " ".join(engine)
-        else:
-            results["graphviz"][n] = {"status": "n/a"}
+        if results["check"][n].get("code") == 1:
+            notes.append(f"`blueprint check` found problems in the generated {n}-step blueprint "
+                         f"(a generator bug or a new rule): run it on benchmarks/results/work/bp-{n}.yaml")
         # PlantUML and Mermaid on the same steps
         if not args.no_competitors:
             crep = max(1, rep // 2) if n < 1000 else 1
@@ -321,9 +364,11 @@ def bench(args) -> dict:
             mmd = os.path.join(workdir, f"bp-{n}.mmd")
             write(puml, competitors.to_plantuml(data))
             write(mmd, competitors.to_mermaid(data))
-            results["plantuml"][n] = measure(competitors.plantuml_command(puml, workdir), workdir, crep, warmup=not competitor_warm)
-            results["mermaid"][n] = measure(competitors.mermaid_command(mmd, os.path.join(workdir, f"bp-{n}.mmd.svg"), workdir),
-                                            workdir, crep, warmup=not competitor_warm)
+            got = measure_set([
+                ("plantuml", competitors.plantuml_command(puml, workdir), (0,)),
+                ("mermaid", competitors.mermaid_command(mmd, os.path.join(workdir, f"bp-{n}.mmd.svg"), workdir), (0,)),
+            ], workdir, crep, warmup=not competitor_warm)
+            results["plantuml"][n], results["mermaid"][n] = got["plantuml"], got["mermaid"]
             competitor_warm = True
         log(f"{n:>5} steps: " + "  ".join(f"{k} {_fmt(results[k].get(n, {}))}" for k in
                                           ("yaml", "check", "analyze", "render-svg", "graphviz", "script", "plantuml", "mermaid")))
@@ -478,6 +523,13 @@ def markdown(report: dict) -> str:
     v = d["ratios"]["version"]["-"]
     out.append(f"| {LABELS['version']} | python -c pass | {f'{v:.2f}×' if v else 'n/a'} |" + " |" * (len(sizes) - 1))
     out.append("")
+    out.append("**CPU time** (seconds of user + system time, median; less sensitive to other load than wall time)")
+    out.append("")
+    out.append(f"| command | {_sizes_header(sizes)} |")
+    out.append("|---|" + "---|" * len(sizes))
+    for key in ("check", "analyze", "render-svg", "script", "yaml", "graphviz"):
+        out.append(f"| {LABELS[key]} | " + " | ".join(_cpu(res[key].get(n)) for n in sizes) + " |")
+    out.append("")
     out.append("**Peak memory** (MiB, maximum resident set of the process and the programs it ran)")
     out.append("")
     out.append(f"| command | {_sizes_header(sizes)} |")
@@ -496,6 +548,12 @@ def markdown(report: dict) -> str:
     for note in report["notes"]:
         out.append(f"- {note}")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _cpu(r: dict) -> str:
+    if not r or r.get("status") != "ok":
+        return "n/a"
+    return f"{r['cpu_median']:.3f}"
 
 
 def _mem(r: dict) -> str:
