@@ -145,6 +145,182 @@ def rules(rule_id, fmt):
     click.echo(markdown(registry) if fmt == "markdown" else table(registry))
 
 
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default=None,
+              help="Output file; its suffix picks the format. '-' writes to standard output. "
+                   "[default: <blueprint id>.<format> in the current folder]")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]), default=None,
+              help="Output format [default: from the output's suffix, else svg].")
+@click.option("--paper", type=click.Choice(["a4", "a3", "letter"]), default="a4", show_default=True,
+              help="Paper of a PDF (landscape, the diagram scaled to fit).")
+@click.option("--theme", type=click.Choice(["color", "mono"]), default="color", show_default=True,
+              help="mono prints in black and white: markers differ by shape and text.")
+@click.option("--emotion", is_flag=True, help="Draw the customer's emotion curve above the customer lane.")
+def render(file, output, fmt, paper, theme, emotion):
+    """Draw a blueprint as a swimlane diagram (SVG, PNG, PDF or DOT).
+
+    Lanes are bands in fixed order, columns are moments in time; markers show
+    fail points, waits, the peak and the end. Needs Graphviz for SVG, PNG and
+    PDF. Exit 0 when written, 1 when the blueprint has errors (printed one per
+    line), 2 on usage errors or when Graphviz is missing or fails.
+    """
+    import os
+
+    from blueprint import render as rnd
+
+    if output and output != "-" and fmt is None:
+        suffix = os.path.splitext(output)[1].lower()
+        fmt = rnd.SUFFIXES.get(suffix)
+        if fmt is None:
+            _usage_error(f"cannot tell the format from '{output}'; use a .svg, .png, .pdf or .dot name, "
+                         "or --format")
+    fmt = fmt or "svg"
+    if not os.path.exists(file):
+        _usage_error(f"{file}: no such file")
+    if os.path.isdir(file):
+        _usage_error(f"{file}: is a folder; give one blueprint file")
+
+    from blueprint.lint import load_blueprint
+
+    bp, problems = load_blueprint(file)
+    errors = [p for p in problems if p.severity == "error"]
+    if bp is None or errors:
+        for p in errors or problems:
+            click.echo(p.format(), err=True)
+        click.echo(f"blueprint: {file} was not drawn: fix the errors above first", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if output is None:
+        stem = bp.id or os.path.splitext(os.path.basename(file))[0]
+        output = f"{stem}.{fmt}"
+
+    from blueprint.analysis import analyze
+    from blueprint.graph import Structure
+    from blueprint.render.backend import GraphvizError
+
+    analysis = analyze(bp, Structure(bp))
+    try:
+        data = rnd.render(bp, analysis, fmt, rnd.Options(theme=theme, emotion=emotion, paper=paper))
+    except GraphvizError as exc:
+        _usage_error(str(exc))
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from blueprint.fsutil import OutputError, write_atomic
+
+    try:
+        write_atomic(output, data, inputs=[file])
+    except OutputError as exc:
+        _usage_error(str(exc))
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command("script")
+@click.argument("file", type=click.Path())
+@click.option("--role", default=None, metavar="ROLE", help="Only this role's script (a role id of the blueprint).")
+@click.option("--customer", is_flag=True, help="Only the customer's journey.")
+@click.option("--all", "all_", is_flag=True, help="Every script with a table of contents (the default).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "txt"]), default=None,
+              help="Output format [default: from the -o file's extension (.html, .txt), else md].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("--templates", "templates", type=click.Path(), default=None, metavar="DIR",
+              help="Folder of templates that replace built-in ones of the same file name.")
+def script_command(file, role, customer, all_, fmt, output, templates):
+    """Write service scripts: each role's steps with cue, what to do and say,
+    standard, evidence, fail-point recovery and waits; the customer's journey;
+    or all of them as one training handout (the default).
+
+    The blueprint must check without errors (they are printed, exit 1).
+    Headings follow the blueprint's locale (en, zh-CN, zh-TW).
+    """
+    import os
+
+    from blueprint import lint, report
+    from blueprint import script as scripts
+
+    if sum((role is not None, customer, all_)) > 1:
+        _usage_error("choose one of --role, --customer and --all")
+    if os.path.isdir(file):
+        _usage_error(f"{file}: is a folder; give one blueprint file")
+    if not os.path.exists(file):
+        _usage_error(f"{file}: no such file")
+    if templates is not None and not os.path.isdir(templates):
+        _usage_error(f"--templates {templates}: no such folder")
+    result = lint.check_file(file)
+    if not result.loaded or result.count("error"):
+        click.echo(report.text([result], color=report.use_color(sys.stderr)), err=True, nl=False)
+        sys.exit(EXIT_PROBLEMS)
+    handout = scripts.build(result.blueprint, result.structure, result.context.analysis)
+    if role is not None and role not in handout.roles:
+        _usage_error(f"no role '{role}' in {file} (roles: {', '.join(handout.roles) or 'none'})")
+    handout = scripts.select(handout, role=role, customer=customer)
+    if fmt is None:
+        ext = os.path.splitext(output or "")[1].lower()
+        fmt = {".html": "html", ".htm": "html", ".txt": "txt"}.get(ext, "md")
+    try:
+        text = scripts.render(handout, fmt, templates)
+    except scripts.ScriptError as exc:
+        _usage_error(str(exc))
+    if output:
+        from blueprint.fsutil import OutputError, write_atomic
+
+        try:
+            write_atomic(output, text, inputs=[file])
+        except OutputError as exc:
+            _usage_error(str(exc))
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for tools (docs/analysis.md describes it).")
+def analyze(file, fmt):
+    """Analyse a blueprint: fail points, wait points, peak and end, timing, shape.
+
+    Exit 0 when analysed, 1 when the blueprint has errors (printed as check
+    prints them), 2 on usage errors.
+    """
+    import json
+    import os
+
+    from blueprint import lint, report
+
+    if os.path.isdir(file):
+        _usage_error(f"{file}: is a folder; give one blueprint file")
+    files, missing = lint.discover([file])
+    if missing:
+        for p in missing:
+            click.echo(p.format(), err=True)
+        sys.exit(EXIT_USAGE)
+    from blueprint.config import find_config, project_config_problems
+    from blueprint.rules import all_rules
+
+    bad = project_config_problems(files, set(all_rules()))
+    if bad:
+        for p in bad:
+            click.echo(p.format(), err=True)
+        sys.exit(EXIT_USAGE)
+    res = lint.check_file(file)
+    if not res.loaded or any(p.severity == "error" for p in res.problems):
+        click.echo(report.as_json([res]) if fmt == "json" else report.text([res], color=report.use_color()), nl=False)
+        sys.exit(EXIT_PROBLEMS)
+
+    from blueprint.analysis import analyze as run_analysis
+    from blueprint.analysis.text import report as text_report
+
+    cfg = find_config(os.path.dirname(os.path.abspath(file)) or ".")
+    a = run_analysis(res.blueprint, res.structure, off=[r for r, level in cfg.rules.items() if level == "off"])
+    if fmt == "json":
+        click.echo(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(text_report(a, res.problems), nl=False)
+
+
 def main(prog_name: str | None = None):
     cli(prog_name=prog_name or "blueprint")
 

@@ -1,0 +1,48 @@
+"""Swimlane diagrams of a blueprint: SVG, PNG, PDF and DOT.
+
+The pipeline: :mod:`.layout` computes the grid (pure), :mod:`.dot` writes DOT
+text with every box pinned (pure), :mod:`.backend` runs Graphviz to route the
+arrows and draw, and :mod:`.pdf` puts a PDF on paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMATS = ("svg", "png", "pdf", "dot")
+SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
+PAPERS = ("a4", "a3", "letter")
+THEMES = ("color", "mono")
+
+
+@dataclass(frozen=True)
+class Options:
+    theme: str = "color"
+    emotion: bool = False
+    paper: str = "a4"
+
+
+def diagram_dot(bp, analysis, options: Options = Options()) -> str:
+    """The DOT text of the diagram (no Graphviz needed)."""
+    from blueprint.render.dot import to_dot
+    from blueprint.render.layout import layout
+
+    return to_dot(layout(bp, analysis, emotion=options.emotion), options.theme)
+
+
+def render(bp, analysis, fmt: str, options: Options = Options()) -> bytes:
+    """The diagram in ``fmt``; raises :class:`backend.GraphvizError` when
+    Graphviz is missing, fails or is too slow."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    text = diagram_dot(bp, analysis, options)
+    if fmt == "dot":
+        return text.encode("utf-8")
+    from blueprint.render import backend
+
+    data = backend.run(text, fmt)
+    if fmt == "pdf":
+        from blueprint.render.pdf import place_on_paper
+
+        data = place_on_paper(data, options.paper)
+    return data

@@ -1,0 +1,448 @@
+"""DOT text for a computed :class:`~blueprint.render.layout.Layout`. Pure.
+
+Every box is pinned (``pos="x,y!"``, rendered with ``neato -n2``); bands,
+lines, phase separators, the emotion curve and the legend are drawn as the
+graph's ``_background`` (xdot drawing operations), so they are not obstacles
+for the arrows, which Graphviz routes with ``splines=ortho``.
+
+Escaping, by where text goes:
+
+* plain labels (edge conditions): ``\\`` and ``"`` are escaped for DOT and
+  ``&`` becomes ``&amp;`` (Graphviz decodes entities in plain labels);
+* HTML-like labels (boxes): ``& < > "`` become entities;
+* xdot text in ``_background``: only ``"`` is escaped (the DOT lexer turns
+  ``\\"`` back into ``"``); the byte count in the operation is of the text
+  as Graphviz will see it.
+
+Graphviz itself escapes all of it again for SVG output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from blueprint.render import layout as L
+from blueprint.render import words
+from blueprint.textwidth import display_width
+
+FONTS = {
+    "en": "Noto Sans CJK SC,Noto Sans SC,Source Han Sans SC,Microsoft YaHei,PingFang SC,DejaVu Sans,Arial,sans-serif",
+    "zh-CN": "Noto Sans CJK SC,Noto Sans SC,Source Han Sans SC,Microsoft YaHei,PingFang SC,sans-serif",
+    "zh-TW": "Noto Sans CJK TC,Noto Sans TC,Source Han Sans TC,Microsoft JhengHei,PingFang TC,sans-serif",
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    bands: dict        # band -> fill
+    titles: dict       # band -> lane-title cell fill
+    borders: dict      # band -> step border / title text colour
+    text: str
+    muted: str
+    line: str
+    edge: str
+    recovery: str
+    rework: str
+    phase_fill: str
+    phase_text: str
+    badges: dict       # badge kind -> colour
+    evidence_fill: str
+    evidence_border: str
+    curve: str
+
+
+COLOR = Theme(
+    name="color",
+    bands={"evidence": "#f4f4f4", "emotion": "#fbf7ff", "customer": "#e8f1fc", "frontstage": "#e9f6ec",
+           "backstage": "#fdf2e6", "support": "#f3edf7"},
+    titles={"evidence": "#e9e9e9", "emotion": "#f1e8fb", "customer": "#d7e6f8", "frontstage": "#d6eedc",
+            "backstage": "#fae3c9", "support": "#e6dbef"},
+    borders={"evidence": "#616161", "emotion": "#6a1b9a", "customer": "#1565c0", "frontstage": "#2e7d32",
+             "backstage": "#c05a00", "support": "#6a1b9a"},
+    text="#1f2328", muted="#5f6368", line="#37474f", edge="#455a64", recovery="#c62828", rework="#ad1457",
+    phase_fill="#34495e", phase_text="#ffffff",
+    badges={"fail": "#c62828", "wait": "#b45309", "peak": "#6a1b9a", "low": "#1e4f9c", "end": "#263238",
+            "key": "#00695c"},
+    evidence_fill="#fffdf0", evidence_border="#9e9e9e", curve="#6a1b9a",
+)
+
+MONO = Theme(
+    name="mono",
+    bands={"evidence": "#f7f7f7", "emotion": "#ffffff", "customer": "#ffffff", "frontstage": "#f2f2f2",
+           "backstage": "#ffffff", "support": "#f2f2f2"},
+    titles={b: "#e6e6e6" for b in ("evidence", "emotion", "customer", "frontstage", "backstage", "support")},
+    borders={b: "#000000" for b in ("evidence", "emotion", "customer", "frontstage", "backstage", "support")},
+    text="#000000", muted="#333333", line="#000000", edge="#000000", recovery="#000000", rework="#000000",
+    phase_fill="#333333", phase_text="#ffffff",
+    badges={k: "#000000" for k in ("fail", "wait", "peak", "low", "end", "key")},
+    evidence_fill="#ffffff", evidence_border="#555555", curve="#000000",
+)
+
+THEMES = {"color": COLOR, "mono": MONO}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub(" ", text)
+
+
+def num(v: float) -> str:
+    """A coordinate with at most two decimals, always written the same way."""
+    s = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def quote(text: str) -> str:
+    """A DOT quoted string for ids and attribute values (no escape sequences)."""
+    text = _clean(text).replace("\n", " ")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def plain_label(lines) -> str:
+    """A quoted plain label: lines centred, DOT-escaped, entities neutralised."""
+    out = []
+    for line in lines:
+        line = _clean(line).replace("\n", " ")
+        out.append(line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;"))
+    return '"' + "\\n".join(out) + '"'
+
+
+def html(text: str) -> str:
+    """Text for an HTML-like label."""
+    text = _clean(text).replace("\n", " ")
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+class XDot:
+    """Builds an xdot drawing (the ``_background`` attribute), y already flipped."""
+
+    def __init__(self, height: float):
+        self.h = height
+        self.ops: list[str] = []
+        self._font = None
+        self._pen = None
+        self._fill = None
+        self._style = None
+
+    @staticmethod
+    def _s(text: str) -> str:
+        text = _clean(text).replace("\n", " ")
+        return f"{len(text.encode('utf-8'))} -{text}"
+
+    def y(self, v: float) -> str:
+        return num(self.h - v)
+
+    def pen(self, color: str):
+        if color != self._pen:
+            self.ops.append(f"c {self._s(color)}")
+            self._pen = color
+
+    def fill(self, color: str):
+        if color != self._fill:
+            self.ops.append(f"C {self._s(color)}")
+            self._fill = color
+
+    def style(self, style: str):
+        if style != self._style:
+            self.ops.append(f"S {self._s(style)}")
+            self._style = style
+
+    def font(self, size: float, name: str):
+        if (size, name) != self._font:
+            self.ops.append(f"F {num(size)} {self._s(name)}")
+            self._font = (size, name)
+
+    def rect(self, left, top, right, bottom, filled=True):
+        pts = [(left, top), (right, top), (right, bottom), (left, bottom)]
+        self.polygon(pts, filled)
+
+    def polygon(self, pts, filled=True):
+        self.ops.append(("P " if filled else "p ") + f"{len(pts)} "
+                        + " ".join(f"{num(x)} {self.y(y)}" for x, y in pts))
+
+    def polyline(self, pts):
+        self.ops.append(f"L {len(pts)} " + " ".join(f"{num(x)} {self.y(y)}" for x, y in pts))
+
+    def ellipse(self, x, y, rx, ry, filled=True):
+        self.ops.append(("E " if filled else "e ") + f"{num(x)} {self.y(y)} {num(rx)} {num(ry)}")
+
+    def text(self, x, baseline, align: int, text: str, cell: float):
+        width = display_width(text) * cell
+        self.ops.append(f"T {num(x)} {self.y(baseline)} {align} {num(width)} {self._s(text)}")
+
+    def render(self) -> str:
+        # a trailing space keeps a final backslash from escaping the closing quote
+        return '"' + " ".join(self.ops).replace('"', '\\"') + ' "'
+
+
+def _arrowhead(x: XDot, tip_x: float, y: float, color: str):
+    x.fill(color)
+    x.style("solid")
+    x.polygon([(tip_x, y), (tip_x - 7, y - 3), (tip_x - 7, y + 3)])
+
+
+def _edge_sample(x: XDot, left: float, y: float, width: float, color: str, style: str, pen: float = 1.0):
+    x.pen(color)
+    x.style(f"setlinewidth({num(pen)})")
+    x.style(style)
+    x.polyline([(left, y), (left + width - 7, y)])
+    x.style("setlinewidth(1)")
+    _arrowhead(x, left + width, y, color)
+
+
+def _line_style(name: str) -> str:
+    return {"interaction": "solid", "visibility": "dashed", "internal": "dotted"}[name]
+
+
+def _edge_look(arrow: L.Arrow, theme: Theme) -> dict:
+    if arrow.kind == "recovery":
+        return {"color": theme.recovery, "style": "bold" if theme.name == "mono" else "solid", "penwidth": "1.6"}
+    if arrow.kind == "rework":
+        return {"color": theme.rework, "style": "dashed", "penwidth": "1.6"}
+    if arrow.from_support:
+        return {"color": theme.edge, "style": "dashed", "penwidth": "1"}
+    return {"color": theme.edge, "style": "solid", "penwidth": "1"}
+
+
+def background(lay: L.Layout, theme: Theme, font: str) -> str:
+    x = XDot(lay.height)
+    # bands
+    x.style("solid")
+    for b in lay.bands:
+        x.pen(theme.bands[b.lane])
+        x.fill(theme.bands[b.lane])
+        x.rect(b.left, b.top, b.right, b.bottom)
+    # phase separators
+    x.pen("#9aa5ad")
+    x.style("dotted")
+    for sx, top, bottom in lay.separators:
+        x.polyline([(sx, top), (sx, bottom)])
+    # the three lines, labelled at both ends
+    for ln in lay.lines:
+        x.pen(theme.line)
+        x.style("setlinewidth(1.2)")
+        x.style(_line_style(ln.name))
+        x.polyline([(ln.left, ln.y), (ln.right, ln.y)])
+    x.style("setlinewidth(1)")
+    x.font(L.SMALL, font)
+    x.pen(theme.line)
+    for ln in lay.lines:
+        x.text(ln.left + 6, ln.y - 4, -1, ln.label, L.SMALL_CELL)
+        x.text(ln.right - 6, ln.y - 4, 1, ln.label, L.SMALL_CELL)
+    if lay.curve is not None:
+        _draw_curve(x, lay, theme, font)
+    _draw_legend(x, lay, theme, font)
+    return x.render()
+
+
+def _draw_curve(x: XDot, lay: L.Layout, theme: Theme, font: str):
+    c = lay.curve
+    x.pen("#b0a8b9")
+    x.style("dotted")
+    x.polyline([(lay.grid_left, c.zero), (lay.grid_right, c.zero)])
+    x.style("solid")
+    x.font(L.SMALL, font)
+    for v in (2, 0, -2):
+        x.text(lay.grid_left + 4, c.zero - v * L.EMOTION_STEP + 3, -1, f"{v:+d}" if v else "0", L.SMALL_CELL)
+    if not c.points:
+        return
+    x.pen(theme.curve)
+    x.style("setlinewidth(1.6)")
+    if len(c.points) > 1:
+        x.polyline([(px, py) for px, py, _, _ in c.points])
+    x.style("setlinewidth(1)")
+    x.fill(theme.curve)
+    for px, py, _, _ in c.points:
+        x.ellipse(px, py, 3, 3)
+    placed: dict = {}
+    for px, py, text, kind in c.marks:
+        color = theme.badges[kind]
+        x.pen(color)
+        x.fill(color)
+        n = placed.get((px, py), 0)
+        placed[(px, py)] = n + 1
+        above = (kind == "peak") != (n == 1)
+        base = py - 8 if above else py + 14
+        x.font(L.SMALL, font)
+        x.text(px + 6, base, -1, text, L.SMALL_CELL)
+        x.ellipse(px, py, 5, 5, filled=False)
+
+
+def _badge_sample(x: XDot, left: float, y: float, badge: L.Badge, theme: Theme, font: str):
+    w = badge.width
+    color = theme.badges[badge.kind]
+    if badge.declared:
+        x.pen(color)
+        x.fill(color)
+        x.style("solid")
+        x.rect(left, y - 7, left + w, y + 7)
+        x.pen("#ffffff")
+    else:
+        x.pen(color)
+        x.fill("#ffffff")
+        x.style("dashed")
+        x.rect(left, y - 7, left + w, y + 7)
+        x.style("solid")
+    x.font(L.SMALL, font)
+    x.text(left + w / 2, y + 3, 0, badge.text, L.SMALL_CELL)
+
+
+def _draw_legend(x: XDot, lay: L.Layout, theme: Theme, font: str):
+    left, top, right, bottom = lay.legend_box
+    x.pen("#9aa5ad")
+    x.fill("#ffffff")
+    x.style("solid")
+    x.rect(left, top, right, bottom)
+    x.pen(theme.text)
+    x.font(9.5, font)
+    x.text(left + 10, top + 17, -1, words.word(lay.locale, "legend"), 5.2)
+    for e in lay.legend:
+        sx, y, w = e.x, e.y, L.LEGEND_SAMPLE
+        if e.sample == "badge":
+            _badge_sample(x, sx, y, e.badge, theme, font)
+        elif e.sample.startswith("edge:"):
+            kind = e.sample[5:]
+            arrow = L.Arrow("", "", kind if kind in ("recovery", "rework") else "normal", kind == "support")
+            look = _edge_look(arrow, theme)
+            _edge_sample(x, sx, y + 2, w, look["color"], look["style"] if look["style"] != "bold" else "solid",
+                         float(look["penwidth"]) + (0.6 if look["style"] == "bold" else 0))
+            if kind == "branch":
+                x.pen(theme.edge)
+                x.font(L.SMALL, font)
+                x.text(sx + w / 2, y - 3, 0, words.word(lay.locale, "condition"), L.SMALL_CELL)
+        elif e.sample.startswith("line:"):
+            x.pen(theme.line)
+            x.style("setlinewidth(1.2)")
+            x.style(_line_style(e.sample[5:]))
+            x.polyline([(sx, y), (sx + w, y)])
+            x.style("setlinewidth(1)")
+            x.style("solid")
+        elif e.sample == "evidence":
+            x.pen(theme.evidence_border)
+            x.fill(theme.evidence_fill)
+            x.style("solid")
+            x.rect(sx + 8, y - 7, sx + w - 8, y + 7)
+        elif e.sample == "emotion":
+            x.pen(theme.curve)
+            x.fill(theme.curve)
+            x.style("solid")
+            pts = [(sx + 4, y + 4), (sx + w / 3, y - 5), (sx + 2 * w / 3, y + 2), (sx + w - 4, y - 6)]
+            x.polyline(pts)
+            for px, py in pts:
+                x.ellipse(px, py, 2.5, 2.5)
+        x.pen(theme.text)
+        x.font(9.0, font)
+        x.text(sx + w + 12, y + 3.5, -1, e.text, L.LEGEND_CELL)
+
+
+# --- boxes -----------------------------------------------------------------------
+
+def _badge_cells(row, theme: Theme) -> str:
+    cells = []
+    for b in row:
+        color = theme.badges[b.kind]
+        if b.declared:
+            cells.append(f'<TD BGCOLOR="{color}" CELLPADDING="1"><FONT POINT-SIZE="{num(L.SMALL)}" '
+                         f'COLOR="#ffffff">{html(b.text)}</FONT></TD>')
+        else:
+            cells.append(f'<TD BORDER="1" STYLE="dashed" COLOR="{color}" BGCOLOR="#ffffff" CELLPADDING="1">'
+                         f'<FONT POINT-SIZE="{num(L.SMALL)}" COLOR="{color}">{html(b.text)}</FONT></TD>')
+    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0"><TR>'
+            + "".join(cells) + "</TR></TABLE>")
+
+
+def step_label(box: L.Box, theme: Theme) -> str:
+    rows = []
+    if box.sub:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="{num(L.SMALL)}" COLOR="{theme.muted}">{html(box.sub)}</FONT></TD></TR>')
+    rows.append("<TR><TD>" + "<BR/>".join(html(t) for t in box.lines) + "</TD></TR>")
+    for row in box.badges:
+        rows.append("<TR><TD>" + _badge_cells(row, theme) + "</TD></TR>")
+    return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">' + "".join(rows) + "</TABLE>>"
+
+
+def evidence_label(box: L.Box) -> str:
+    body = '<BR ALIGN="LEFT"/>'.join(html(t) for t in box.lines) + '<BR ALIGN="LEFT"/>'
+    return f'<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD ALIGN="LEFT">{body}</TD></TR></TABLE>>'
+
+
+def lane_label(box: L.Box, theme: Theme) -> str:
+    color = theme.borders[box.lane]
+    rows = [f'<TR><TD><FONT POINT-SIZE="11" COLOR="{color}"><B>{"<BR/>".join(html(t) for t in box.lines)}</B></FONT></TD></TR>']
+    if box.sub:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="7.5" COLOR="{theme.muted}">{html(box.sub)}</FONT></TD></TR>')
+    return '<<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="0">' + "".join(rows) + "</TABLE>>"
+
+
+def title_label(box: L.Box, theme: Theme) -> str:
+    title = "<BR ALIGN=\"LEFT\"/>".join(html(t) for t in box.lines) + '<BR ALIGN="LEFT"/>'
+    return (f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="0" WIDTH="{int(box.w - 20)}">'
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="14"><B>{title}</B></FONT></TD></TR>'
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.5" COLOR="{theme.muted}">{html(box.sub)}</FONT></TD></TR>'
+            "</TABLE>>")
+
+
+def _pos(box: L.Box, height: float) -> str:
+    return f'"{num(box.x)},{num(height - box.y)}!"'
+
+
+def _size(box: L.Box) -> str:
+    return f"width={_inches(box.w)}, height={_inches(box.h)}"
+
+
+def _inches(points: float) -> str:
+    s = f"{points / 72:.4f}".rstrip("0").rstrip(".")
+    return s or "0"
+
+
+def to_dot(lay: L.Layout, theme_name: str = "color") -> str:
+    """The DOT text of the diagram. Same layout, same text, byte for byte."""
+    theme = THEMES[theme_name]
+    font = FONTS.get(lay.locale, FONTS["en"])
+    H = lay.height
+    out = []
+    add = out.append
+    add("digraph blueprint {")
+    add(f"  graph [splines=ortho, outputorder=nodesfirst, forcelabels=true, bgcolor=\"#ffffff\", "
+        f"pad=0.1, fontname={quote(font)}, id=\"diagram\",")
+    add(f"         _background={background(lay, theme, font)}];")
+    add(f"  node [shape=box, fixedsize=true, margin=0, fontname={quote(font)}, fontsize={num(L.FONT)}, "
+        f"fontcolor=\"{theme.text}\", penwidth=1];")
+    add(f"  edge [fontname={quote(font)}, fontsize={num(L.SMALL)}, arrowsize=0.7, fontcolor=\"{theme.muted}\"];")
+    # the frame: two invisible corners so the drawing covers the whole layout
+    add(f'  "frame:tl" [shape=point, style=invis, width=0.01, height=0.01, pos="0,{num(H)}!"];')
+    add(f'  "frame:br" [shape=point, style=invis, width=0.01, height=0.01, pos="{num(lay.width)},0!"];')
+    t = lay.title
+    add(f'  "title" [id="title", shape=box, style="filled", fillcolor="#ffffff", color="{theme.line}", '
+        f"{_size(t)}, pos={_pos(t, H)}, label={title_label(t, theme)}];")
+    for b in lay.lane_boxes:
+        add(f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.titles[b.lane]}", '
+            f'color="#ffffff", penwidth=2, {_size(b)}, pos={_pos(b, H)}, label={lane_label(b, theme)}];')
+    for b in lay.phase_boxes:
+        add(f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.phase_fill}", '
+            f'color="{theme.phase_fill}", fontcolor="{theme.phase_text}", {_size(b)}, pos={_pos(b, H)}, '
+            f"label={plain_label(b.lines)}];")
+    for b in lay.boxes:
+        if b.kind == "evidence":
+            add(f'  {quote(b.name)} [id={quote(b.name)}, shape=note, style="filled", fillcolor="{theme.evidence_fill}", '
+                f'color="{theme.evidence_border}", fontcolor="{theme.muted}", {_size(b)}, pos={_pos(b, H)}, '
+                f"label={evidence_label(b)}];")
+        else:
+            add(f'  {quote(b.name)} [id={quote("step:" + b.step)}, style="rounded,filled", fillcolor="#ffffff", '
+                f'color="{theme.borders[b.lane]}", penwidth=1.3, {_size(b)}, pos={_pos(b, H)}, '
+                f"label={step_label(b, theme)}];")
+    for a in lay.arrows:
+        look = _edge_look(a, theme)
+        attrs = [f"id={quote('flow:' + a.source + ':' + a.target)}", f'color="{look["color"]}"',
+                 f'style="{look["style"]}"', f'penwidth={look["penwidth"]}']
+        if a.label:
+            attrs.append(f"xlabel={plain_label(a.label)}")
+            if a.kind != "normal":
+                attrs.append(f'fontcolor="{look["color"]}"')
+        add(f"  {quote(a.source)} -> {quote(a.target)} [{', '.join(attrs)}];")
+    add("}")
+    return "\n".join(out) + "\n"

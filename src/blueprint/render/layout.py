@@ -1,0 +1,559 @@
+"""The swimlane grid, computed in pure Python (no Graphviz needed).
+
+Columns are moments in time, rows are the lanes' bands. Every box gets a
+fixed position here; Graphviz later only routes the arrows between them.
+
+Coordinates are points (1/72 inch), x to the right and y *downwards* from the
+top-left corner of the drawing; :mod:`blueprint.render.dot` flips y for
+Graphviz.
+
+How columns are assigned (see :func:`assign_columns`):
+
+* Flows decide first: a step is never left of a step that flows into it, and
+  a step is strictly right of every earlier step *of its own lane* on a path
+  into it. Steps of different lanes can share a column (the customer acts,
+  the front stage answers, the back stage works: one moment), and steps of
+  one lane with no path between them (parallel work, alternative branches)
+  stack inside one column.
+* Phases come next: each phase starts right of the columns of the phases
+  before it, so phase headers never overlap. A step that flows into an
+  earlier phase (a table cleared during "leave" lets the next party in
+  during "arrive") is drawn with the earlier phase, because flows win.
+* Declared loops (recovery, rework) and flows that close an undeclared cycle
+  do not constrain columns; they are the only arrows that may point left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from blueprint.durations import format_duration
+from blueprint.model import BANDS
+from blueprint.render import words
+from blueprint.textwidth import display_width, wrap
+
+# --- sizes, in points ----------------------------------------------------
+FONT = 10.0          # step text
+SMALL = 8.0          # role line, badges, edge labels, line labels
+LINE_H = 12.5        # height of one line of FONT text
+SMALL_H = 10.0       # height of one line of SMALL text
+CELL = 5.6           # width of one display cell at FONT (a CJK character is two)
+SMALL_CELL = 4.6     # width of one display cell at SMALL
+WRAP = 22            # display cells per line in a step box
+EDGE_WRAP = 14       # display cells per line of a branch condition
+NODE_W = round(WRAP * CELL + 18)
+NODE_PAD = 7.0       # inside a step box, above and below its content
+BADGE_H = 15.0
+COL_GAP = 56.0       # between two columns: room for arrows and their labels
+PITCH = NODE_W + COL_GAP
+STACK_GAP = 16.0     # between boxes stacked in one column of a band
+BAND_PAD = 18.0      # between a band's edge and its boxes
+MIN_BAND = 58.0
+MARGIN = 16.0
+LANE_W = 118.0       # the lane-title column at the left
+PHASE_H = 24.0
+TITLE_GAP = 10.0
+EMOTION_H = 92.0
+EMOTION_STEP = 15.0  # points per emotion unit
+LEGEND_SAMPLE = 64.0
+LEGEND_ROW = 20.0
+LEGEND_CELL = 5.0    # display cell at the legend's font size (9 pt)
+
+INF = 10 ** 9
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A marker drawn on a step: fail, wait, peak, low, end or key."""
+
+    kind: str
+    text: str
+    declared: bool = True
+
+    @property
+    def width(self) -> float:
+        return display_width(self.text) * SMALL_CELL + 10
+
+
+@dataclass
+class Box:
+    """A positioned box: a step, an evidence card, a lane title, a phase header,
+    the title block. ``x, y`` is the centre (y downwards)."""
+
+    name: str
+    kind: str
+    x: float
+    y: float
+    w: float
+    h: float
+    lines: tuple = ()
+    sub: str = ""
+    badges: tuple = ()       # rows of Badge
+    lane: str | None = None
+    column: int | None = None
+    step: str | None = None
+
+    @property
+    def left(self) -> float:
+        return self.x - self.w / 2
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def top(self) -> float:
+        return self.y - self.h / 2
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h / 2
+
+
+@dataclass(frozen=True)
+class Arrow:
+    source: str
+    target: str
+    kind: str                # normal, recovery, rework
+    from_support: bool       # a flow back up from the support lane
+    label: tuple = ()        # wrapped lines of the condition
+
+
+@dataclass(frozen=True)
+class Band:
+    lane: str
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str                # interaction, visibility, internal
+    y: float
+    left: float
+    right: float
+    label: str
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    sample: str              # badge, edge:<kind>, line:<name>, evidence, emotion
+    text: str
+    x: float                 # left of the sample
+    y: float                 # middle of the row
+    badge: Badge | None = None
+
+
+@dataclass
+class Curve:
+    """The customer's emotion curve (--emotion)."""
+
+    points: list             # (x, y, step id, emotion)
+    marks: list              # (x, y, text, kind): peak, low, end
+    zero: float              # y of emotion 0
+    top: float
+    bottom: float
+
+
+@dataclass
+class Layout:
+    width: float
+    height: float
+    locale: str
+    title: Box
+    boxes: list              # steps and evidence, in flow order
+    lane_boxes: list
+    phase_boxes: list
+    arrows: list
+    bands: list
+    lines: list
+    separators: list         # (x, top, bottom) between phases
+    legend_box: tuple        # (left, top, right, bottom)
+    legend: list             # LegendEntry
+    curve: Curve | None = None
+    columns: dict = field(default_factory=dict)  # step id -> column
+    grid_left: float = 0.0
+    grid_right: float = 0.0
+
+    def box(self, name: str) -> Box:
+        for b in self.boxes:
+            if b.name == name:
+                return b
+        raise KeyError(name)
+
+
+# --- columns ---------------------------------------------------------------
+
+def assign_columns(bp, structure) -> tuple[dict, dict]:
+    """Column of every step and the phase group of every step.
+
+    Returns ``(columns, groups)``: step id -> column index, and step id ->
+    the index of the phase it is drawn under (``INF`` for steps shown under
+    no phase).
+    """
+    order = structure.order
+    rank = structure.rank
+    succ = {n: [] for n in order}
+    pred = {n: [] for n in order}
+    for u, v in sorted(structure.forward.edges(), key=lambda e: (rank[e[0]], rank[e[1]])):
+        if rank[u] < rank[v]:  # flows closing an undeclared cycle do not count
+            succ[u].append(v)
+            pred[v].append(u)
+    lane = {n: bp.by_id[n].lane for n in order}
+    phase_index = {p.id: p.index for p in bp.phases}
+    group = {}
+    for n in reversed(order):
+        g = phase_index.get(bp.by_id[n].phase, INF)
+        for v in succ[n]:
+            g = min(g, group[v])
+        group[n] = g
+
+    columns: dict = {}
+    last: dict = {}  # step -> {lane: rightmost column of that lane on a path into the step, itself included}
+    next_col, current, start = 0, None, 0
+    for n in sorted(order, key=lambda n: (group[n], rank[n])):
+        if group[n] != current:
+            current, start = group[n], next_col
+        col = start
+        seen: dict = {}
+        for u in pred[n]:
+            col = max(col, columns[u])
+            for ln, c in last[u].items():
+                if c > seen.get(ln, -1):
+                    seen[ln] = c
+        if lane[n] in seen:
+            col = max(col, seen[lane[n]] + 1)
+        columns[n] = col
+        seen[lane[n]] = max(col, seen.get(lane[n], -1))
+        last[n] = seen
+        next_col = max(next_col, col + 1)
+
+    # A step that nothing flows into (a table cleared in the background, a
+    # system fed by nobody) moves right, next to the first step it feeds,
+    # instead of waiting at the start of its phase: as late as its flows allow.
+    group_end: dict = {}
+    for n, g in group.items():
+        group_end[g] = max(group_end.get(g, 0), columns[n])
+    first: dict = {}  # step -> {lane: leftmost column of that lane on a path out of the step}
+    for n in sorted(order, key=lambda n: (group[n], rank[n]), reverse=True):
+        reach: dict = {}
+        for v in succ[n]:
+            for ln, c in first[v].items():
+                if c < reach.get(ln, INF):
+                    reach[ln] = c
+            if columns[v] < reach.get(lane[v], INF):
+                reach[lane[v]] = columns[v]
+        first[n] = reach
+        if pred[n] or not succ[n]:
+            continue
+        limit = group_end[group[n]]
+        for v in succ[n]:
+            limit = min(limit, columns[v])
+        if lane[n] in reach:
+            limit = min(limit, reach[lane[n]] - 1)
+        if limit > columns[n]:
+            columns[n] = limit
+        first[n] = dict(reach)
+    return columns, group
+
+
+# --- content ----------------------------------------------------------------
+
+def badges_for(step_id: str, analysis, locale: str) -> list:
+    """The badges of one step, in a fixed order: fail, wait, peak/low, end, key."""
+    m = analysis.markers(step_id)
+    w = lambda k: words.word(locale, k)  # noqa: E731
+    out = []
+    if "fail" in m:
+        out.append(Badge("fail", f"▲ {w('fail')}", True))
+    elif "fail-inferred" in m:
+        out.append(Badge("fail", f"▲ {w('fail')}?", False))
+    if "wait" in m or "wait-inferred" in m:
+        declared = "wait" in m
+        finding = analysis.wait_at(step_id)
+        expected = getattr(finding, "expected", None)
+        text = f"● {w('wait')}"
+        if expected is not None:
+            text += f" {'' if declared else '~'}{format_duration(expected)}"
+        out.append(Badge("wait", text if declared else text + "?", declared))
+    if "peak" in m:
+        if "worst" in m and "best" not in m:
+            out.append(Badge("low", f"▼ {w('low')}", True))
+        else:
+            out.append(Badge("peak", f"★ {w('peak')}", True))
+    if "end" in m:
+        out.append(Badge("end", f"■ {w('end')}", True))
+    if "key" in m:
+        out.append(Badge("key", f"◎ {w('key')}", True))
+    return out
+
+
+def badge_rows(badges: list, width: float) -> tuple:
+    rows, cur, used = [], [], 0.0
+    for b in badges:
+        if cur and used + 3 + b.width > width:
+            rows.append(tuple(cur))
+            cur, used = [], 0.0
+        cur.append(b)
+        used += b.width + (3 if len(cur) > 1 else 0)
+    if cur:
+        rows.append(tuple(cur))
+    return tuple(rows)
+
+
+def step_height(lines, sub: str, rows) -> float:
+    h = 2 * NODE_PAD + len(lines) * LINE_H
+    if sub:
+        h += SMALL_H + 2
+    if rows:
+        h += len(rows) * BADGE_H + 3
+    return max(h, 34.0)
+
+
+def _sub_line(bp, step) -> str:
+    parts = []
+    if step.role and step.role in bp.roles:
+        parts.append(bp.roles[step.role].name)
+    elif step.role:
+        parts.append(step.role)
+    if step.duration is not None:
+        parts.append(format_duration(step.duration.seconds))
+    text = " · ".join(parts)
+    if display_width(text) > WRAP * FONT / SMALL:
+        text = wrap(text, int(WRAP * FONT / SMALL) - 1)[0] + "…"
+    return text
+
+
+# --- the whole layout -----------------------------------------------------------
+
+def layout(bp, analysis, *, emotion: bool = False) -> Layout:
+    """Place everything. Pure: same blueprint and analysis, same layout."""
+    st = analysis.structure
+    locale = words.locale_of(bp)
+    columns, groups = assign_columns(bp, st)
+    rank = st.rank
+    ncols = max(columns.values(), default=-1) + 1
+
+    # boxes of steps and evidence, before their vertical position is known
+    cells: dict = {}  # (column, band) -> [Box]
+    step_boxes: dict = {}
+    used: set = set()
+    for n in st.order:
+        s = bp.by_id[n]
+        lines = tuple(wrap(s.text, WRAP))
+        sub = _sub_line(bp, s)
+        badges = badges_for(n, analysis, locale)
+        rows = badge_rows(badges, NODE_W - 8)
+        for b in badges:
+            used.add(("badge", b.kind, b.declared))
+        box = Box(n, "step", 0, 0, NODE_W, step_height(lines, sub, rows), lines, sub, rows,
+                  s.lane, columns[n], n)
+        step_boxes[n] = box
+        cells.setdefault((columns[n], s.lane), []).append(box)
+        if s.lane == "customer" and s.evidence:
+            ev_lines = []
+            for e in s.evidence:
+                item = wrap(e.text, WRAP - 2)
+                ev_lines.append("• " + item[0])
+                ev_lines.extend("\u00a0\u00a0\u00a0" + more for more in item[1:])
+            ev = Box("evidence:" + n, "evidence", 0, 0, NODE_W, 2 * NODE_PAD + len(ev_lines) * LINE_H,
+                     tuple(ev_lines), "", (), "evidence", columns[n], n)
+            cells.setdefault((columns[n], "evidence"), []).append(ev)
+            used.add(("evidence",))
+    for cell in cells.values():
+        cell.sort(key=lambda b: rank[b.step])
+
+    # horizontal: the lane-title column, then the grid
+    grid_left = MARGIN + LANE_W
+    grid_right = grid_left + max(ncols, 1) * PITCH
+
+    def col_x(c: int) -> float:
+        return grid_left + COL_GAP / 2 + c * PITCH + NODE_W / 2
+
+    # title block
+    title_lines = tuple(wrap(bp.title or bp.id, 90))
+    meta = "   ".join(f"{words.word(locale, k)}: {v or '—'}" for k, v in (
+        ("id", bp.id), ("status", bp.status), ("owner", bp.owner), ("version", bp.version)))
+    meta += f"   ({len(bp.steps)} {words.word(locale, 'steps')})"
+    title_w = max(max(display_width(t) for t in title_lines) * 14 * 0.56, display_width(meta) * SMALL_CELL * 1.1) + 24
+    title_h = len(title_lines) * 18 + 14 + 14
+    title = Box("title", "title", MARGIN + title_w / 2, MARGIN + title_h / 2, title_w, title_h,
+                title_lines, meta)
+
+    # phase headers
+    y = MARGIN + title_h + TITLE_GAP
+    spans: dict = {}
+    for n, g in groups.items():
+        if g == INF:
+            continue
+        lo, hi = spans.get(g, (INF, -1))
+        spans[g] = (min(lo, columns[n]), max(hi, columns[n]))
+    phase_boxes, separators = [], []
+    phase_lines = {}
+    for g, (lo, hi) in sorted(spans.items()):
+        ph = bp.phases[g]
+        width_cells = int(((hi - lo + 1) * PITCH - 12) / CELL)
+        phase_lines[g] = tuple(wrap(ph.name, max(width_cells, 4)))[:2]
+    ph_h = max([PHASE_H] + [len(v) * LINE_H + 10 for v in phase_lines.values()])
+    for g, (lo, hi) in sorted(spans.items()):
+        left, right = grid_left + lo * PITCH + 2, grid_left + (hi + 1) * PITCH - 2
+        phase_boxes.append(Box(f"phase:{bp.phases[g].id}", "phase", (left + right) / 2, y + ph_h / 2,
+                               right - left, ph_h, phase_lines[g]))
+    bands_top = y + ph_h + 4
+
+    # vertical: one band per lane, tall enough for its tallest stack
+    band_order = list(BANDS)
+    curve_wanted = emotion
+    if curve_wanted:
+        band_order.insert(1, "emotion")
+    heights = {}
+    for band in band_order:
+        tallest = 0.0
+        for c in range(ncols):
+            stack = cells.get((c, band), [])
+            if stack:
+                tallest = max(tallest, sum(b.h for b in stack) + STACK_GAP * (len(stack) - 1))
+        if band == "emotion":
+            heights[band] = EMOTION_H
+        elif band == "evidence" and not tallest:
+            heights[band] = 40.0
+        else:
+            heights[band] = max(MIN_BAND, tallest + 2 * BAND_PAD)
+
+    # total width: the grid, or the title block or legend if wider
+    legend_entries = _legend_entries(bp, analysis, locale, used, st, curve_wanted)
+    entry_w = max([LEGEND_SAMPLE + 12 + display_width(t) * LEGEND_CELL + 18 for _, t, _ in legend_entries] + [200])
+    avail = max(grid_right - MARGIN, 4 * entry_w)
+    per_row = max(1, min(len(legend_entries), 4, int(avail // entry_w)))
+    right = max(grid_right, MARGIN + title_w, MARGIN + per_row * entry_w)
+
+    bands, top = [], bands_top
+    for band in band_order:
+        bands.append(Band(band, top, top + heights[band], MARGIN, right))
+        top += heights[band]
+    bands_bottom = top
+    band_at = {b.lane: b for b in bands}
+
+    lane_boxes = []
+    for b in bands:
+        t, sub = words.lane_title(locale, b.lane)
+        lane_boxes.append(Box(f"lane:{b.lane}", "lane", MARGIN + LANE_W / 2, (b.top + b.bottom) / 2,
+                              LANE_W - 2, b.bottom - b.top - 2, tuple(wrap(t, 18)), sub, lane=b.lane))
+
+    # place the stacks
+    boxes = []
+    for (c, band), stack in cells.items():
+        b = band_at[band]
+        total = sum(x.h for x in stack) + STACK_GAP * (len(stack) - 1)
+        yy = (b.top + b.bottom) / 2 - total / 2
+        for box in stack:
+            box.x = col_x(c)
+            box.y = yy + box.h / 2
+            yy += box.h + STACK_GAP
+    for n in st.order:
+        ev = [x for x in cells.get((columns[n], "evidence"), []) if x.step == n]
+        boxes.extend(ev)
+        boxes.append(step_boxes[n])
+
+    # the three lines
+    lines = []
+    for name, above, below in (("interaction", "customer", "frontstage"),
+                               ("visibility", "frontstage", "backstage"),
+                               ("internal", "backstage", "support")):
+        lines.append(Line(name, band_at[above].bottom, MARGIN + LANE_W, right,
+                          words.line_label(locale, name)))
+
+    for g, (lo, _) in sorted(spans.items()):
+        if lo > 0:
+            separators.append((grid_left + lo * PITCH, bands_top - ph_h - 4, bands_bottom))
+
+    # arrows
+    arrows = []
+    for s in bp.steps:
+        for f in s.flows:
+            if f.target not in bp.by_id:
+                continue
+            if f.kind == "normal":
+                label = tuple(wrap(f.when, EDGE_WRAP)) if f.when else ()
+            else:
+                text = words.word(locale, f.kind) + (f": {f.when}" if f.when else "")
+                label = tuple(wrap(text, EDGE_WRAP))
+            up = s.lane == "support" and bp.by_id[f.target].lane != "support"
+            arrows.append(Arrow(f.source, f.target, f.kind, up, label))
+
+    curve = None
+    if curve_wanted:
+        curve = _curve(bp, analysis, locale, st, columns, col_x, band_at["emotion"])
+
+    # legend under the bands
+    legend_top = bands_bottom + 14
+    legend = []
+    for i, (sample, text, badge) in enumerate(legend_entries):
+        r, c = divmod(i, per_row)
+        legend.append(LegendEntry(sample, text, MARGIN + 10 + c * entry_w,
+                                  legend_top + 26 + r * LEGEND_ROW + LEGEND_ROW / 2, badge))
+    rows = (len(legend_entries) + per_row - 1) // per_row
+    legend_bottom = legend_top + 26 + rows * LEGEND_ROW + 8
+    legend_box = (MARGIN, legend_top, MARGIN + per_row * entry_w, legend_bottom)
+
+    return Layout(
+        width=right + MARGIN, height=legend_bottom + MARGIN, locale=locale, title=title,
+        boxes=boxes, lane_boxes=lane_boxes, phase_boxes=phase_boxes, arrows=arrows, bands=bands,
+        lines=lines, separators=separators, legend_box=legend_box, legend=legend, curve=curve,
+        columns=columns, grid_left=grid_left, grid_right=grid_right,
+    )
+
+
+def _curve(bp, analysis, locale, st, columns, col_x, band) -> Curve:
+    zero = (band.top + band.bottom) / 2 + 4
+    pts = []
+    for n in sorted(st.customer_steps, key=lambda n: (columns[n], st.rank[n])):
+        e = bp.by_id[n].emotion
+        if e is not None:
+            pts.append((col_x(columns[n]), zero - e * EMOTION_STEP, n, e))
+    marks = []
+    where = {p[2]: p for p in pts}
+    for n in analysis.peaks:
+        if n in where:
+            x, yy, _, e = where[n]
+            low = n == analysis.worst and n != analysis.best
+            kind = "low" if low else "peak"
+            marks.append((x, yy, ("▼ " if low else "★ ") + words.word(locale, kind), kind))
+    for n in analysis.ends:
+        if n in where:
+            x, yy, _, _ = where[n]
+            marks.append((x, yy, "■ " + words.word(locale, "end"), "end"))
+    return Curve(pts, marks, zero, band.top, band.bottom)
+
+
+def _legend_entries(bp, analysis, locale, used, st, curve) -> list:
+    w = lambda k: words.word(locale, k)  # noqa: E731
+    out = []
+    order = [("fail", True, "fail.declared"), ("fail", False, "fail.inferred"),
+             ("wait", True, "wait.declared"), ("wait", False, "wait.inferred"),
+             ("peak", True, "peak.best"), ("low", True, "peak.worst"),
+             ("end", True, "end.moment"), ("key", True, "key.moment")]
+    samples = {"fail": "▲ " + w("fail"), "wait": "● " + w("wait"), "peak": "★ " + w("peak"),
+               "low": "▼ " + w("low"), "end": "■ " + w("end"), "key": "◎ " + w("key")}
+    for kind, declared, key in order:
+        if ("badge", kind, declared) in used:
+            text = samples[kind] + ("" if declared else "?")
+            out.append(("badge", w(key), Badge(kind, text, declared)))
+    kinds = {d["kind"] for _, _, d in st.graph.edges(data=True)}
+    out.append(("edge:normal", w("edge.normal"), None))
+    if any(d["when"] and d["kind"] == "normal" for _, _, d in st.graph.edges(data=True)):
+        out.append(("edge:branch", w("edge.branch"), None))
+    if any(st.lane(u) == "support" and st.lane(v) != "support" for u, v in st.graph.edges()):
+        out.append(("edge:support", w("edge.support"), None))
+    for k in ("recovery", "rework"):
+        if k in kinds:
+            out.append((f"edge:{k}", w(f"edge.{k}"), None))
+    for name in ("interaction", "visibility", "internal"):
+        out.append((f"line:{name}", w(f"line.{name}"), None))
+    if ("evidence",) in used:
+        out.append(("evidence", w("evidence.box"), None))
+    if curve:
+        out.append(("emotion", w("emotion.curve"), None))
+    return out

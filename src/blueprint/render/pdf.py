@@ -1,0 +1,43 @@
+"""Put Graphviz's PDF (a page the size of the drawing) on real paper.
+
+The page is the chosen paper in landscape; the drawing is scaled to fit the
+printable area (a margin all round), never enlarged beyond 100 %, and centred.
+"""
+
+from __future__ import annotations
+
+import io
+
+MM = 72 / 25.4
+PAPERS = {  # portrait width, height in points
+    "a4": (210 * MM, 297 * MM),
+    "a3": (297 * MM, 420 * MM),
+    "letter": (8.5 * 72, 11 * 72),
+}
+MARGIN = 10 * MM
+
+
+def paper_size(paper: str) -> tuple[float, float]:
+    """(width, height) of the paper in landscape, in points."""
+    w, h = PAPERS[paper]
+    return max(w, h), min(w, h)
+
+
+def place_on_paper(pdf: bytes, paper: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    src = PdfReader(io.BytesIO(pdf)).pages[0]
+    box = src.mediabox
+    dw, dh = float(box.width), float(box.height)
+    pw, ph = paper_size(paper)
+    scale = min((pw - 2 * MARGIN) / dw, (ph - 2 * MARGIN) / dh, 1.0)
+    tx = (pw - dw * scale) / 2 - float(box.left) * scale
+    ty = (ph - dh * scale) / 2 - float(box.bottom) * scale
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=pw, height=ph)
+    page.merge_transformed_page(src, Transformation().scale(scale, scale).translate(tx, ty))
+    page.compress_content_streams()
+    writer.add_metadata({"/Producer": "blueprint"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
