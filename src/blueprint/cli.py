@@ -321,6 +321,78 @@ def analyze(file, fmt):
         click.echo(text_report(a, res.problems), nl=False)
 
 
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default=None,
+              help="Output file; its suffix picks the format. '-' writes to standard output. "
+                   "[default: <blueprint id>.<format> in the current folder]")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]), default=None,
+              help="Output format [default: from the output's suffix, else svg].")
+@click.option("--paper", type=click.Choice(["a4", "a3", "letter"]), default="a4", show_default=True,
+              help="Paper of a PDF (landscape, the diagram scaled to fit).")
+@click.option("--theme", type=click.Choice(["color", "mono"]), default="color", show_default=True,
+              help="mono prints in black and white: markers differ by shape and text.")
+@click.option("--emotion", is_flag=True, help="Draw the customer's emotion curve above the customer lane.")
+def render(file, output, fmt, paper, theme, emotion):
+    """Draw a blueprint as a swimlane diagram (SVG, PNG, PDF or DOT).
+
+    Lanes are bands in fixed order, columns are moments in time; markers show
+    fail points, waits, the peak and the end. Needs Graphviz for SVG, PNG and
+    PDF. Exit 0 when written, 1 when the blueprint has errors (printed one per
+    line), 2 on usage errors or when Graphviz is missing or fails.
+    """
+    import os
+
+    from blueprint import render as rnd
+
+    if output and output != "-" and fmt is None:
+        suffix = os.path.splitext(output)[1].lower()
+        fmt = rnd.SUFFIXES.get(suffix)
+        if fmt is None:
+            _usage_error(f"cannot tell the format from '{output}'; use a .svg, .png, .pdf or .dot name, "
+                         "or --format")
+    fmt = fmt or "svg"
+    if not os.path.exists(file):
+        _usage_error(f"{file}: no such file")
+    if os.path.isdir(file):
+        _usage_error(f"{file}: is a folder; give one blueprint file")
+
+    from blueprint.lint import load_blueprint
+
+    bp, problems = load_blueprint(file)
+    errors = [p for p in problems if p.severity == "error"]
+    if bp is None or errors:
+        for p in errors or problems:
+            click.echo(p.format(), err=True)
+        click.echo(f"blueprint: {file} was not drawn: fix the errors above first", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if output is None:
+        stem = bp.id or os.path.splitext(os.path.basename(file))[0]
+        output = f"{stem}.{fmt}"
+
+    from blueprint.analysis import analyze
+    from blueprint.graph import Structure
+    from blueprint.render.backend import GraphvizError
+
+    analysis = analyze(bp, Structure(bp))
+    try:
+        data = rnd.render(bp, analysis, fmt, rnd.Options(theme=theme, emotion=emotion, paper=paper))
+    except GraphvizError as exc:
+        _usage_error(str(exc))
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from blueprint.fsutil import OutputError, write_atomic
+
+    try:
+        write_atomic(output, data, inputs=[file])
+    except OutputError as exc:
+        _usage_error(str(exc))
+    click.echo(f"wrote {output}", err=True)
+
+
 def main(prog_name: str | None = None):
     cli(prog_name=prog_name or "blueprint")
 
