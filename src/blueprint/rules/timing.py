@@ -1,1 +1,259 @@
-"""Rules fed by the analysis: waits, tolerance and the peak-end moments."""
+"""Rules fed by the analysis: waits, tolerance, the peak–end moments, and the
+fail-point heuristics (off unless turned on).
+
+The analysis is computed once per file (``ctx.analysis``); these rules only
+turn its findings into problems so that CI can enforce them. ``blueprint
+analyze`` shows the same findings with their figures; ``docs/analysis.md``
+explains them.
+"""
+
+from __future__ import annotations
+
+from blueprint.durations import format_duration
+from blueprint.rules import Finding, rule
+
+
+@rule("wait-beyond-tolerance", "warning")
+def wait_beyond_tolerance(ctx):
+    """A wait point's expected wait is longer than its tolerable wait.
+
+    Customers give up, or remember the service badly, when they wait longer
+    than they will tolerate. Shorten the work behind the wait, do it before the
+    customer needs it, or fill and explain the wait.
+
+    Fails::
+
+        wait: {expected: 30m, tolerable: 20m}
+
+    Passes::
+
+        wait: {expected: 15m, tolerable: 20m, fill: Free tea, explain: Screen shows the queue}
+    """
+    for w in ctx.analysis.wait_points:
+        if w.over_tolerance:
+            s = ctx.bp.by_id[w.step]
+            yield Finding(s.field_pos("wait"), f"wait at '{w.step}' is expected to take {format_duration(w.expected)}, "
+                                               f"longer than the tolerable {format_duration(w.tolerable)}", w.step)
+
+
+@rule("over-tolerance", "warning")
+def over_tolerance(ctx):
+    """The customer's time through the service is longer than the blueprint's tolerance.
+
+    The customer's time is the longest route through the customer actions:
+    their own durations, the front-stage work between them and the waits
+    (declared, or inferred from back-stage and support work). ``blueprint
+    analyze`` shows the route and each part.
+
+    Fails::
+
+        tolerance: 5m
+        steps:
+          - id: sit-down
+            lane: customer
+            next: [polish]
+          - id: polish
+            lane: frontstage
+            duration: 8m
+            next: [pay]
+          - id: pay
+            lane: customer
+
+    Passes::
+
+        tolerance: 10m      # the same steps: 8m of the customer's time, 2m margin
+    """
+    t = ctx.analysis.timing
+    if t.over_tolerance and ctx.bp.tolerance is not None:
+        c = t.customer
+        yield Finding(ctx.bp.tolerance.pos, f"the customer's time ({'at least ' if not c.complete else ''}"
+                                            f"{format_duration(c.total)}) is over the tolerance of "
+                                            f"{ctx.bp.tolerance.text} by {format_duration(-t.margin)}")
+
+
+@rule("negative-end", "warning")
+def negative_end(ctx):
+    """The journey ends on a bad feeling (emotion below zero).
+
+    By the peak–end rule people judge an experience mostly by its most intense
+    moment and by its end. A journey that ends badly is remembered badly, however
+    good its middle. Improve the last customer action first.
+
+    Fails::
+
+        - id: pay
+          lane: customer
+          emotion: -1        # the last customer action
+
+    Passes::
+
+        - id: pay
+          lane: customer
+          emotion: 1
+    """
+    for e in ctx.analysis.end_moments:
+        if e.negative:
+            s = ctx.bp.by_id[e.step]
+            yield Finding(s.field_pos("emotion"), f"the journey ends at '{e.step}' with emotion {e.emotion:+d}; "
+                                                  "people remember the end: improve this moment", e.step)
+
+
+@rule("end-is-worst", "warning")
+def end_is_worst(ctx):
+    """The last customer action is the worst moment of its journey.
+
+    When the emotions of a journey vary, its end should not be its lowest
+    point: the end weighs as much as the peak in what customers remember.
+
+    Fails::
+
+        - {id: enter, lane: customer, emotion: 1, next: [serve]}
+        - {id: serve, lane: frontstage, next: [leave]}
+        - {id: leave, lane: customer, emotion: 0}     # the end, and the lowest
+
+    Passes::
+
+        - {id: enter, lane: customer, emotion: 0, next: [serve]}
+        - {id: serve, lane: frontstage, next: [leave]}
+        - {id: leave, lane: customer, emotion: 1}
+    """
+    for e in ctx.analysis.end_moments:
+        if e.worst:
+            s = ctx.bp.by_id[e.step]
+            yield Finding(s.field_pos("emotion"), f"the journey ends at its worst moment, '{e.step}' "
+                                                  f"({e.emotion:+d}); make the last moment a good one", e.step)
+
+
+def _inferred(ctx, heuristic: str):
+    by_id = ctx.bp.by_id
+    for f in ctx.analysis.fail_points:
+        if heuristic in f.heuristics:
+            i = f.heuristics.index(heuristic)
+            anchor = f.anchors[i] if i < len(f.anchors) else by_id[f.step].pos
+            yield Finding(anchor, f"possible fail point at '{f.step}': {f.reasons[i]}", f.step)
+
+
+@rule("handoff-visibility", "off")
+def handoff_visibility(ctx):
+    """Inferred fail point: a hand-off across the line of visibility.
+
+    Work handed from the front stage to the back stage or support (or back)
+    crosses the line of visibility: what the customer said may not reach the
+    kitchen, what the kitchen knows may not reach the waiter. The receiving step
+    is a fail point candidate. A heuristic of ``blueprint analyze``; off in
+    ``check`` unless turned on (``rules: {handoff-visibility: warning}``).
+    Silence it for a step with ``ignore: [handoff-visibility]``, or for the whole
+    blueprint with ``rules: {handoff-visibility: off}``.
+
+    Fails::
+
+        - id: take-order
+          lane: frontstage
+          next: [cook]
+        - id: cook
+          lane: backstage          # the hand-off lands here
+
+    Passes::
+
+        - id: cook
+          lane: backstage
+          ignore: [handoff-visibility]   # the order is printed on a ticket
+    """
+    yield from _inferred(ctx, "handoff-visibility")
+
+
+@rule("handoff-internal", "off")
+def handoff_internal(ctx):
+    """Inferred fail point: a hand-off across the line of internal interaction.
+
+    Work handed between the back stage and support (another department, a
+    system, a supplier) crosses the line of internal interaction; the receiving
+    step is a fail point candidate. Off in ``check`` unless turned on.
+
+    Fails::
+
+        - id: cook
+          lane: backstage
+          next: [order-stock]
+        - id: order-stock
+          lane: support            # the hand-off lands here
+
+    Passes::
+
+        - id: order-stock
+          lane: support
+          ignore: [handoff-internal]
+    """
+    yield from _inferred(ctx, "handoff-internal")
+
+
+@rule("parallel-join", "off")
+def parallel_join(ctx):
+    """Inferred fail point: a step waits for flows that run in parallel.
+
+    A step that needs two or more pieces of work done in parallel (the table
+    cleared and the party called) stalls when one of them is late or lost.
+    Flows that are alternatives of one branch (``when:``) meeting again are
+    not a synchronisation and do not count. Off in ``check`` unless turned on.
+
+    Fails::
+
+        - {id: clear-table, lane: backstage, next: [call]}
+        - {id: queue, lane: customer, next: [call]}
+        - {id: call, lane: frontstage}             # needs both
+
+    Passes::
+
+        - {id: call, lane: frontstage, ignore: [parallel-join]}
+    """
+    yield from _inferred(ctx, "parallel-join")
+
+
+@rule("contact-without-standard", "off")
+def contact_without_standard(ctx):
+    """Inferred fail point: a front-stage step without a work standard.
+
+    The customer sees every front-stage step. Without a standard (what done
+    well means, and how fast) staff improvise and the service varies. Off in
+    ``check`` unless turned on.
+
+    Fails::
+
+        - id: greet
+          lane: frontstage
+          text: Welcome the party
+
+    Passes::
+
+        - id: greet
+          lane: frontstage
+          text: Welcome the party
+          standard: {text: Greet within 30 seconds of entry, within: 30s}
+    """
+    yield from _inferred(ctx, "contact-without-standard")
+
+
+@rule("branch-without-recovery", "off")
+def branch_without_recovery(ctx):
+    """Inferred fail point: a branch that never comes back to the journey.
+
+    When a conditional flow (``when:``) that is not the first, expected one
+    leads to steps that never meet the other branches again, and no recovery or
+    rework flow leads back, the customer who takes it is lost. The first step of
+    that branch is a fail point candidate. Off in ``check`` unless turned on.
+
+    Fails::
+
+        - id: check-card
+          lane: support
+          next:
+            - {to: print-receipt, when: approved}
+            - {to: say-sorry, when: declined}     # and then the customer leaves
+
+    Passes::
+
+        - id: say-sorry
+          lane: frontstage
+          next: [{to: take-payment, kind: recovery, when: another card}]
+    """
+    yield from _inferred(ctx, "branch-without-recovery")

@@ -1,0 +1,58 @@
+"""Analysis of a blueprint: fail points, wait points, peak and end moments,
+timing and shape, computed once and shared by reports, diagrams and scripts.
+
+``analyze(bp, structure)`` returns one :class:`Analysis`; every finding names
+its steps by id. ``docs/analysis.md`` explains each figure, each heuristic and
+the JSON form (:meth:`Analysis.to_dict`).
+
+The public names here (FailFinding, WaitFinding, Analysis and their fields,
+markers(), wait_at(), fail_at(), analyze()) are a contract: fields may be
+added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+from blueprint.analysis.failpoints import HEURISTICS
+from blueprint.analysis.findings import (
+    Analysis,
+    CustomerTime,
+    EndMoment,
+    FailFinding,
+    PhaseTime,
+    Segment,
+    Shape,
+    StandardCheck,
+    Timing,
+    WaitFinding,
+)
+from blueprint.graph import Structure
+from blueprint.model import Blueprint
+
+__all__ = [
+    "HEURISTICS", "Analysis", "CustomerTime", "EndMoment", "FailFinding", "PhaseTime", "Segment", "Shape",
+    "StandardCheck", "Timing", "WaitFinding", "analyze",
+]
+
+
+def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Analysis:
+    """Analyse a blueprint (best on one that ``blueprint check`` finds no errors in).
+
+    Heuristics are turned off for the whole blueprint by ``rules: {id: off}``
+    in the blueprint, or by ``off`` (ids, e.g. from the project configuration);
+    a step's ``ignore:`` turns them off for that step.
+    """
+    from blueprint.analysis import failpoints, moments, shape, timing, waits
+    from blueprint.analysis.flow import FlowDag
+
+    st = structure or Structure(bp)
+    a = Analysis(bp, st)
+    turned_off = {h for h in HEURISTICS if h in set(off) or bp.rules.get(h, ("",))[0] == "off"}
+    a.heuristics_off = tuple(h for h in HEURISTICS if h in turned_off)
+    dag = FlowDag(st)
+    a.fail_points = failpoints.fail_points(dag, turned_off)
+    a.segments = waits.segments(dag)
+    a.wait_points = waits.wait_points(dag, a.segments)
+    moments.moments(a)
+    a.timing = timing.timing(dag, a.segments)
+    a.shape = shape.shape(dag)
+    return a

@@ -1,0 +1,145 @@
+"""Fail points: the declared ones and the candidates that heuristics infer.
+
+Each heuristic has a kebab-case id (docs/analysis.md explains each one). A
+designer silences a heuristic for one step with the step's ``ignore: [id]``,
+or for the whole blueprint with ``rules: {id: off}``.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from blueprint.analysis.findings import FailFinding
+from blueprint.analysis.flow import FlowDag
+
+#: heuristic id -> what it looks for (one line)
+HEURISTICS = {
+    "handoff-visibility": "a hand-off across the line of visibility (front stage <-> back stage or support)",
+    "handoff-internal": "a hand-off across the line of internal interaction (back stage <-> support)",
+    "parallel-join": "a step that waits for two or more flows running in parallel (synchronisation)",
+    "contact-without-standard": "a front-stage step (the customer sees it) without a work standard",
+    "branch-without-recovery": "a branch that never comes back to the journey (no recovery path)",
+}
+
+_LANE = {"customer": "customer action", "frontstage": "front-stage", "backstage": "back-stage", "support": "support"}
+_ROOT = ("blueprint:root",)  # a virtual start node; a tuple never equals a step id
+
+
+def _names(ids, limit=3) -> str:
+    ids = list(ids)
+    shown = ", ".join(f"'{i}'" for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def infer(dag: FlowDag, off: set) -> dict:
+    """step id -> {heuristic id: (reason, anchor Pos)}, for heuristics not turned off."""
+    bp, st = dag.bp, dag.st
+    by_id = bp.by_id
+    found: dict[str, dict] = {}
+
+    def add(step, hid, reason, anchor):
+        if hid in off or hid in by_id[step].ignore:
+            return
+        found.setdefault(step, {}).setdefault(hid, (reason, anchor))
+
+    # hand-offs across the line of visibility and of internal interaction
+    if not {"handoff-visibility", "handoff-internal"} <= off:
+        incoming: dict = {}
+        for u, v, line in st.crossings():
+            if line in ("visibility", "internal"):
+                incoming.setdefault((v, line), []).append(u)
+        for (v, line), sources in sorted(incoming.items(), key=lambda kv: (dag.rank[kv[0][0]], kv[0][1])):
+            sources = sorted(set(sources), key=dag.rank.__getitem__)
+            first = next((f for f in by_id[sources[0]].flows if f.target == v), None)
+            if line == "visibility":
+                why = f"hand-off from {_names(sources)} across the line of visibility: information can be lost"
+                add(v, "handoff-visibility", why, first.pos if first else by_id[v].pos)
+            else:
+                why = f"hand-off from {_names(sources)} across the line of internal interaction: another team must act on it"
+                add(v, "handoff-internal", why, first.pos if first else by_id[v].pos)
+
+    # synchronisation: flows in parallel that must meet
+    if "parallel-join" not in off:
+        joins = [n for n in dag.order if len(dag.pred[n]) >= 2]
+        if joins:
+            g = nx.DiGraph()
+            g.add_nodes_from(dag.order)
+            g.add_edges_from((u, v) for u in dag.order for v in dag.succ[u])
+            g.add_edges_from((_ROOT, n) for n in dag.order if not dag.pred[n])
+            idom = nx.immediate_dominators(g, _ROOT)
+            for n in joins:
+                plain = [p for p in dag.pred[n] if not _when(by_id[p], n)]
+                if len(plain) < 2:
+                    continue
+                split = idom.get(n)
+                if split != _ROOT and split is not None and any(
+                        f.when for f in by_id[split].flows if f.kind == "normal"):
+                    continue  # alternatives of one branch meet again: not a synchronisation
+                add(n, "parallel-join", f"waits for {len(plain)} flows in parallel ({_names(plain)}): "
+                                        "a late or lost one stalls it", by_id[n].pos)
+
+    # customer-facing steps without a standard
+    if "contact-without-standard" not in off:
+        for n in dag.order:
+            s = by_id[n]
+            if s.lane == "frontstage" and s.standard is None:
+                add(n, "contact-without-standard", "the customer sees it, but it has no work standard", s.pos)
+
+    # branches that never come back
+    if "branch-without-recovery" not in off:
+        for n in dag.order:
+            s = by_id[n]
+            normal = [f for f in s.flows if f.kind == "normal" and f.target in by_id]
+            if len(normal) < 2 or not any(f.when for f in normal[1:]):
+                continue
+            for f, rejoins in zip(normal, _rejoins(st.graph, n, [f.target for f in normal])):
+                if f is normal[0] or not f.when or rejoins:
+                    continue
+                add(f.target, "branch-without-recovery",
+                    f"branch '{f.when}' from '{n}' never comes back to the journey (no recovery flow)", f.pos)
+    return found
+
+
+def _when(step, target) -> str:
+    return next((f.when for f in step.flows if f.target == target), "")
+
+
+def _rejoins(g, split, targets) -> list[bool]:
+    """For each branch target: does what follows it (all flows) come back, to
+    the split itself (a loop) or to what follows another branch?
+
+    One search per branch, each stopping where it meets an earlier branch's
+    steps, so the cost is the size of what the branches reach, once.
+    """
+    owner: dict = {}
+    met = [False] * len(targets)
+    for i, t in enumerate(targets):
+        stack = [t]
+        while stack:
+            n = stack.pop()
+            if n == split:
+                met[i] = True
+                continue
+            o = owner.get(n)
+            if o is not None:
+                if o != i:
+                    met[i] = met[o] = True
+                continue
+            owner[n] = i
+            stack.extend(g.successors(n))
+    return met
+
+
+def fail_points(dag: FlowDag, off: set) -> list:
+    """Declared and inferred fail points, one finding per step, in flow order."""
+    inferred = infer(dag, off)
+    out = []
+    for n in dag.order:
+        s = dag.bp.by_id[n]
+        hits = inferred.get(n, {})
+        if s.fail is None and not hits:
+            continue
+        hids = tuple(h for h in HEURISTICS if h in hits)
+        out.append(FailFinding(n, s.fail is not None, s.fail, hids,
+                               tuple(hits[h][0] for h in hids), tuple(hits[h][1] for h in hids)))
+    return out

@@ -1,0 +1,235 @@
+"""The analysis' values: what it found, each finding tied to its steps.
+
+These are plain data. The names, fields and meanings of :class:`FailFinding`,
+:class:`WaitFinding` and :class:`Analysis` are a contract shared with the
+diagrams and the scripts: fields may be added, never renamed or removed.
+Durations are in seconds (floats); a figure that cannot be known is ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from blueprint.graph import Structure
+from blueprint.model import Blueprint, FailPoint
+
+
+@dataclass(frozen=True)
+class FailFinding:
+    step: str                      # step id
+    declared: bool                 # written in the blueprint (fail:)
+    fail: FailPoint | None         # the declared fail point, if any
+    heuristics: tuple = ()         # ids of the heuristics that inferred it
+    reasons: tuple = ()            # one sentence per heuristic, for people
+    anchors: tuple = ()            # one Pos per heuristic: where its cause is written (a flow, the step)
+
+
+@dataclass(frozen=True)
+class WaitFinding:
+    step: str                      # the customer step at which the customer waits
+    declared: bool                 # written in the blueprint (wait:)
+    after: str | None = None       # inferred: the customer step before the wait
+    expected: float | None = None  # seconds: declared expected, or the inferred estimate
+    tolerable: float | None = None # seconds
+    path: tuple = ()               # inferred: the invisible steps on the longest path
+    missing_durations: tuple = ()  # steps on that path without a duration
+    over_tolerance: bool = False
+    kinds: tuple = ()              # 'pre-process', 'unoccupied', 'unexplained'
+    remedies: tuple = ()           # what the psychology of waiting suggests
+    estimate: float | None = None  # seconds of invisible work before the step (None: unknown or none)
+    at_least: float | None = None  # when durations are missing: the longest path of the known ones
+
+
+@dataclass(frozen=True)
+class EndMoment:
+    """One end of the journey and the peak–end figures of the journeys that end there."""
+
+    step: str                      # the last customer action
+    emotion: int | None
+    peak: str | None = None        # the most intense moment on the way to this end
+    peak_emotion: int | None = None
+    score: float | None = None     # (peak + end) / 2
+    negative: bool = False         # the end feels bad (emotion < 0)
+    worst: bool = False            # the end is the worst moment of its journey
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The work between two consecutive customer actions."""
+
+    after: str                     # customer step before
+    step: str                      # customer step after
+    invisible: tuple = ()          # back-stage and support steps on the longest invisible path
+    invisible_seconds: float = 0.0 # its known durations
+    missing: tuple = ()            # invisible steps between the two without a duration
+    has_invisible: bool = False    # back-stage or support work runs between the two
+    service: tuple = ()            # front-stage steps on the longest front-stage path
+    service_seconds: float = 0.0
+    service_missing: tuple = ()    # front-stage steps between the two without a duration
+
+    @property
+    def estimate(self) -> float | None:
+        """The customer's wait for the invisible work, or None when a duration is missing."""
+        return None if self.missing else self.invisible_seconds
+
+
+@dataclass(frozen=True)
+class CustomerTime:
+    """The customer's time along the longest route through the customer actions."""
+
+    route: tuple = ()              # customer step ids, start to end
+    actions: float = 0.0           # the customer actions' own durations
+    service: float = 0.0           # front-stage work between them (the customer is being served)
+    waits: float = 0.0             # declared waits and inferred waits for invisible work
+    untimed: tuple = ()            # customer actions on the route without a duration (counted as 0)
+    missing: tuple = ()            # staff steps and waits on the route whose time is unknown
+
+    @property
+    def total(self) -> float:
+        return self.actions + self.service + self.waits
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+@dataclass(frozen=True)
+class PhaseTime:
+    phase: str | None              # phase id (None: steps without a phase)
+    name: str
+    work: float = 0.0              # all steps' durations in the phase
+    critical: float = 0.0          # durations of the critical path's steps in the phase
+    actions: float = 0.0           # customer time in the phase, as in CustomerTime
+    service: float = 0.0
+    waits: float = 0.0
+
+    @property
+    def customer(self) -> float:
+        return self.actions + self.service + self.waits
+
+
+@dataclass(frozen=True)
+class StandardCheck:
+    step: str
+    text: str
+    within: float | None           # the standard's time limit
+    duration: float | None         # the step's duration
+    status: str                    # 'met', 'exceeded', 'untimed' (no duration), 'no-limit' (no within:)
+
+    @property
+    def over(self) -> float | None:
+        if self.status != "exceeded":
+            return None
+        return self.duration - self.within
+
+
+@dataclass(frozen=True)
+class Timing:
+    critical_path: tuple = ()      # the longest-duration path of work in the journey
+    critical_seconds: float = 0.0
+    critical_missing: tuple = ()   # work steps in the journey without a duration
+    customer: CustomerTime = field(default_factory=CustomerTime)
+    phases: tuple = ()             # PhaseTime, in phase order
+    tolerance: float | None = None # the blueprint's tolerance
+    margin: float | None = None    # tolerance - customer total (negative: over)
+    over_tolerance: bool = False   # the customer's known time already exceeds the tolerance
+    standards: tuple = ()          # StandardCheck, in flow order
+    preparation: tuple = ()        # work outside the journey (done before the customer comes)
+    preparation_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Shape:
+    steps: int = 0
+    lanes: dict = field(default_factory=dict)        # lane -> number of steps
+    phases: dict = field(default_factory=dict)       # phase id ('' for none) -> number of steps
+    flows: int = 0
+    loops: int = 0                                    # recovery and rework flows
+    crossings: dict = field(default_factory=dict)    # line -> flows crossing it
+    branching: tuple = ()                             # steps with two or more normal flows out
+    joins: tuple = ()                                 # steps with two or more normal flows in
+    longest_path: tuple = ()                          # the longest path by number of steps
+    customer_actions: int = 0
+
+    @property
+    def divergence(self) -> int:
+        return len(self.branching)
+
+    @property
+    def complexity(self) -> int:
+        return len(self.longest_path)
+
+
+@dataclass
+class Analysis:
+    bp: Blueprint
+    structure: Structure
+    fail_points: list = field(default_factory=list)   # FailFinding, in flow order
+    wait_points: list = field(default_factory=list)   # WaitFinding, in flow order
+    ends: list = field(default_factory=list)          # customer step ids that end the journey
+    best: str | None = None                           # customer step with the highest emotion
+    worst: str | None = None                          # customer step with the lowest emotion
+    peaks: list = field(default_factory=list)         # the peak moment(s): best and/or worst
+    peak_end_score: float | None = None
+    mean_emotion: float | None = None
+    emotions_missing: bool = True
+    # added by the analysis issue
+    peak: str | None = None                           # the most intense moment (used in the score)
+    end_moments: list = field(default_factory=list)   # EndMoment per end, in flow order
+    no_emotion: list = field(default_factory=list)    # customer steps without an emotion
+    segments: list = field(default_factory=list)      # Segment per pair of consecutive customer actions
+    timing: Timing = field(default_factory=Timing)
+    shape: Shape = field(default_factory=Shape)
+    heuristics_off: tuple = ()                        # heuristics turned off for the whole blueprint
+
+    def _index(self):
+        key = (id(self.fail_points), len(self.fail_points), id(self.wait_points), len(self.wait_points))
+        cached = self.__dict__.get("_idx")
+        if cached is None or cached[0] != key:
+            fails, waits = {}, {}
+            for f in self.fail_points:
+                fails.setdefault(f.step, f)
+            for w in self.wait_points:
+                waits.setdefault(w.step, w)
+            declared_wait = {w.step for w in self.wait_points if w.declared}
+            cached = (key, fails, waits, declared_wait)
+            self.__dict__["_idx"] = cached
+        return cached
+
+    def markers(self, step_id: str) -> set:
+        """Markers for one step: 'fail', 'fail-inferred', 'wait', 'wait-inferred',
+        'peak', 'best', 'worst', 'end', 'key'."""
+        _, fails, waits, declared_wait = self._index()
+        out = set()
+        f = fails.get(step_id)
+        if f is not None:
+            out.add("fail" if f.declared else "fail-inferred")
+        if step_id in waits:
+            out.add("wait" if step_id in declared_wait else "wait-inferred")
+        if step_id in self.peaks:
+            out.add("peak")
+        if step_id == self.best:
+            out.add("best")
+        if step_id == self.worst:
+            out.add("worst")
+        if step_id in self.ends:
+            out.add("end")
+        if self.bp.by_id[step_id].key:
+            out.add("key")
+        return out
+
+    def wait_at(self, step_id: str):
+        return self._index()[2].get(step_id)
+
+    def fail_at(self, step_id: str):
+        return self._index()[1].get(step_id)
+
+    def waits_at(self, step_id: str) -> list:
+        """Every wait at a step (a step reached from several customer actions may have several)."""
+        return [w for w in self.wait_points if w.step == step_id]
+
+    def to_dict(self) -> dict:
+        """The stable JSON form (docs/analysis.md describes it)."""
+        from blueprint.analysis.export import as_dict
+
+        return as_dict(self)

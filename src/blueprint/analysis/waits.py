@@ -1,0 +1,151 @@
+"""Wait points: declared ones, and the waits the customer spends while
+back-stage or support work runs between two consecutive customer actions.
+
+Remedies follow the psychology of waiting (Maister): unoccupied time feels
+longer than occupied time, waits before the service starts feel longer than
+waits inside it, and unexplained or uncertain waits feel longer than known,
+explained ones.
+"""
+
+from __future__ import annotations
+
+from blueprint.analysis.findings import Segment, WaitFinding
+from blueprint.analysis.flow import INVISIBLE, FlowDag
+
+REMEDIES = {
+    "pre-process": "Start the service before the wait: greet the customer and hand over something of "
+                   "the service (a menu, a number, a form), because waits before the service starts feel longer.",
+    "unoccupied": "Fill the wait with something to do, read, taste or watch, because unoccupied "
+                  "time feels longer than occupied time (wait: {fill: ...}).",
+    "unexplained": "Explain the wait and give a time: say what is being done and how long it takes, "
+                   "because unexplained and uncertain waits feel longer and make customers anxious "
+                   "(wait: {explain: ..., expected: ...}).",
+    "over": "Shorten the work behind the wait or do it before the customer needs it: the expected "
+            "wait is longer than the customer will tolerate.",
+}
+
+
+def segments(dag: FlowDag) -> list:
+    """The work between each pair of consecutive customer actions, in flow order."""
+    st, lane, rank = dag.st, dag.lane, dag.rank
+    dur = dag.duration
+    out = []
+    for c1 in st.customer_steps:
+        # what c1 leads to through staff and system work, up to the next customer actions
+        reach: set = set()
+        stack = [v for v in dag.succ[c1] if lane[v] != "customer"]
+        while stack:
+            n = stack.pop()
+            if n in reach:
+                continue
+            reach.add(n)
+            stack.extend(v for v in dag.succ[n] if lane[v] != "customer" and v not in reach)
+        for c2 in st.customer_next[c1]:
+            if rank[c2] <= rank[c1]:
+                continue
+            # the part of that work that leads into c2
+            between: set = set()
+            stack = [p for p in dag.pred[c2] if p in reach]
+            while stack:
+                n = stack.pop()
+                if n in between:
+                    continue
+                between.add(n)
+                stack.extend(p for p in dag.pred[n] if p in reach and p not in between)
+            if not between and c1 not in dag.pred[c2]:
+                continue
+
+            def inv_w(n):
+                return (dur[n] or 0.0) if lane[n] in INVISIBLE else 0.0
+
+            def front_w(n):
+                return (dur[n] or 0.0) if lane[n] == "frontstage" else 0.0
+
+            ordered = sorted(between, key=rank.__getitem__)
+            inv = [n for n in ordered if lane[n] in INVISIBLE]
+            front = [n for n in ordered if lane[n] == "frontstage"]
+            inv_path, inv_s = _best(dag, between, c1, c2, inv_w) if inv else ((), 0.0)
+            svc_path, svc_s = _best(dag, between, c1, c2, front_w) if front else ((), 0.0)
+            out.append(Segment(
+                after=c1, step=c2,
+                invisible=tuple(n for n in inv_path if lane[n] in INVISIBLE), invisible_seconds=inv_s,
+                missing=tuple(n for n in inv if dur[n] is None), has_invisible=bool(inv),
+                service=tuple(n for n in svc_path if lane[n] == "frontstage"), service_seconds=svc_s,
+                service_missing=tuple(n for n in front if dur[n] is None),
+            ))
+    out.sort(key=lambda s: (rank[s.step], rank[s.after]))
+    return out
+
+
+def _best(dag, between, c1, c2, weight):
+    dist, back = dag.longest(between, weight, sources=(c1,))
+    ends = [p for p in dag.pred[c2] if p in between]
+    if not ends:
+        return (), 0.0
+    end = max(ends, key=lambda p: (dist[p], -dag.rank[p]))
+    return tuple(dag.path_to(back, end)), dist[end]
+
+
+def _front_before(dag: FlowDag) -> dict:
+    """Whether a front-stage step comes before each step in the flow."""
+    out: dict = {}
+    for n in dag.order:
+        out[n] = any(dag.lane[p] == "frontstage" or out[p] for p in dag.pred[n])
+    return out
+
+
+def wait_points(dag: FlowDag, segs: list) -> list:
+    """Declared waits, and inferred waits for invisible work, in flow order."""
+    by_id, rank = dag.bp.by_id, dag.rank
+    before = _front_before(dag)
+    into: dict = {}
+    for sg in segs:
+        if sg.has_invisible:
+            into.setdefault(sg.step, []).append(sg)
+    out = []
+    for n in dag.order:
+        s = by_id[n]
+        if s.wait is not None:
+            w = s.wait
+            # the invisible work before a declared wait: the heaviest incoming segment
+            sg = max(into.get(n, []), key=lambda g: (g.estimate is not None, g.invisible_seconds), default=None)
+            estimate = sg.estimate if sg else None
+            expected = w.expected.seconds if w.expected else estimate
+            tolerable = w.tolerable.seconds if w.tolerable else None
+            kinds = []
+            if not before[n]:
+                kinds.append("pre-process")
+            if not w.fill.strip():
+                kinds.append("unoccupied")
+            if not w.explain.strip() or expected is None:
+                kinds.append("unexplained")
+            over = expected is not None and tolerable is not None and expected > tolerable
+            use_sg = sg is not None and w.expected is None
+            out.append(WaitFinding(
+                n, True, after=sg.after if use_sg else None, expected=expected, tolerable=tolerable,
+                path=sg.invisible if use_sg else (), missing_durations=sg.missing if use_sg else (),
+                over_tolerance=over, kinds=tuple(kinds), remedies=_remedies(kinds, over),
+                estimate=estimate, at_least=sg.invisible_seconds if sg is not None and sg.missing else None))
+        elif s.lane == "customer":
+            for sg in into.get(n, []):
+                est = sg.estimate
+                if est == 0.0:
+                    continue  # the work behind takes no time: no wait
+                first = sg.invisible[0] if sg.invisible else n
+                kinds = ["unoccupied", "unexplained"]
+                if not before[first]:
+                    kinds.insert(0, "pre-process")
+                out.append(WaitFinding(
+                    n, False, after=sg.after, expected=est, tolerable=None, path=sg.invisible,
+                    missing_durations=sg.missing, over_tolerance=False, kinds=tuple(kinds),
+                    remedies=_remedies(kinds, False), estimate=est,
+                    at_least=sg.invisible_seconds if sg.missing else None))
+    out.sort(key=lambda w: (rank[w.step], rank[w.after] if w.after else -1))
+    return out
+
+
+def _remedies(kinds, over: bool) -> tuple:
+    out = [REMEDIES[k] for k in kinds]
+    if over:
+        out.append(REMEDIES["over"])
+    return tuple(out)
