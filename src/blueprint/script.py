@@ -28,6 +28,8 @@ VISIBLE = ("customer", "frontstage")
 STAFF_LANES = ("frontstage", "backstage", "support")
 MOMENTS = ("key", "best", "worst", "end")  # markers shown as badges, in this order
 TEXT_WIDTH = 80
+#: inferred waits shorter than this (seconds) are left out of scripts
+MIN_INFERRED_WAIT = 60
 
 
 class ScriptError(Exception):
@@ -59,13 +61,13 @@ class Link:
 
 @dataclass(frozen=True)
 class FailNote:
-    declared: bool
+    """A declared fail point (inferred candidates belong to the analysis report)."""
+
     risk: str
     likelihood: str   # localized word, or ""
     severity: str     # localized word, or ""
     prevention: str
     recovery: str
-    reasons: tuple = ()  # why the analysis thinks it may fail (inferred ones)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,6 @@ class WaitNote:
     over_tolerance: bool
     fill: str
     explain: str
-    remedies: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,18 @@ def duration_text(seconds: float | None, words: dict) -> str:
 
 def build(bp, structure, analysis) -> Handout:
     """Every script of the blueprint: the customer's journey first, then one per role."""
-    return _Builder(bp, structure, analysis).handout()
+    return escape_model(_Builder(bp, structure, analysis).handout(), tidy_cjk)
+
+
+# Chinese and Japanese characters and punctuation (not Hangul: Korean separates words with spaces)
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\r\n]+(?=[{_CJK}])")
+
+
+def tidy_cjk(text: str) -> str:
+    """Drop white space between two CJK characters: it only comes from folding a
+    long YAML line (``>``), and Chinese text never has it."""
+    return _CJK_GAP.sub("", text)
 
 
 def select(handout: Handout, *, role: str | None = None, customer: bool = False) -> Handout:
@@ -245,13 +257,16 @@ class _Builder:
 
     def fail(self, step_id: str) -> FailNote | None:
         f = self.an.fail_at(step_id)
-        if f is None:
+        fp = f.fail if f is not None and f.declared else None
+        if fp is None:
             return None
-        fp = f.fail if f.fail is not None else (self.bp.by_id[step_id].fail if f.declared else None)
-        if fp is not None:
-            return FailNote(True, fp.risk, self.w.get(fp.likelihood or "", ""),
-                            self.w.get(fp.severity or "", ""), fp.prevention, fp.recovery, tuple(f.reasons or ()))
-        return FailNote(False, "", "", "", "", "", tuple(f.reasons or ()))
+        return FailNote(fp.risk, self.w.get(fp.likelihood or "", ""), self.w.get(fp.severity or "", ""),
+                        fp.prevention, fp.recovery)
+
+    def waits(self):
+        """Declared waits, and inferred ones long enough to explain to a customer."""
+        return [wf for wf in self.an.wait_points
+                if wf.declared or wf.expected is None or wf.expected >= MIN_INFERRED_WAIT]
 
     def wait_note(self, wf) -> WaitNote:
         s = self.bp.by_id[wf.step]
@@ -266,7 +281,6 @@ class _Builder:
             tolerable=duration_text(tolerable, self.w),
             over_tolerance=bool(wf.over_tolerance),
             fill=declared.fill if declared else "", explain=declared.explain if declared else "",
-            remedies=tuple(wf.remedies or ()),
         )
 
     def staff_waits(self, step_id: str) -> tuple:
@@ -278,7 +292,7 @@ class _Builder:
         succ = set(self.st.forward.successors(step_id))
         preds = set(self.g.predecessors(step_id))
         out = []
-        for wf in self.an.wait_points:
+        for wf in self.waits():
             if (wf.declared and wf.step in succ) or (not wf.declared and wf.after in preds):
                 out.append(self.wait_note(wf))
         return tuple(out)
@@ -383,7 +397,7 @@ class _Builder:
             branches=nxt if show else (),
             served_by=self.served_by(step_id),
             fail=self.fail(step_id),
-            waits=tuple(self.wait_note(wf) for wf in self.an.wait_points if wf.step == step_id),
+            waits=tuple(self.wait_note(wf) for wf in self.waits() if wf.step == step_id),
             end=step_id in self.an.ends,
         )
 
@@ -490,7 +504,7 @@ def text_field(label: str, value, *, indent: int = 4, label_width: int = 14, wid
     """
     values = [value] if isinstance(value, str) else list(value)
     label = _clean(label)
-    lw = max(label_width, display_width(label) + 2)
+    lw = max(label_width, display_width(label) + 1)
     out, first = [], True
     for v in values:
         for line in wrap(_clean(str(v)), max(10, width - indent - lw)):
@@ -534,10 +548,10 @@ def environment(fmt: str, templates: str | None = None):
 
 def label_width(words: dict) -> int:
     """Cells for the label column of the text format: the widest label plus two."""
-    keys = ("cue", "do", "say", "standard", "time", "evidence", "see", "fail", "fail_inferred", "prevent",
-            "recover", "wait", "wait_inferred", "fill", "explain", "suggest", "handoff", "then", "served_by",
+    keys = ("cue", "do", "say", "standard", "time", "evidence", "see", "fail", "prevent",
+            "recover", "wait", "wait_inferred", "fill", "explain", "handoff", "then", "served_by",
             "moment")
-    return max(display_width(words.get(k, "")) for k in keys) + 2
+    return min(16, max(display_width(words.get(k, "")) for k in keys) + 2)
 
 
 def render(handout: Handout, fmt: str, templates: str | None = None) -> str:
