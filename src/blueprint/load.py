@@ -76,6 +76,9 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
+#: first characters of plain scalars that may resolve to something other than text
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
+
 _STR_TAG = "tag:yaml.org,2002:str"
 _KNOWN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -88,6 +91,8 @@ def resolve_scalar(value: str, plain: bool, tag: str | None):
     """Turn a YAML scalar into a Python value with the YAML 1.2 core schema."""
     if tag == _STR_TAG or not plain and tag in (None, "!"):
         return value
+    if tag is None and value and value[0] not in _MAYBE_NOT_TEXT:
+        return value  # fast path: most plain scalars are words
     if tag == "tag:yaml.org,2002:int" and _INT10.match(value):
         return int(value)
     if tag == "tag:yaml.org,2002:float" and (_FLOAT.match(value) or _INT10.match(value)):
@@ -109,6 +114,20 @@ def resolve_scalar(value: str, plain: bool, tag: str | None):
     if _NAN.match(value):
         return math.nan
     return value
+
+
+def _key_text(value, source: str | None = None):
+    """A mapping key as text: ``1``, ``true`` and ``null`` as written, so that
+    ``1`` and ``true`` (equal in Python) are not taken for duplicates."""
+    if isinstance(value, (str, dict, list)):
+        return value
+    if source is not None:
+        return source
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _mark(mark) -> Pos:
@@ -139,6 +158,7 @@ class _Composer:
         self.open_anchors: set = set()
         self.nodes = 0
         self.budget = max(MIN_NODE_BUDGET, text_len * MAX_NODES_FACTOR // 4)
+        self.restore: dict | None = None  # placeholder -> line separator (see parse_yaml)
 
     def _count(self, n: int, pos: Pos):
         self.nodes += n
@@ -192,7 +212,7 @@ class _Composer:
                 self._count(self.anchor_sizes.get(ev.anchor, 1), pos)
                 value = self.anchors[ev.anchor]
                 if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
-                    self._key(stack, value, pos)
+                    self._key(stack, _key_text(value), pos)
                     continue
                 self.doc.values.setdefault(path, pos)
                 if not stack:
@@ -209,11 +229,13 @@ class _Composer:
 
             if kind is yaml.ScalarEvent:
                 value = resolve_scalar(ev.value, bool(ev.implicit[0]), tag)
+                if self.restore and isinstance(value, str):
+                    value = value.translate(self.restore)
                 if ev.anchor:
                     self.anchors[ev.anchor] = value
                     self.anchor_sizes[ev.anchor] = 1
                 if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
-                    self._key(stack, value, pos)
+                    self._key(stack, _key_text(value, ev.value.translate(self.restore) if self.restore else ev.value), pos)
                     continue
                 self.doc.values.setdefault(path, pos)
                 if not stack:
@@ -248,8 +270,6 @@ class _Composer:
         frame = stack[-1]
         if isinstance(key, (dict, list)):
             raise LoadError(pos, "a mapping key must be a plain value, not a list or mapping", "complex-key")
-        if isinstance(key, float) and math.isnan(key):
-            key = "nan"
         if key in frame[5]:
             first = frame[5][key]
             self.problems.append(problem(
@@ -259,9 +279,11 @@ class _Composer:
             ))
         else:
             frame[5][key] = pos
+            # the first written key wins, also over one brought in by a merge ('<<')
+            self.doc.keys[frame[1] + (key,)] = pos
+            self.doc.values.pop(frame[1] + (key,), None)
         frame[2] = key
         frame[3] = pos
-        self.doc.keys.setdefault(frame[1] + (key,), pos)
 
     def _add(self, stack, value, pos, path) -> None:
         frame = stack[-1]
@@ -275,7 +297,11 @@ class _Composer:
             for src in sources:
                 if isinstance(src, dict):
                     for k, v in src.items():
-                        container.setdefault(k, v)
+                        if k not in container:
+                            container[k] = v
+                            # merged values point at the '<<' that brought them
+                            self.doc.keys.setdefault(frame[1] + (k,), frame[3])
+                            self.doc.values.setdefault(frame[1] + (k,), frame[3])
         elif key in frame[5] and frame[5][key] != frame[3]:
             pass  # duplicate: the first one wins, the duplicate is reported
         else:
@@ -329,23 +355,53 @@ def read_text(path: str, problems: list) -> str | None:
     return _decode(raw, path, problems)
 
 
+#: Unicode line separators that YAML 1.1 readers (libyaml) count as line breaks
+#: but YAML 1.2, editors, grep and GitHub do not; they are swapped for private-use
+#: placeholders while parsing so that line numbers match what the designer sees.
+_ODD_BREAKS = {"\x85": "\ue085", "\u2028": "\ue028", "\u2029": "\ue029"}
+_TO_PLACEHOLDER = str.maketrans(_ODD_BREAKS)
+_FROM_PLACEHOLDER = str.maketrans({v: k for k, v in _ODD_BREAKS.items()})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _pos_of_index(text: str, index: int) -> Pos:
+    """Line and column of a character index, counting \\n, \\r\\n and \\r as breaks."""
+    before = text[:index]
+    lines = _LINE_BREAK.split(before)
+    return Pos(len(lines), len(lines[-1]) + 1)
+
+
+def _indenting_tab(text: str, up_to_line: int) -> Pos | None:
+    """The first tab used as indentation, at or before ``up_to_line``."""
+    for n, line in enumerate(_LINE_BREAK.split(text), 1):
+        if n > up_to_line:
+            break
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            return Pos(n, len(line) - len(stripped) + 1)
+    return None
+
+
+def _syntax_problem(path: str, text: str, pos: Pos, msg: str) -> Problem:
+    if "\t" in text:
+        # libyaml's messages for tabs are cryptic: point at the indenting tab
+        tab = _indenting_tab(text, pos.line)
+        if tab is not None:
+            return problem(path, tab, "error", "YAML syntax: tab used for indentation; YAML needs spaces", "yaml-syntax")
+    return problem(path, pos, "error", f"YAML syntax: {msg}", "yaml-syntax")
+
+
 def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
     """Compose ``text`` into a :class:`Document`; never raises for bad input."""
     doc = Document(path)
     problems: list[Problem] = []
-    if "\t" in text:
-        # libyaml's message for tabs is cryptic: point at the first indenting tab
-        for n, line in enumerate(text.split("\n"), 1):
-            stripped = line.lstrip(" ")
-            if stripped.startswith("\t"):
-                problems.append(problem(
-                    path, Pos(n, len(line) - len(stripped) + 1), "error",
-                    "tab used for indentation; YAML needs spaces", "yaml-syntax",
-                ))
-                return doc, problems
     composer = _Composer(doc, problems, len(text))
+    source = text
+    if any(c in text for c in _ODD_BREAKS) and not any(c in text for c in _ODD_BREAKS.values()):
+        source = text.translate(_TO_PLACEHOLDER)
+        composer.restore = _FROM_PLACEHOLDER
     try:
-        composer.compose(yaml.parse(text, Loader=_Loader))
+        composer.compose(yaml.parse(source, Loader=_Loader))
     except LoadError as exc:
         problems.append(problem(path, exc.pos, "error", exc.message, exc.rule))
         doc.data = None
@@ -358,12 +414,21 @@ def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
             if exc.context_mark and exc.context_mark is not mark:
                 msg += f" at line {exc.context_mark.line + 1}"
             msg += ")"
-        problems.append(problem(path, pos, "error", f"YAML syntax: {msg}", "yaml-syntax"))
+        problems.append(_syntax_problem(path, text, pos, msg))
         doc.data = None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "mark", None)
-        pos = _mark(mark) if mark else Pos(1, 1)
+        index = getattr(exc, "position", None)
+        if mark:
+            pos = _mark(mark)
+        elif isinstance(index, int) and 0 <= index <= len(text):
+            pos = _pos_of_index(text, index)
+        else:
+            pos = Pos(1, 1)
         reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        char = getattr(exc, "character", None)
+        if isinstance(char, str) and len(char) == 1:
+            reason = f"{reason} (U+{ord(char):04X})"
         problems.append(problem(path, pos, "error", f"YAML syntax: {reason}", "yaml-syntax"))
         doc.data = None
     except RecursionError:  # pragma: no cover - guarded by MAX_DEPTH
