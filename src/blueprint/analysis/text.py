@@ -59,11 +59,11 @@ def d(seconds) -> str:
 
 
 def emo(e) -> str:
-    return "" if e is None else f"{e:+d}"
+    return "" if e is None else f"{e:+d}" if e else "0"
 
 
 def num(x) -> str:
-    return "" if x is None else f"{x:+.2f}"
+    return "" if x is None else f"{x:+.2f}" if x else "0.00"
 
 
 def _plural(n: int, word: str, words: str | None = None) -> str:

@@ -94,7 +94,7 @@ def negative_end(ctx):
     for e in ctx.analysis.end_moments:
         if e.negative:
             s = ctx.bp.by_id[e.step]
-            yield Finding(s.field_pos("emotion"), f"the journey ends at '{e.step}' with emotion {e.emotion:+d}; "
+            yield Finding(s.field_pos("emotion"), f"the journey ends at '{e.step}' with emotion {_signed(e.emotion)}; "
                                                   "people remember the end: improve this moment", e.step)
 
 
@@ -121,7 +121,11 @@ def end_is_worst(ctx):
         if e.worst:
             s = ctx.bp.by_id[e.step]
             yield Finding(s.field_pos("emotion"), f"the journey ends at its worst moment, '{e.step}' "
-                                                  f"({e.emotion:+d}); make the last moment a good one", e.step)
+                                                  f"(emotion {_signed(e.emotion)}); make the last moment a good one", e.step)
+
+
+def _signed(n: int) -> str:
+    return f"{n:+d}" if n else "0"
 
 
 def _inferred(ctx, heuristic: str):
