@@ -83,3 +83,33 @@ def test_output_file_written_and_input_refused(run, write, tmp_path):
     assert r.exit_code == 2
     assert "refusing to write over the input" in r.output
     assert open(path).read() == before
+
+
+SCHEMAS = __import__("pathlib").Path(__file__).parent / "schemas"
+
+
+def _results(write):
+    bad = write("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: '<&> 100%'}]\n", "bad dir,x.yaml")
+    from blueprint import lint
+
+    return [lint.check_file(bad), lint.check_file("blueprints/hotpot-dine-in.yaml")]
+
+
+def test_sarif_validates_against_the_sarif_2_1_0_schema(write):
+    import jsonschema
+
+    from blueprint.rules import all_rules
+
+    schema = json.loads((SCHEMAS / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+    doc = json.loads(ci.sarif(_results(write), all_rules()))
+    jsonschema.Draft4Validator(schema).validate(doc)
+    assert doc["runs"][0]["results"], "the broken file must yield results"
+
+
+def test_junit_validates_against_the_junit_xsd(write):
+    import xmlschema
+
+    xsd = xmlschema.XMLSchema(str(SCHEMAS / "junit-10.xsd"))
+    text = ci.junit(_results(write))
+    xsd.validate(text)
+    assert "failure" in text

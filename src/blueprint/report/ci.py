@@ -119,15 +119,15 @@ def junit(results, failing=("error",)) -> str:
             failures += 1
             body = xml_escape("\n".join(p.format() for p in r.problems))
             msg = quoteattr(f"{len(bad)} problem{'s' if len(bad) != 1 else ''}: {bad[0].message}")
-            cases.append(f'    <testcase classname="blueprint.check" name={name} file={name}>\n'
+            cases.append(f'    <testcase classname="blueprint.check" name={name}>\n'
                          f'      <failure message={msg} type="blueprint">{body}</failure>\n'
                          f'    </testcase>')
         elif r.problems:
             body = xml_escape("\n".join(p.format() for p in r.problems))
-            cases.append(f'    <testcase classname="blueprint.check" name={name} file={name}>\n'
+            cases.append(f'    <testcase classname="blueprint.check" name={name}>\n'
                          f'      <system-out>{body}</system-out>\n    </testcase>')
         else:
-            cases.append(f'    <testcase classname="blueprint.check" name={name} file={name}/>')
+            cases.append(f'    <testcase classname="blueprint.check" name={name}/>')
     n = len(results)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<testsuites name="blueprint" tests="{n}" failures="{failures}" errors="0">\n'
