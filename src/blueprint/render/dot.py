@@ -51,6 +51,7 @@ class Theme:
     evidence_fill: str
     evidence_border: str
     curve: str
+    grid: str          # phase separators, legend frame, emotion zero line
 
 
 COLOR = Theme(
@@ -65,7 +66,7 @@ COLOR = Theme(
     phase_fill="#34495e", phase_text="#ffffff",
     badges={"fail": "#c62828", "wait": "#b45309", "peak": "#6a1b9a", "low": "#1e4f9c", "end": "#263238",
             "key": "#00695c"},
-    evidence_fill="#fffdf0", evidence_border="#9e9e9e", curve="#6a1b9a",
+    evidence_fill="#fffdf0", evidence_border="#9e9e9e", curve="#6a1b9a", grid="#9aa5ad",
 )
 
 MONO = Theme(
@@ -77,12 +78,12 @@ MONO = Theme(
     text="#000000", muted="#333333", line="#000000", edge="#000000", recovery="#000000", rework="#000000",
     phase_fill="#333333", phase_text="#ffffff",
     badges={k: "#000000" for k in ("fail", "wait", "peak", "low", "end", "key")},
-    evidence_fill="#ffffff", evidence_border="#555555", curve="#000000",
+    evidence_fill="#ffffff", evidence_border="#555555", curve="#000000", grid="#888888",
 )
 
 THEMES = {"color": COLOR, "mono": MONO}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _clean(text: str) -> str:
@@ -217,7 +218,7 @@ def background(lay: L.Layout, theme: Theme, font: str) -> str:
         x.fill(theme.bands[b.lane])
         x.rect(b.left, b.top, b.right, b.bottom)
     # phase separators
-    x.pen("#9aa5ad")
+    x.pen(theme.grid)
     x.style("dotted")
     for sx, top, bottom in lay.separators:
         x.polyline([(sx, top), (sx, bottom)])
@@ -241,7 +242,7 @@ def background(lay: L.Layout, theme: Theme, font: str) -> str:
 
 def _draw_curve(x: XDot, lay: L.Layout, theme: Theme, font: str):
     c = lay.curve
-    x.pen("#b0a8b9")
+    x.pen(theme.grid)
     x.style("dotted")
     x.polyline([(lay.grid_left, c.zero), (lay.grid_right, c.zero)])
     x.style("solid")
@@ -293,7 +294,7 @@ def _badge_sample(x: XDot, left: float, y: float, badge: L.Badge, theme: Theme, 
 
 def _draw_legend(x: XDot, lay: L.Layout, theme: Theme, font: str):
     left, top, right, bottom = lay.legend_box
-    x.pen("#9aa5ad")
+    x.pen(theme.grid)
     x.fill("#ffffff")
     x.style("solid")
     x.rect(left, top, right, bottom)

@@ -355,7 +355,7 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
         if s.lane == "customer" and s.evidence:
             ev_lines = []
             for e in s.evidence:
-                item = wrap(e.text, WRAP - 2)
+                item = wrap(e.text, WRAP - 3)
                 ev_lines.append("• " + item[0])
                 ev_lines.extend("\u00a0\u00a0\u00a0" + more for more in item[1:])
             ev = Box("evidence:" + n, "evidence", 0, 0, NODE_W, 2 * NODE_PAD + len(ev_lines) * LINE_H,

@@ -1,0 +1,125 @@
+"""Geometry of the rendered SVG of every example, and byte-stable output."""
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from blueprint.lint import load_blueprint
+
+from conftest import EXAMPLES, ROOT
+
+SVG = "{http://www.w3.org/2000/svg}"
+NUM = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def shape_box(group):
+    """(left, top, right, bottom) of the first shape in a node's group, SVG coordinates."""
+    for el in group:
+        if el.tag in (SVG + "polygon", SVG + "path"):
+            raw = el.get("points") or el.get("d")
+            nums = [float(n) for n in NUM.findall(raw)]
+            xs, ys = nums[0::2], nums[1::2]
+            return min(xs), min(ys), max(xs), max(ys)
+    raise AssertionError(f"no shape in {group.get('id')}")
+
+
+def parse(svg_bytes):
+    root = ET.fromstring(svg_bytes)
+    graph = root.find(SVG + "g")
+    nodes = {g.get("id"): shape_box(g) for g in graph.iter(SVG + "g") if g.get("class") == "node"}
+    # background drawing: direct children of the graph group
+    lines = []
+    for el in graph:
+        if el.tag == SVG + "polyline":
+            nums = [float(n) for n in NUM.findall(el.get("points"))]
+            xs, ys = nums[0::2], nums[1::2]
+            lines.append((el.get("stroke-dasharray"), min(xs), max(xs), min(ys), max(ys)))
+    return nodes, lines
+
+
+def render(run, path, out, *extra):
+    res = run("render", path, "-o", out, *extra)
+    assert res.exit_code == 0, res.output
+    with open(out, "rb") as fh:
+        return fh.read()
+
+
+@pytest.mark.dot
+@pytest.mark.parametrize("extra", [(), ("--emotion", "--theme", "mono")], ids=["plain", "emotion-mono"])
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_geometry(run, tmp_path, path, extra):
+    bp, _ = load_blueprint(str(path))
+    nodes, lines = parse(render(run, path, tmp_path / "d.svg", *extra))
+    band = {lane: nodes[f"lane:{lane}"] for lane in ("evidence", "customer", "frontstage", "backstage", "support")}
+    eps = 1.5
+    # every step's box inside its lane's band
+    for s in bp.steps:
+        _, top, _, bottom = nodes[f"step:{s.id}"]
+        _, btop, _, bbottom = band[s.lane]
+        assert btop - eps <= top and bottom <= bbottom + eps, s.id
+    # bands in the fixed order, top to bottom
+    order = [band[b][1] for b in ("evidence", "customer", "frontstage", "backstage", "support")]
+    assert order == sorted(order)
+    # the line of visibility: dashed, across the width, between front- and back-stage
+    width = max(r for _, _, r, _ in nodes.values()) - min(left for left, _, _, _ in nodes.values())
+    dashed = [ln for ln in lines if ln[0] == "5,2" and ln[2] - ln[1] > 0.6 * width]
+    assert len(dashed) == 1
+    _, _, _, y0, y1 = dashed[0]
+    assert y0 == y1
+    assert band["frontstage"][3] - eps <= y0 <= band["backstage"][1] + eps
+    # flows that are not declared loops never point left
+    centre = {s.id: (nodes[f"step:{s.id}"][0] + nodes[f"step:{s.id}"][2]) / 2 for s in bp.steps}
+    for f in bp.flows():
+        if not f.is_loop:
+            assert centre[f.target] >= centre[f.source] - eps, (f.source, f.target)
+    # evidence directly above its customer action
+    for s in bp.steps:
+        if s.evidence:
+            el, _, er, eb = nodes[f"evidence:{s.id}"]
+            cl, ct, cr, _ = nodes[f"step:{s.id}"]
+            assert abs((el + er) / 2 - (cl + cr) / 2) < eps
+            assert eb <= ct
+            assert band["evidence"][1] - eps <= nodes[f"evidence:{s.id}"][1]
+
+
+@pytest.mark.dot
+def test_svg_text_is_the_blueprint_text_escaped(run, write, tmp_path):
+    path = write("""
+        blueprint: 1
+        id: esc
+        title: 'A & B <C> "D" \\ E'
+        locale: zh-TW
+        steps:
+          - {id: a, lane: customer, text: '顧客 "說" <hi> & \\n', next: [{to: b, when: '如果 & "ok"'}]}
+          - {id: b, lane: frontstage, text: 'x]]>y'}
+        """)
+    svg = render(run, path, tmp_path / "e.svg")
+    root = ET.fromstring(svg)  # well-formed
+    texts = ["".join(t.itertext()) for t in root.iter(SVG + "text")]
+    assert 'A & B <C> "D" \\ E' in texts
+    assert '顧客 "說" <hi> & \\n' in texts
+    assert 'x]]>y' in texts
+    assert '如果 & "ok"' in texts
+    assert "顧客行為" in texts  # lane title in the blueprint's locale
+
+
+@pytest.mark.dot
+@pytest.mark.parametrize("fmt", ["svg", "dot"])
+def test_same_input_gives_byte_identical_output_across_processes(tmp_path, fmt):
+    example = ROOT / "blueprints" / "hotel-stay.yaml"
+    if not example.exists():
+        example = EXAMPLES[0]
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"{seed}.{fmt}"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-m", "blueprint", "render", str(example), "-o", str(out), "--emotion"],
+                       check=True, env=env, capture_output=True)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert b"<!-- Generated by graphviz" in outs[0] or fmt == "dot"
+    assert not re.search(rb"20\d\d-\d\d-\d\d", outs[0])  # no dates
