@@ -229,6 +229,12 @@ def blueprint_commands(bp: list[str]) -> dict:
     return cmds
 
 
+def _ok(key: str) -> tuple:
+    """Accepted exit codes: check exits 1 when it finds problems (noted in the
+    report); the other commands exit 1 only when they could not do their job."""
+    return (0, 1) if key == "check" else (0,)
+
+
 def _stem(path: str) -> str:
     return os.path.splitext(os.path.basename(path))[0]
 
@@ -322,7 +328,7 @@ def bench(args) -> dict:
     log(f"--version: {_fmt(results['version']['-'])}   python -c pass: {_fmt(results['python']['-'])}")
     example = {}
     if os.path.exists(EXAMPLE):
-        jobs = [(key, cmds[key](EXAMPLE, workdir) if key in cmds else None, (0, 1))
+        jobs = [(key, cmds[key](EXAMPLE, workdir) if key in cmds else None, _ok(key))
                 for key in ("check", "analyze", "render-svg", "script")]
         example = measure_set(jobs + [("yaml", [py, "-c", YAML_FLOOR, EXAMPLE], (0,))], workdir, args.repeat)
         log("example: " + "  ".join(f"{k} {_fmt(v)}" for k, v in example.items()))
@@ -347,7 +353,7 @@ def bench(args) -> dict:
         if os.path.exists(dot_path):
             os.remove(dot_path)
         jobs = [("yaml", [py, "-c", YAML_FLOOR, path], (0,))]
-        jobs += [(key, cmds[key](path, workdir) if key in cmds else None, (0, 1))
+        jobs += [(key, cmds[key](path, workdir) if key in cmds else None, _ok(key))
                  for key in ("check", "analyze", "render-dot", "render-svg", "script")]
         jobs.append(("graphviz", graphviz_cmd, (0,)))
         for key, r in measure_set(jobs, workdir, rep).items():
@@ -480,6 +486,12 @@ def markdown(report: dict) -> str:
                + (f"; Mermaid CLI {m['mermaid-cli']} on Node {m['node']} and Chromium {m['chromium']}" if m.get("mermaid-cli") else "")
                + f". Load average {m.get('load_before')} before, {m.get('load_after')} after.")
     out.append("")
+    busy = max(m.get("load_before") or 0, m.get("load_after") or 0)
+    if m.get("nproc") and busy > 0.5 * m["nproc"]:
+        out.append(f"**Warning:** the machine was busy (load average up to {busy} on {m['nproc']} CPUs): "
+                   "other programs competed for the CPUs, so wall times are inflated. Rerun on a quiet machine; "
+                   "the CPU-time table is less affected.")
+        out.append("")
     out.append("**Targets**")
     out.append("")
     out.append("| target | measured | |")
@@ -585,6 +597,15 @@ def main(argv=None) -> int:
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
 
+    bp, _ = find_blueprint()
+    try:
+        ok = subprocess.run(bp + ["--version"], capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        ok = False
+    if not ok:
+        print("run.py: blueprint is not installed; create .venv first with 'bash scripts/examples.sh' "
+              "(or 'bash scripts/test.sh')", file=sys.stderr)
+        return 2
     report = bench(args)
     report["derived"] = derived(report)
     text = markdown(report)
