@@ -170,7 +170,7 @@ def duration_text(seconds: float | None, words: dict) -> str:
 
 def build(bp, structure, analysis) -> Handout:
     """Every script of the blueprint: the customer's journey first, then one per role."""
-    return escape_model(_Builder(bp, structure, analysis).handout(), tidy_cjk)
+    return escape_model(_Builder(bp, structure, analysis).handout(), tidy)
 
 
 # Chinese and Japanese characters and punctuation (not Hangul: Korean separates words with spaces)
@@ -178,10 +178,11 @@ _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\r\n]+(?=[{_CJK}])")
 
 
-def tidy_cjk(text: str) -> str:
-    """Drop white space between two CJK characters: it only comes from folding a
-    long YAML line (``>``), and Chinese text never has it."""
-    return _CJK_GAP.sub("", text)
+def tidy(text: str) -> str:
+    """Text from the blueprint without white space at its ends or between two
+    CJK characters: that space only comes from folding a long YAML line (``>``),
+    and Chinese text never has it."""
+    return _CJK_GAP.sub("", text.strip())
 
 
 def select(handout: Handout, *, role: str | None = None, customer: bool = False) -> Handout:
