@@ -584,6 +584,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-competitors", action="store_true", help="skip PlantUML and Mermaid")
     ap.add_argument("--graphviz", help="the Graphviz floor's engine and flags (default: read from the DOT, e.g. 'neato -n2')")
     ap.add_argument("--output", default=os.path.join(HERE, "results"), help="folder for latest.md and latest.json")
+    ap.add_argument("--docs", metavar="FILE",
+                    help="also put the results into FILE between <!-- results:begin --> and <!-- results:end --> "
+                         "(e.g. docs/performance.md)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
     args = ap.parse_args(argv)
     try:
@@ -597,6 +600,14 @@ def main(argv=None) -> int:
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
 
+    if args.docs:
+        try:
+            with open(args.docs, encoding="utf-8") as fh:
+                page = fh.read()
+        except OSError as exc:
+            ap.error(f"cannot read {args.docs}: {exc.strerror}")
+        if BEGIN not in page or END not in page:
+            ap.error(f"{args.docs} has no {BEGIN} ... {END} section to fill")
     bp, _ = find_blueprint()
     try:
         ok = subprocess.run(bp + ["--version"], capture_output=True, timeout=60).returncode == 0
@@ -612,8 +623,24 @@ def main(argv=None) -> int:
     os.makedirs(args.output, exist_ok=True)
     write(os.path.join(args.output, "latest.md"), text)
     write(os.path.join(args.output, "latest.json"), json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+    if args.docs:
+        update_docs(args.docs, text)
     sys.stdout.write(text)
     return 0
+
+
+BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+
+
+def update_docs(path: str, text: str) -> None:
+    """Replace the results section of a Markdown page (atomically)."""
+    with open(path, encoding="utf-8") as fh:
+        page = fh.read()
+    if BEGIN not in page or END not in page:
+        raise SystemExit(f"run.py: {path} has no {BEGIN} ... {END} section to fill")
+    head, rest = page.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    write(path, f"{head}{BEGIN}\n{text}{END}{tail}")
 
 
 if __name__ == "__main__":
