@@ -28,7 +28,7 @@ def shape(dag: FlowDag) -> Shape:
     dist, back = dag.longest(dag.order, lambda n: 1.0)
     longest: tuple = ()
     if dist:
-        end = max(dist, key=lambda n: (dist[n], -dag.rank[n]))
+        end = max(dist, key=lambda n: (dist[n], dag.rank[n]))
         longest = tuple(dag.path_to(back, end))
     return Shape(
         steps=len(bp.steps), lanes=lanes, phases=phases, flows=len(flows),

@@ -172,17 +172,29 @@ class _Report:
         for w in a.wait_points:
             details = []
             if w.path:
-                known = "" if not w.missing_durations else " (durations missing)"
-                details.append(f"work behind it: {self.chain(w.path)}{known}")
+                details.append(f"work behind it: {self.chain(w.path)}")
             if w.missing_durations:
                 details.append(f"no duration on: {self.ids(w.missing_durations)}; the wait is "
                                + (f"at least {d(w.at_least)}" if w.at_least else "unknown"))
             if w.kinds:
                 details.append(f"feels longer: {', '.join(w.kinds)}")
-            details.extend(f"remedy: {r}" for r in w.remedies)
             if details:
                 self.lines.append(f"  {w.step}" + (f" (after {w.after})" if w.after else "") + ":")
                 self.bullets(details)
+        # each remedy once, with the waits it applies to
+        from blueprint.analysis.waits import REMEDIES
+
+        seen: dict = {}
+        for w in a.wait_points:
+            keys = list(w.kinds) + (["over"] if w.over_tolerance else [])
+            for k in keys:
+                seen.setdefault(k, [])
+                if w.step not in seen[k]:
+                    seen[k].append(w.step)
+        if seen:
+            self.lines.append("  Remedies (the psychology of waiting):")
+            self.bullets([f"{'over tolerance' if k == 'over' else k} ({self.ids(steps, 6)}): {REMEDIES[k]}"
+                          for k, steps in seen.items()])
 
     def moments(self):
         a = self.a

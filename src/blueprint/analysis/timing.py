@@ -58,7 +58,7 @@ def customer_time(dag: FlowDag, segs: list) -> tuple[CustomerTime, dict]:
         back[c] = prev
     if not dist:
         return CustomerTime(), {}
-    end = max(dist, key=lambda c: (dist[c], -rank[c]))
+    end = max(dist, key=lambda c: (dist[c], rank[c]))  # ties: the later end
     route, edges = [end], []
     while back[route[-1]] is not None:
         g = back[route[-1]]
@@ -110,7 +110,7 @@ def timing(dag: FlowDag, segs: list) -> Timing:
     dist, back = dag.longest(journey, lambda n: dur[n] or 0.0)
     critical: tuple = ()
     if dist:
-        end = max(dist, key=lambda n: (dist[n], -rank[n]))
+        end = max(dist, key=lambda n: (dist[n], rank[n]))  # ties: the later end
         critical = tuple(dag.path_to(back, end))
     critical_s = sum(dur[n] or 0.0 for n in critical)
     crit_missing = tuple(n for n in journey if dur[n] is None and dag.lane[n] != "customer")

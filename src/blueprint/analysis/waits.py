@@ -26,9 +26,16 @@ REMEDIES = {
 
 
 def segments(dag: FlowDag) -> list:
-    """The work between each pair of consecutive customer actions, in flow order."""
+    """The work between each pair of consecutive customer actions, in flow order.
+
+    A pair from :attr:`Structure.customer_next` is left out when the customer
+    goes through another customer action on the way, while the work runs in
+    parallel (a flow without ``when:`` forks between the two): the customer is
+    busy then, not waiting, and the next pair measures the wait.
+    """
     st, lane, rank = dag.st, dag.lane, dag.rank
     dur = dag.duration
+    by_id = dag.bp.by_id
     out = []
     for c1 in st.customer_steps:
         # what c1 leads to through staff and system work, up to the next customer actions
@@ -40,9 +47,9 @@ def segments(dag: FlowDag) -> list:
                 continue
             reach.add(n)
             stack.extend(v for v in dag.succ[n] if lane[v] != "customer" and v not in reach)
-        for c2 in st.customer_next[c1]:
-            if rank[c2] <= rank[c1]:
-                continue
+        nexts = [c2 for c2 in st.customer_next[c1] if rank[c2] > rank[c1]]
+        betweens = {}
+        for c2 in nexts:
             # the part of that work that leads into c2
             between: set = set()
             stack = [p for p in dag.pred[c2] if p in reach]
@@ -52,7 +59,12 @@ def segments(dag: FlowDag) -> list:
                     continue
                 between.add(n)
                 stack.extend(p for p in dag.pred[n] if p in reach and p not in between)
+            betweens[c2] = between
+        for c2 in nexts:
+            between = betweens[c2]
             if not between and c1 not in dag.pred[c2]:
+                continue
+            if len(nexts) > 1 and _alongside(dag, c1, c2, nexts, betweens, by_id):
                 continue
 
             def inv_w(n):
@@ -75,6 +87,39 @@ def segments(dag: FlowDag) -> list:
             ))
     out.sort(key=lambda s: (rank[s.step], rank[s.after]))
     return out
+
+
+def _alongside(dag, c1, c2, nexts, betweens, by_id) -> bool:
+    """Does the customer go from c1 through another customer action to c2 while
+    the work between c1 and c2 runs in parallel?"""
+    st, rank = dag.st, dag.rank
+    on_way = [c for c in nexts if c != c2 and _reaches(st.customer_next, rank, c, c2)]
+    if not on_way:
+        return False
+    mine = betweens[c2] | {c2}
+    other = set(on_way)
+    for c in on_way:
+        other |= betweens[c]
+    other -= mine
+    for x in [c1, *betweens[c2]]:
+        plain = {f.target for f in by_id[x].flows if f.kind == "normal" and not f.when}
+        if plain & mine and plain & other:
+            return True
+    return False
+
+
+def _reaches(nxt, rank, a, b) -> bool:
+    """Is customer action b reached from a through customer actions (normal flows)?"""
+    limit = rank[b]
+    seen, stack = {a}, [a]
+    while stack:
+        for n in nxt[stack.pop()]:
+            if n == b:
+                return True
+            if n not in seen and rank[n] < limit:
+                seen.add(n)
+                stack.append(n)
+    return False
 
 
 def _best(dag, between, c1, c2, weight):
