@@ -321,6 +321,102 @@ def analyze(file, fmt):
         click.echo(text_report(a, res.problems), nl=False)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default="site", show_default=True,
+              help="Folder to write the site into (created when missing).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Blueprints built at once, in separate processes.")
+@click.option("--paper", type=click.Choice(["a4", "a3", "letter"]), default="a4", show_default=True,
+              help="Paper of the printable PDF diagrams.")
+@click.option("--theme", type=click.Choice(["color", "mono"]), default="color", show_default=True)
+@click.option("--templates", type=click.Path(file_okay=False), default=None,
+              help="Folder of templates overriding the built-in script templates.")
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+def build(paths, outdir, jobs, paper, theme, templates, force):
+    """Build every blueprint (default: blueprints/) into a folder for a course:
+    SVG and PDF diagrams, all scripts, a print handout per blueprint and an
+    index.html with each one's check status and analysis headline.
+
+    Only what changed since the last build is rebuilt. A broken blueprint is
+    reported and the others are still built. Exit 0 when all were built
+    cleanly, 1 when a blueprint has errors or could not be drawn, 2 on usage
+    errors.
+    """
+    import os
+
+    from blueprint import build as b
+    from blueprint import lint
+    from blueprint.fsutil import OutputError, write_atomic
+    from blueprint.render.backend import find_engine
+
+    paths = list(paths) or ["blueprints"]
+    files, missing = lint.discover(paths)
+    if missing:
+        for p in missing:
+            click.echo(p.format(), err=True)
+        sys.exit(EXIT_USAGE)
+    if not files:
+        _usage_error(f"no *.yaml or *.yml files found in {', '.join(paths)}")
+    if templates is not None and not os.path.isdir(templates):
+        _usage_error(f"--templates {templates}: no such folder")
+    if os.path.exists(outdir) and not os.path.isdir(outdir):
+        _usage_error(f"{outdir}: exists and is not a folder")
+    if find_engine() is None:
+        _usage_error("Graphviz is not installed (no 'neato' program); install it: sudo apt-get install graphviz")
+    options = b.BuildOptions(paper=paper, theme=theme, templates=templates)
+    todo, reused, digests, manifest = b.plan(files, outdir, options)
+    if force:
+        todo += [(f, outdir, s["slug"], options) for f, s in reused.items()]
+        reused = {}
+    summaries = dict(reused)
+
+    def done(summary):
+        f = summary["path"]
+        summaries[f] = summary
+        key, digest = digests[f]
+        manifest["files"][key] = {"hash": digest, "summary": summary}
+        b.save_manifest(outdir, manifest)
+
+    try:
+        os.makedirs(outdir, exist_ok=True)
+        with click.progressbar(length=len(todo), label="building", file=sys.stderr) as bar:
+            if jobs > 1 and len(todo) > 1:
+                from concurrent.futures import ProcessPoolExecutor, as_completed
+
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    futures = [pool.submit(b._worker, job) for job in todo]
+                    for fut in as_completed(futures):
+                        done(fut.result())
+                        bar.update(1)
+            else:
+                for job in todo:
+                    done(b._worker(job))
+                    bar.update(1)
+        ordered = [summaries[f] for f in files]
+        index = b.index_html(ordered)
+        index_path = os.path.join(outdir, "index.html")
+        old = None
+        if os.path.exists(index_path):
+            with open(index_path, encoding="utf-8") as fh:
+                old = fh.read()
+        if old != index:
+            write_atomic(index_path, index, inputs=files)
+    except OutputError as exc:
+        _usage_error(str(exc))
+    bad = 0
+    for s in ordered:
+        for line in s.get("problems", []):
+            if s["errors"]:
+                click.echo(line)
+        if s["errors"] or s.get("failed"):
+            bad += 1
+            click.echo(f"{s['path']}: not fully built: {s.get('failed') or 'errors'}", err=True)
+    click.echo(f"{len(files)} blueprint{'s' if len(files) != 1 else ''}: {len(todo)} built, "
+               f"{len(files) - len(todo)} up to date, {bad} with problems -> {os.path.join(outdir, 'index.html')}")
+    sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
+
+
 def main(prog_name: str | None = None):
     cli(prog_name=prog_name or "blueprint")
 
