@@ -284,6 +284,14 @@ class _Builder:
             fill=declared.fill if declared else "", explain=declared.explain if declared else "",
         )
 
+    def customer_waits(self, step_id: str) -> tuple:
+        """The wait at a customer step: the declared one(s), else the longest inferred one."""
+        found = [wf for wf in self.waits() if wf.step == step_id]
+        declared = [wf for wf in found if wf.declared]
+        if not declared and found:
+            declared = [max(found, key=lambda wf: (wf.expected is not None, wf.expected or 0.0))]
+        return tuple(self.wait_note(wf) for wf in declared)
+
     def staff_waits(self, step_id: str) -> tuple:
         """Waits a front-stage step starts: it leads straight into a declared wait,
         or it is the first visible step after the customer step an inferred wait follows."""
@@ -398,7 +406,7 @@ class _Builder:
             branches=nxt if show else (),
             served_by=self.served_by(step_id),
             fail=self.fail(step_id),
-            waits=tuple(self.wait_note(wf) for wf in self.waits() if wf.step == step_id),
+            waits=self.customer_waits(step_id),
             end=step_id in self.an.ends,
         )
 
