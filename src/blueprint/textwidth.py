@@ -7,8 +7,10 @@ combining marks and zero-width characters take none; everything else one.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
+@lru_cache(maxsize=8192)
 def char_width(ch: str) -> int:
     """Display cells of one character: 0, 1 or 2."""
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
@@ -20,7 +22,9 @@ def char_width(ch: str) -> int:
 
 def display_width(text: str) -> int:
     """Display cells of ``text`` (a CJK character counts two)."""
-    return sum(char_width(c) for c in text)
+    if text.isascii():
+        return len(text)
+    return sum(map(char_width, text))
 
 
 def _is_wide(ch: str) -> bool:
@@ -109,7 +113,7 @@ def wrap(text: str, width: int) -> list[str]:
                 tok = pieces[-1] + (" " if tok.endswith(" ") else "")
                 tw = display_width(pieces[-1])
             cur += tok
-            w = display_width(cur)
+            w += display_width(tok)
         lines.append(cur.rstrip(" "))
     while len(lines) > 1 and not lines[-1]:
         lines.pop()
