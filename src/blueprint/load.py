@@ -13,9 +13,11 @@ composer, so that:
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 import yaml
@@ -76,8 +78,11 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
-#: first characters of plain scalars that may resolve to something other than text
-_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
+#: first characters of plain scalars that may be null, true or false, or a number
+_WORDY = frozenset("nNtTfF~")
+_WORDS = {"~": None, "null": None, "Null": None, "NULL": None, "true": True, "True": True, "TRUE": True,
+          "false": False, "False": False, "FALSE": False}
+_MAYBE_NUMBER = frozenset("0123456789+-.")
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _KNOWN_TAGS = {
@@ -91,8 +96,12 @@ def resolve_scalar(value: str, plain: bool, tag: str | None):
     """Turn a YAML scalar into a Python value with the YAML 1.2 core schema."""
     if tag == _STR_TAG or not plain and tag in (None, "!"):
         return value
-    if tag is None and value and value[0] not in _MAYBE_NOT_TEXT:
-        return value  # fast path: most plain scalars are words
+    if tag is None and value:  # fast paths: most plain scalars are words
+        first = value[0]
+        if first in _WORDY:
+            return _WORDS.get(value, value)
+        if first not in _MAYBE_NUMBER:
+            return value
     if tag == "tag:yaml.org,2002:int" and _INT10.match(value):
         return int(value)
     if tag == "tag:yaml.org,2002:float" and (_FLOAT.match(value) or _INT10.match(value)):
@@ -134,19 +143,6 @@ def _mark(mark) -> Pos:
     return Pos(mark.line + 1, mark.column + 1)
 
 
-def _size(value) -> int:
-    """Number of nodes in a composed value (for alias accounting)."""
-    count, stack = 0, [value]
-    while stack:
-        v = stack.pop()
-        count += 1
-        if isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return count
-
-
 class _Composer:
     """Builds plain data from parser events, iteratively (no recursion limit)."""
 
@@ -171,100 +167,106 @@ class _Composer:
             )
 
     def compose(self, events) -> None:
-        # stack entries: [container, path, pending_key, key_pos, anchor, seen_keys]
+        # stack entries: [container, path, pending_key, key_pos, anchor, seen_keys, size]
+        # size counts the values in the container, aliases expanded (for the alias budget)
         stack: list = []
         root_set = False
+        values = self.doc.values
+        Scalar, Alias = yaml.ScalarEvent, yaml.AliasEvent
+        MapStart, SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        Ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
         for ev in events:
             kind = type(ev)
-            if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+            if kind in Ends:
+                frame = stack.pop()
+                value = frame[0]
+                if frame[4] is not None:
+                    self.open_anchors.discard(frame[4])
+                    self.anchor_sizes[frame[4]] = frame[6]
+                if not stack:
+                    root_set = True
+                    self.doc.data = value
+                else:
+                    self._add(stack, value, frame[1], frame[6])
                 continue
-            if kind is yaml.DocumentStartEvent:
-                if root_set:
+            if kind is not Scalar and kind is not Alias and kind is not MapStart and kind is not SeqStart:
+                if kind is yaml.DocumentStartEvent and root_set:
                     raise LoadError(
                         _mark(ev.start_mark),
                         "the file holds more than one YAML document; keep one blueprint per file",
                         "yaml-syntax",
                     )
-                continue
-            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                frame = stack.pop()
-                if frame[4] is not None:
-                    self.open_anchors.discard(frame[4])
-                    self.anchor_sizes[frame[4]] = _size(frame[0])
-                value = frame[0]
-                if not stack:
-                    root_set = True
-                    self.doc.data = value
+                continue  # stream and document boundaries
+
+            mark = ev.start_mark
+            pos = Pos(mark.line + 1, mark.column + 1)
+            if stack:
+                top = stack[-1]
+                if len(stack) >= MAX_DEPTH:
+                    raise LoadError(pos, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
+                is_key = top[2] is _NO_KEY and top[0].__class__ is dict
+                if top[0].__class__ is list:
+                    path = top[1] + (len(top[0]),)
+                elif is_key:
+                    path = top[1]  # a key: its position is recorded in keys
                 else:
-                    self._add(stack, value, None, frame[1])
-                continue
+                    path = top[1] + (top[2],)
+            else:
+                top, is_key, path = None, False, ()
 
-            pos = _mark(ev.start_mark)
-            if len(stack) >= MAX_DEPTH:
-                raise LoadError(pos, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
-            path = self._child_path(stack)
-
-            if kind is yaml.AliasEvent:
+            if kind is Alias:
                 if ev.anchor in self.open_anchors:
                     raise LoadError(pos, f"alias *{ev.anchor} refers to itself (recursive alias)", "recursive-alias")
                 if ev.anchor not in self.anchors:
                     raise LoadError(pos, f"unknown alias *{ev.anchor}", "yaml-syntax")
-                self._count(self.anchor_sizes.get(ev.anchor, 1), pos)
+                size = self.anchor_sizes.get(ev.anchor, 1)
+                self._count(size, pos)
                 value = self.anchors[ev.anchor]
-                if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
+                if is_key:
                     self._key(stack, _key_text(value), pos)
                     continue
-                self.doc.values.setdefault(path, pos)
-                if not stack:
+                values.setdefault(path, pos)
+                if top is None:
                     root_set = True
                     self.doc.data = value
                 else:
-                    self._add(stack, value, pos, path)
+                    self._add(stack, value, path, size)
                 continue
 
-            self._count(1, pos)
-            tag = getattr(ev, "tag", None)
+            self.nodes += 1
+            if self.nodes > self.budget:
+                self._count(0, pos)
+            tag = ev.tag
             if tag and tag not in _KNOWN_TAGS and tag != "!":
                 self.problems.append(problem(self.doc.path, pos, "error", f"unsupported YAML tag {tag}", "yaml-tag"))
 
-            if kind is yaml.ScalarEvent:
-                value = resolve_scalar(ev.value, bool(ev.implicit[0]), tag)
+            if kind is Scalar:
+                value = resolve_scalar(ev.value, ev.implicit[0], tag)
                 if self.restore and isinstance(value, str):
                     value = value.translate(self.restore)
                 if ev.anchor:
                     self.anchors[ev.anchor] = value
                     self.anchor_sizes[ev.anchor] = 1
-                if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
+                if is_key:
                     self._key(stack, _key_text(value, ev.value.translate(self.restore) if self.restore else ev.value), pos)
                     continue
-                self.doc.values.setdefault(path, pos)
-                if not stack:
+                values.setdefault(path, pos)
+                if top is None:
                     root_set = True
                     self.doc.data = value
                 else:
-                    self._add(stack, value, pos, path)
+                    self._add(stack, value, path, 1)
                 continue
 
             # a collection starts
-            if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
+            if is_key:
                 raise LoadError(pos, "a mapping key must be a plain value, not a list or mapping", "complex-key")
-            container = {} if kind is yaml.MappingStartEvent else []
-            self.doc.values.setdefault(path, pos)
+            container = {} if kind is MapStart else []
+            values.setdefault(path, pos)
             if ev.anchor:
                 self.anchors[ev.anchor] = container
                 self.open_anchors.add(ev.anchor)
-            stack.append([container, path, _NO_KEY, None, ev.anchor, {}])
-
-    @staticmethod
-    def _child_path(stack) -> tuple:
-        if not stack:
-            return ()
-        top = stack[-1]
-        if isinstance(top[0], list):
-            return top[1] + (len(top[0]),)
-        if top[2] is _NO_KEY:
-            return top[1]  # a key: position is recorded in keys
-        return top[1] + (top[2],)
+            stack.append([container, path, _NO_KEY, None, ev.anchor, {}, 1])
 
     def _key(self, stack, key, pos: Pos) -> None:
         frame = stack[-1]
@@ -285,10 +287,11 @@ class _Composer:
         frame[2] = key
         frame[3] = pos
 
-    def _add(self, stack, value, pos, path) -> None:
+    def _add(self, stack, value, path, size: int) -> None:
         frame = stack[-1]
+        frame[6] += size
         container = frame[0]
-        if isinstance(container, list):
+        if container.__class__ is list:
             container.append(value)
             return
         key = frame[2]
@@ -337,18 +340,23 @@ def _decode(raw: bytes, path: str, problems: list) -> str | None:
 def read_text(path: str, problems: list) -> str | None:
     """The file's text, or None with a problem explaining why it cannot be read."""
     try:
-        if os.path.isdir(path):
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
             problems.append(problem(path, Pos(1, 1), "error", "is a folder, not a file", "file-unreadable"))
             return None
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            problems.append(problem(
-                path, Pos(1, 1), "error",
-                f"file is {size / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB", "file-too-large",
-            ))
+        if not stat.S_ISREG(st.st_mode):  # a pipe or a device could block or never end
+            problems.append(problem(path, Pos(1, 1), "error",
+                                    "is not a regular file (a pipe, socket or device)", "file-unreadable"))
+            return None
+        too_large = (f"file is {{:.1f}} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB")
+        if st.st_size > MAX_FILE_BYTES:
+            problems.append(problem(path, Pos(1, 1), "error", too_large.format(st.st_size / 1048576), "file-too-large"))
             return None
         with open(path, "rb") as fh:
-            raw = fh.read()
+            raw = fh.read(MAX_FILE_BYTES + 1)  # bounded: the file may grow after stat
+        if len(raw) > MAX_FILE_BYTES:
+            problems.append(problem(path, Pos(1, 1), "error", too_large.format(len(raw) / 1048576), "file-too-large"))
+            return None
     except OSError as exc:
         problems.append(problem(path, Pos(1, 1), "error", f"cannot read the file: {exc.strerror or exc}", "file-unreadable"))
         return None
@@ -400,6 +408,8 @@ def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
     if any(c in text for c in _ODD_BREAKS) and not any(c in text for c in _ODD_BREAKS.values()):
         source = text.translate(_TO_PLACEHOLDER)
         composer.restore = _FROM_PLACEHOLDER
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # composing makes millions of small objects and no cycles: the GC only slows it down
     try:
         composer.compose(yaml.parse(source, Loader=_Loader))
     except LoadError as exc:
@@ -434,6 +444,9 @@ def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
     except RecursionError:  # pragma: no cover - guarded by MAX_DEPTH
         problems.append(problem(path, Pos(1, 1), "error", "nesting too deep", "too-deep"))
         doc.data = None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return doc, problems
 
 
