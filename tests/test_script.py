@@ -467,3 +467,29 @@ def test_traditional_chinese_words_and_quotes(write):
 def test_cjk_lines_folded_in_yaml_lose_the_space(write):
     h, _ = handout_of(write(ZH_CN.replace("title: 奶茶店点单", "title: >\n      奶茶店\n      点单 app")))
     assert h.title == "奶茶店点单 app"
+
+
+def test_role_without_steps_and_blueprint_without_phases(write):
+    path = write("""
+        blueprint: 1
+        id: edge
+        title: Edge
+        roles: {idle: {name: Idle}, clerk: {name: Clerk}}
+        steps:
+          - {id: a, lane: customer, text: Arrive, next: [b]}
+          - {id: b, lane: frontstage, role: clerk, text: Serve, fail: {risk: Forgets}, next: [c]}
+          - {id: c, lane: customer, text: Leave}
+    """)
+    h, _ = handout_of(path)
+    assert h.script("role", "idle").steps == ()
+    md = script.render(h, "md")
+    assert "## Idle\n\nThis role has no steps.\n" in md
+    assert "2. [Idle](#role-idle) (0 steps)" in md
+    # no phases: no Phase column, no phase headings
+    assert "| No. | Step | Time | Standard |" in md and "Phase" not in md and "\n### " not in md
+    # a fail point without prevention or recovery says so
+    assert "- **Fail point**: Forgets\n  - No prevention or recovery written yet.\n" in md
+    txt = script.render(h, "txt")
+    assert "This role has no steps." in txt
+    html = script.render(h, "html")
+    assert '<th class="phase">' not in html and "This role has no steps." in html
