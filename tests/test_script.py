@@ -359,6 +359,12 @@ def test_template_override_is_escaped_and_strict(tmp_path):
     (tmp_path / "script.txt.j2").write_text("{{ doc.no_such_field }}\n", encoding="utf-8")
     with pytest.raises(script.ScriptError, match="undefined"):
         script.render(h, "txt", str(tmp_path))
+    (tmp_path / "script.txt.j2").write_text("{{ 1 + 'a' }}\n", encoding="utf-8")
+    with pytest.raises(script.ScriptError, match="TypeError"):
+        script.render(h, "txt", str(tmp_path))
+    (tmp_path / "script.txt.j2").write_bytes(b"\xff\xfe bad\n")
+    with pytest.raises(script.ScriptError, match="script.txt.j2"):
+        script.render(h, "txt", str(tmp_path))
     (tmp_path / "script.md.j2").write_text("{% if %}\n", encoding="utf-8")
     with pytest.raises(script.ScriptError, match=r"script\.md\.j2:1: template syntax error"):
         script.render(h, "md", str(tmp_path))
