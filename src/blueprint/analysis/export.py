@@ -31,10 +31,11 @@ def as_dict(a) -> dict:
 
     fails = []
     for f in a.fail_points:
-        d = {"step": f.step, **where(f.step), "declared": f.declared}
-        if f.fail is not None:
-            d.update(risk=f.fail.risk, likelihood=f.fail.likelihood, severity=f.fail.severity,
-                     prevention=f.fail.prevention, recovery=f.fail.recovery)
+        fp = f.fail
+        d = {"step": f.step, **where(f.step), "declared": f.declared,
+             "risk": fp.risk if fp else None, "likelihood": fp.likelihood if fp else None,
+             "severity": fp.severity if fp else None, "prevention": fp.prevention if fp else None,
+             "recovery": fp.recovery if fp else None}
         d["inferred"] = [{"heuristic": h, "reason": r, "line": p.line, "column": p.col}
                          for h, r, p in zip(f.heuristics, f.reasons, f.anchors)]
         fails.append(d)

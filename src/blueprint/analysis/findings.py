@@ -50,7 +50,7 @@ class EndMoment:
     peak_emotion: int | None = None
     score: float | None = None     # (peak + end) / 2
     negative: bool = False         # the end feels bad (emotion < 0)
-    worst: bool = False            # the end is the worst moment of its journey
+    worst: bool = False            # the end is lower than every other moment of its journey
 
 
 @dataclass(frozen=True)

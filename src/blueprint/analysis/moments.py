@@ -55,10 +55,9 @@ def moments(a) -> None:
         score = (emotion[peak] + e) / 2 if peak is not None and e is not None else None
         if score is not None:
             scores.append(score)
-        low = min((emotion[n] for n in on_way), default=None)
-        high = max((emotion[n] for n in on_way), default=None)
+        others = min((emotion[n] for n in on_way if n != end), default=None)
         a.end_moments.append(EndMoment(
             end, e, peak, emotion[peak] if peak is not None else None, score,
             negative=e is not None and e < 0,
-            worst=e is not None and e == low and high is not None and high > low))
+            worst=e is not None and others is not None and e < others))
     a.peak_end_score = min(scores) if scores else None

@@ -271,12 +271,12 @@ class _Report:
                          f"work before the customer comes: {self.ids(t.preparation)}"])
         self.lines.extend(table(rows))
 
-        if t.phases:
+        if self.bp.phases:
             self.lines.append("")
             self.lines.append("  Per phase")
             prow = [["phase", "work", "critical path", "customer", "actions", "service", "waits"]]
             for p in t.phases:
-                prow.append([cut(p.phase or p.name, 24) if p.phase is None else cut(f"{p.phase}", 24), d(p.work),
+                prow.append([cut(p.phase if p.phase is not None else p.name, 24), d(p.work),
                              d(p.critical), d(p.customer), d(p.actions), d(p.service), d(p.waits)])
             self.lines.extend(table(prow, indent=4))
 
@@ -296,7 +296,7 @@ class _Report:
         self.section("Shape")
         lanes = ", ".join(f"{LANE_NAMES[k]} {v}" for k, v in sh.lanes.items())
         rows = [["steps", str(sh.steps), lanes]]
-        if sh.phases:
+        if self.bp.phases:
             rows.append(["phases", str(len([k for k in sh.phases if k])),
                          ", ".join(f"{k or '(no phase)'} {v}" for k, v in sh.phases.items())])
         rows.append(["flows", str(sh.flows), f"{_plural(sh.loops, 'recovery or rework flow')}"])

@@ -102,8 +102,9 @@ def negative_end(ctx):
 def end_is_worst(ctx):
     """The last customer action is the worst moment of its journey.
 
-    When the emotions of a journey vary, its end should not be its lowest
-    point: the end weighs as much as the peak in what customers remember.
+    The end is lower than every other moment on the way to it. The end weighs
+    as much as the peak in what customers remember: it should not be the
+    lowest point.
 
     Fails::
 
