@@ -167,12 +167,6 @@ def duration_text(seconds: float | None, words: dict) -> str:
     return words["unit_sep"].join(f"{n}{words['unit_' + u]}" for n, u in parts)
 
 
-
-def build(bp, structure, analysis) -> Handout:
-    """Every script of the blueprint: the customer's journey first, then one per role."""
-    return escape_model(_Builder(bp, structure, analysis).handout(), tidy)
-
-
 # Chinese and Japanese characters and punctuation (not Hangul: Korean separates words with spaces)
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\r\n]+(?=[{_CJK}])")
@@ -183,6 +177,11 @@ def tidy(text: str) -> str:
     CJK characters: that space only comes from folding a long YAML line (``>``),
     and Chinese text never has it."""
     return _CJK_GAP.sub("", text.strip())
+
+
+def build(bp, structure, analysis) -> Handout:
+    """Every script of the blueprint: the customer's journey first, then one per role."""
+    return escape_model(_Builder(bp, structure, analysis).handout(), tidy)
 
 
 def select(handout: Handout, *, role: str | None = None, customer: bool = False) -> Handout:
