@@ -479,12 +479,17 @@ def markdown(report: dict) -> str:
                f"median of up to {report['repeat']} runs after a warm-up run (fewer at 400 and 1,000 steps), "
                "minimum in parentheses, in seconds.")
     out.append("")
-    out.append(f"Machine: {m['cpu']}, {m['nproc']} CPUs" + (f", {m['memory_gib']} GiB" if m.get("memory_gib") else "")
-               + f"; {m['os']}; Python {m['python']}; PyYAML {m['pyyaml']} with libyaml {m['libyaml']}; "
-               f"Graphviz {m['graphviz']}; blueprint {m['blueprint']}"
-               + (f"; PlantUML {m['plantuml']} on Java {m['java']}" if m.get("plantuml") else "")
-               + (f"; Mermaid CLI {m['mermaid-cli']} on Node {m['node']} and Chromium {m['chromium']}" if m.get("mermaid-cli") else "")
-               + f". Load average {m.get('load_before')} before, {m.get('load_after')} after.")
+    out.append("Machine:")
+    out.append("")
+    out.append(f"- CPU: {m['cpu']}, {m['nproc']} CPUs" + (f", {m['memory_gib']} GiB of memory" if m.get("memory_gib") else "")
+               + f"; {m['os']}")
+    out.append(f"- Python {m['python']}, PyYAML {m['pyyaml']} with libyaml {m['libyaml']}, Graphviz {m['graphviz']}, "
+               f"blueprint {m['blueprint']}")
+    if m.get("plantuml"):
+        out.append(f"- PlantUML {m['plantuml']} on Java {m['java']}")
+    if m.get("mermaid-cli"):
+        out.append(f"- Mermaid CLI {m['mermaid-cli']} on Node {m['node']}, Chromium {m['chromium']}")
+    out.append(f"- load average {m.get('load_before')} before the run, {m.get('load_after')} after it")
     out.append("")
     busy = max(m.get("load_before") or 0, m.get("load_after") or 0)
     if m.get("nproc") and busy > 0.5 * m["nproc"]:
@@ -492,7 +497,7 @@ def markdown(report: dict) -> str:
                    "other programs competed for the CPUs, so wall times are inflated. Rerun on a quiet machine; "
                    "the CPU-time table is less affected.")
         out.append("")
-    out.append("**Targets**")
+    out.append("### Targets")
     out.append("")
     out.append("| target | measured | |")
     out.append("|---|---|---|")
@@ -501,7 +506,9 @@ def markdown(report: dict) -> str:
         mark = {"pass": "✓", "miss": "✗ miss", "n/a": "not yet measurable"}[t["status"]]
         out.append(f"| {t['target']} | {v} | {mark} |")
     out.append("")
-    out.append("**Startup and the hot-pot example** (`blueprints/hotpot-dine-in.yaml`)")
+    out.append("### Startup and the hot-pot example")
+    out.append("")
+    out.append("`blueprints/hotpot-dine-in.yaml`; seconds (fastest run in parentheses) and peak memory in MiB.")
     out.append("")
     out.append("| command | seconds | peak memory |")
     out.append("|---|---|---|")
@@ -511,18 +518,23 @@ def markdown(report: dict) -> str:
     for label, r in rows:
         out.append(f"| {label} | {_cell(r)} | {_mem(r)} |")
     out.append("")
-    out.append("**Time by size** (seconds, whole command)")
+    out.append("### Time by size")
     out.append("")
-    out.append(f"| command | {_sizes_header(sizes)} | 100 → 1,000 |")
-    out.append("|---|" + "---|" * len(sizes) + "---|")
+    out.append("Seconds for the whole command: median, fastest run in parentheses.")
+    out.append("")
+    growth = bool(d["growth"])
+    out.append(f"| command | {_sizes_header(sizes)} |" + (" 100 → 1,000 |" if growth else ""))
+    out.append("|---|" + "---|" * len(sizes) + ("---|" if growth else ""))
     for key in ("check", "analyze", "render-svg", "render-dot", "script", "yaml", "graphviz", "plantuml", "mermaid"):
         if not res[key] or all((res[key].get(n) or {}).get("status") in (None, "n/a") for n in sizes) and key in ("plantuml", "mermaid"):
             continue
         g = d["growth"].get(key)
-        out.append(f"| {LABELS[key]} | " + " | ".join(_cell(res[key].get(n)) for n in sizes)
-                   + f" | {f'{g:.1f}×' if g else 'n/a'} |")
+        out.append(f"| {LABELS[key]} | " + " | ".join(_cell(res[key].get(n)) for n in sizes) + " |"
+                   + (f" {f'{g:.1f}×' if g else 'n/a'} |" if growth else ""))
     out.append("")
-    out.append("**Ratio to the floor** (median ÷ median of the floor in the same run)")
+    out.append("### Ratio to the floor")
+    out.append("")
+    out.append("Median of the command divided by the median of its floor in the same run.")
     out.append("")
     out.append(f"| command | floor | {_sizes_header(sizes)} |")
     out.append("|---|---|" + "---|" * len(sizes))
@@ -535,14 +547,18 @@ def markdown(report: dict) -> str:
     v = d["ratios"]["version"]["-"]
     out.append(f"| {LABELS['version']} | python -c pass | {f'{v:.2f}×' if v else 'n/a'} |" + " |" * (len(sizes) - 1))
     out.append("")
-    out.append("**CPU time** (seconds of user + system time, median; less sensitive to other load than wall time)")
+    out.append("### CPU time")
+    out.append("")
+    out.append("Seconds of user and system time (median), the programs it ran included; less sensitive to other load than wall time.")
     out.append("")
     out.append(f"| command | {_sizes_header(sizes)} |")
     out.append("|---|" + "---|" * len(sizes))
     for key in ("check", "analyze", "render-svg", "script", "yaml", "graphviz"):
         out.append(f"| {LABELS[key]} | " + " | ".join(_cpu(res[key].get(n)) for n in sizes) + " |")
     out.append("")
-    out.append("**Peak memory** (MiB, maximum resident set of the process and the programs it ran)")
+    out.append("### Peak memory")
+    out.append("")
+    out.append("MiB: the largest resident set of the command and the programs it ran.")
     out.append("")
     out.append(f"| command | {_sizes_header(sizes)} |")
     out.append("|---|" + "---|" * len(sizes))
