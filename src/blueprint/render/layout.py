@@ -355,9 +355,9 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
         if s.lane == "customer" and s.evidence:
             ev_lines = []
             for e in s.evidence:
-                item = wrap(e.text, WRAP - 3)
+                item = wrap(e.text, WRAP - 4)
                 ev_lines.append("• " + item[0])
-                ev_lines.extend("\u00a0\u00a0\u00a0" + more for more in item[1:])
+                ev_lines.extend("\u00a0" * 4 + more for more in item[1:])
             ev = Box("evidence:" + n, "evidence", 0, 0, NODE_W, 2 * NODE_PAD + len(ev_lines) * LINE_H,
                      tuple(ev_lines), "", (), "evidence", columns[n], n)
             cells.setdefault((columns[n], "evidence"), []).append(ev)
@@ -427,7 +427,8 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
     entry_w = max([LEGEND_SAMPLE + 12 + display_width(t) * LEGEND_CELL + 18 for _, t, _ in legend_entries] + [200])
     avail = max(grid_right - MARGIN, 4 * entry_w)
     per_row = max(1, min(len(legend_entries), 4, int(avail // entry_w)))
-    right = max(grid_right, MARGIN + title_w, MARGIN + per_row * entry_w)
+    right = grid_right  # bands end with the grid; the title block and legend may be wider
+    page_right = max(grid_right, MARGIN + title_w, MARGIN + per_row * entry_w)
 
     bands, top = [], bands_top
     for band in band_order:
@@ -499,7 +500,7 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
     legend_box = (MARGIN, legend_top, MARGIN + per_row * entry_w, legend_bottom)
 
     return Layout(
-        width=right + MARGIN, height=legend_bottom + MARGIN, locale=locale, title=title,
+        width=page_right + MARGIN, height=legend_bottom + MARGIN, locale=locale, title=title,
         boxes=boxes, lane_boxes=lane_boxes, phase_boxes=phase_boxes, arrows=arrows, bands=bands,
         lines=lines, separators=separators, legend_box=legend_box, legend=legend, curve=curve,
         columns=columns, grid_left=grid_left, grid_right=grid_right,
