@@ -118,10 +118,13 @@ def build_one(path: str, outdir: str, slug: str, options: BuildOptions) -> dict:
     from blueprint import script as scripts
 
     handout = scripts.build(bp, result.structure, analysis)
-    out("handout.html", scripts.render(handout, "html", options.templates))
-    out("customer.md", scripts.render(scripts.select(handout, customer=True), "md", options.templates))
-    for role in handout.roles:
-        out(f"role-{role}.md", scripts.render(scripts.select(handout, role=role), "md", options.templates))
+    try:
+        out("handout.html", scripts.render(handout, "html", options.templates))
+        out("customer.md", scripts.render(scripts.select(handout, customer=True), "md", options.templates))
+        for role in handout.roles:
+            out(f"role-{role}.md", scripts.render(scripts.select(handout, role=role), "md", options.templates))
+    except scripts.ScriptError as exc:  # a broken designer template: one line, keep drawing
+        summary["failed"] = str(exc)
 
     from blueprint import render as rnd
     from blueprint.render.backend import GraphvizError

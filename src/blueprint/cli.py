@@ -343,6 +343,7 @@ def build(paths, outdir, jobs, paper, theme, templates, force):
     cleanly, 1 when a blueprint has errors or could not be drawn, 2 on usage
     errors.
     """
+    import io
     import os
 
     from blueprint import build as b
@@ -380,7 +381,8 @@ def build(paths, outdir, jobs, paper, theme, templates, force):
 
     try:
         os.makedirs(outdir, exist_ok=True)
-        with click.progressbar(length=len(todo), label="building", file=sys.stderr) as bar:
+        show = sys.stderr.isatty() and len(todo) > 1
+        with click.progressbar(length=len(todo), label="building", file=sys.stderr if show else io.StringIO()) as bar:
             if jobs > 1 and len(todo) > 1:
                 from concurrent.futures import ProcessPoolExecutor, as_completed
 
