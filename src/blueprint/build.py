@@ -175,6 +175,8 @@ def load_manifest(outdir: str) -> dict:
 def up_to_date(entry: dict | None, digest: str, outdir: str) -> bool:
     if not entry or entry.get("hash") != digest:
         return False
+    if entry["summary"].get("failed") and not entry["summary"].get("errors"):
+        return False  # drawing or a template failed: try again
     return all(os.path.exists(os.path.join(outdir, entry["summary"]["slug"], o)) for o in entry["summary"]["outputs"])
 
 
