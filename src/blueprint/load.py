@@ -327,9 +327,9 @@ def _decode(raw: bytes, path: str, problems: list) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
+        before = raw[: exc.start]  # valid UTF-8 up to the bad byte
         line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1  # in characters, as editors count
         problems.append(problem(
             path, Pos(line, col), "error",
             f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", "encoding",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 
 from blueprint.load import Document
 from blueprint.problems import Problem, problem
 from blueprint.resources import schema_text
+
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 _TYPE_NAMES = {
     "string": "a text", "object": "a mapping", "array": "a list", "integer": "a whole number",
@@ -82,7 +85,7 @@ def _where(path: tuple, data=None) -> str:
         item = data.get(path[0])[path[1]] if isinstance(data, dict) else None
         ident = item.get("id") if isinstance(item, dict) else None
         noun = "step" if path[0] == "steps" else "phase"
-        head = f"{noun} '{ident}'" if isinstance(ident, str) else f"{noun} #{path[1] + 1}"
+        head = f"{noun} '{ident}'" if isinstance(ident, str) and _ID.match(ident) else f"{noun} #{path[1] + 1}"
         rest = rest[2:]
     tail = ""
     for p in rest:
@@ -153,7 +156,8 @@ def validate(doc: Document) -> list[Problem]:
                    f"{', '.join(map(str, choices))}{_suggest(err.instance, choices)}")
             rule = "invalid-value"
         elif v == "const":
-            msg = f"{_where(path, doc.data)} must be {err.validator_value}, not {_short(err.instance)}"
+            got = f"'{_short(err.instance)}' (a text)" if isinstance(err.instance, str) else _short(err.instance)
+            msg = f"{_where(path, doc.data)} must be {err.validator_value}, not {got}"
             rule = "invalid-value"
         elif v in ("minimum", "maximum"):
             msg = f"{_where(path, doc.data)} is {_short(err.instance)}; it must be between -2 and 2" if path and path[-1] == "emotion" \
