@@ -72,6 +72,11 @@ def check_file(path: str, config: Config | None = None, *, only_load: bool = Fal
             res.problems.append(problem(path, pos, "error", f"unknown rule '{rid}' in rules:", "unknown-rule"))
         else:
             levels[rid] = level
+    for s in bp.steps:
+        for rid in sorted(s.ignore - rules.keys()):
+            res.problems.append(problem(path, s.ignore_pos.get(rid, s.pos), "warning",
+                                        f"step '{s.id}' ignores unknown rule '{rid}' (blueprint rules lists them)",
+                                        "unknown-rule"))
     res.structure = Structure(bp)
     ctx = res.context = Context(bp, res.structure)
     for rid, r in rules.items():

@@ -102,6 +102,7 @@ class Step:
     fail: FailPoint | None = None
     wait: WaitPoint | None = None
     ignore: frozenset = frozenset()
+    ignore_pos: dict = field(default_factory=dict)  # ignored id -> Pos of the list item
     flows: tuple = ()
     positions: dict = field(default_factory=dict)  # field name -> Pos of its key
     values: dict = field(default_factory=dict)  # field name -> Pos of its value
@@ -265,6 +266,7 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
         ign = raw.get("ignore")
         if isinstance(ign, list):
             step.ignore = frozenset(x for x in ign if isinstance(x, str))
+            step.ignore_pos = {x: pos(*base, "ignore", j) for j, x in enumerate(ign) if isinstance(x, str)}
         nxt = raw.get("next")
         items = [nxt] if isinstance(nxt, str) else nxt if isinstance(nxt, list) else []
         flows = []
