@@ -1,0 +1,325 @@
+"""Broken and hostile input: every file gives one-line problems at a line and
+column, and an exit code; nothing crashes, hangs or prints a traceback.
+
+The committed corpus is tests/bad/, with its expectations in
+tests/bad/expected.txt (``file rule line:col exit``). Cases that cannot be
+committed (huge, generated, or about the file system) are built here in a
+temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from blueprint import lint, load
+from blueprint.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = ROOT / "tests" / "bad"
+MANIFEST = BAD / "expected.txt"
+PROBLEM = re.compile(r"^(?P<path>.+?):(?P<line>[1-9]\d*):(?P<col>[1-9]\d*): (?:error|warning|info) \S.* \[[a-z][a-z0-9-]*\]$")
+SUMMARY = re.compile(r"^\d+ files? checked: ")
+
+
+def manifest() -> list[tuple[str, str, int, int, int]]:
+    out = []
+    for line in MANIFEST.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, rule, pos, code = line.split()
+        ln, col = pos.split(":")
+        out.append((name, rule, int(ln), int(col), int(code)))
+    return out
+
+
+ENTRIES = manifest()
+
+
+@pytest.fixture
+def no_config(tmp_path):
+    """An empty configuration, so that no blueprint.toml found upward changes the outcome."""
+    cfg = tmp_path / "blueprint.toml"
+    cfg.write_text("")
+    return cfg
+
+
+def assert_clean_report(output: str) -> list[str]:
+    """Every line is a problem line or the summary; returns the problem lines."""
+    assert "Traceback" not in output
+    assert "internal error" not in output
+    lines = [line for line in output.splitlines() if line.strip()]
+    problems = [line for line in lines if not SUMMARY.match(line)]
+    for line in problems:
+        assert PROBLEM.match(line), f"not a problem line: {line!r}"
+    return problems
+
+
+def test_corpus_is_large_and_listed():
+    files = sorted(p.name for p in BAD.iterdir() if p.name != MANIFEST.name)
+    listed = [e[0] for e in ENTRIES]
+    assert len(listed) == len(set(listed)), "a file is listed twice in tests/bad/expected.txt"
+    assert sorted(listed) == files, "tests/bad/expected.txt and the files in tests/bad/ differ"
+    assert len(files) >= 40
+
+
+@pytest.mark.parametrize(("name", "rule", "line", "col", "code"), ENTRIES, ids=[e[0] for e in ENTRIES])
+def test_bad_file(run, no_config, name, rule, line, col, code):
+    path = BAD / name
+    r = run("check", "--format", "text", "--config", no_config, path)
+    problems = assert_clean_report(r.output)
+    assert r.exit_code == code, r.output
+    wanted = [p for p in problems if p.startswith(f"{path}:{line}:{col}: ") and p.endswith(f" [{rule}]")]
+    assert wanted, f"expected {path}:{line}:{col}: ... [{rule}], got:\n{r.output}"
+    assert all(p.startswith(f"{path}:") for p in problems)
+
+
+def test_whole_corpus_in_a_real_process():
+    """The real command on the folder: no traceback on stderr, one line per problem, exit 1."""
+    r = subprocess.run([sys.executable, "-m", "blueprint", "check", "--format", "text", str(BAD)],
+                       capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=ROOT,
+                       env={**os.environ, "NO_COLOR": "1"})
+    assert r.returncode == 1
+    assert r.stderr == ""
+    problems = assert_clean_report(r.stdout)
+    named = {PROBLEM.match(p)["path"] for p in problems}
+    assert named == {str(BAD / e[0]) for e in ENTRIES}
+    assert r.stdout.splitlines()[-1].startswith(f"{len(ENTRIES)} files checked: ")
+
+
+# --- generated cases ------------------------------------------------------------------
+
+
+def steps_yaml(n: int) -> str:
+    """A valid blueprint: n steps in a chain through the customer, front-stage and
+    back-stage lanes, a support process feeding it, and a last customer action."""
+    lanes = ("customer", "frontstage", "backstage", "frontstage")
+    out = ["blueprint: 1", "id: big", "title: A service of many steps", "steps:"]
+    for i in range(n):
+        out.append(f"  - id: s{i}\n    lane: {lanes[i % 4]}\n    text: Step {i}")
+        if lanes[i % 4] == "customer":
+            out.append("    evidence: [Sign]")
+        out.append(f"    next: [s{i + 1}]" if i < n - 1 else "    next: [leave]")
+    out.append("  - id: stock\n    lane: support\n    text: Keep stock\n    next: [s2]")
+    out.append("  - id: leave\n    lane: customer\n    text: Leave")
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.slow
+def test_100000_steps(tmp_path):
+    """100,000 steps are checked in one run, through every stage (each is linear
+    in the steps; the time is measured in benchmarks/scaling.py, not here). The
+    one problem is on the very last step, 400,000 lines down."""
+    n = 100_000
+    assert n % 4 == 0  # so the step before 'leave' is a front-stage step
+    text = steps_yaml(n)
+    path = tmp_path / "big.yaml"
+    path.write_text(text)
+    line = text.count("\n", 0, text.index("  - id: leave")) + 1
+    res = lint.check_file(str(path), Config())
+    assert res.loaded
+    assert [(p.rule, p.line, p.col) for p in res.problems] == [("missing-evidence", line, 5)]
+    assert len(res.blueprint.steps) == n + 2
+
+
+def test_steps_yaml_is_clean_but_for_the_last_evidence(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(steps_yaml(8))
+    res = lint.check_file(str(path), Config())
+    assert [p.rule for p in res.problems] == ["missing-evidence"]
+
+
+def test_1mb_label(run, no_config, tmp_path):
+    path = tmp_path / "label.yaml"
+    path.write_text("blueprint: 1\nid: big-label\ntitle: " + "火" * 1_000_000 + "\nsteps:\n"
+                    "  - id: a\n    lane: customr\n    text: A\n", encoding="utf-8")
+    r = run("check", "--format", "text", "--config", no_config, path)
+    problems = assert_clean_report(r.output)
+    assert r.exit_code == 1
+    assert [p.split(": ", 1)[0] for p in problems] == [f"{path}:6:11"]
+    assert len(r.output) < 1000, "the huge value is not echoed back"
+
+
+def test_huge_value_is_shortened_in_messages(run, no_config, tmp_path):
+    path = tmp_path / "long.yaml"
+    path.write_text("blueprint: 1\nid: x\ntitle: X\nstatus: " + "x" * 100_000 + "\nsteps:\n"
+                    "  - id: a\n    lane: customer\n    text: A\n")
+    r = run("check", "--format", "text", "--config", no_config, path)
+    assert r.exit_code == 1
+    assert f"{path}:4:9: error status is 'xxx" in r.output
+    assert len(r.output) < 1000
+
+
+def test_folder_named_like_a_blueprint(run, no_config, tmp_path):
+    folder = tmp_path / "x.yaml"
+    folder.mkdir()
+    r = run("check", "--format", "text", "--config", no_config, folder)
+    assert assert_clean_report(r.output) == [f"{folder}:1:1: error is a folder, not a file [file-unreadable]"]
+    assert r.exit_code == 1
+
+
+def test_folder_named_like_a_blueprint_inside_a_folder_is_skipped(run, no_config, tmp_path):
+    (tmp_path / "x.yaml").mkdir()
+    (tmp_path / "ok.yaml").write_text((ROOT / "tests" / "rules" / "empty-lane.pass.yaml").read_text())
+    r = run("check", "--format", "text", "--config", no_config, tmp_path)
+    assert r.exit_code == 0, r.output
+    assert r.output == "1 file checked: no problems\n"
+
+
+def test_missing_file_is_a_usage_error(run, no_config, tmp_path):
+    r = run("check", "--format", "text", "--config", no_config, tmp_path / "nope.yaml")
+    assert r.exit_code == 2
+    assert assert_clean_report(r.output) == [f"{tmp_path / 'nope.yaml'}:1:1: error no such file or folder [file-unreadable]"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="running as root: chmod 000 does not stop root from reading "
+                           "(test_unreadable_file_simulated covers the refusal)")
+def test_unreadable_file_chmod(run, no_config, tmp_path):
+    path = tmp_path / "secret.yaml"
+    path.write_text("blueprint: 1\n")
+    path.chmod(0)
+    try:
+        r = run("check", "--format", "text", "--config", no_config, path)
+    finally:
+        path.chmod(0o644)
+    assert r.exit_code == 1
+    assert assert_clean_report(r.output) == [
+        f"{path}:1:1: error cannot read the file: Permission denied [file-unreadable]"]
+
+
+def test_unreadable_file_simulated(run, no_config, tmp_path, monkeypatch):
+    """The same refusal, simulated, so that it is tested when running as root too."""
+    path = tmp_path / "secret.yaml"
+    path.write_text("blueprint: 1\n")
+    real_open = open
+
+    def deny(file, *args, **kw):
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kw)
+
+    monkeypatch.setattr("builtins.open", deny)
+    r = run("check", "--format", "text", "--config", no_config, path)
+    assert r.exit_code == 1
+    assert assert_clean_report(r.output) == [
+        f"{path}:1:1: error cannot read the file: Permission denied [file-unreadable]"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_named_pipe_is_refused_without_blocking(run, no_config, tmp_path):
+    path = tmp_path / "pipe.yaml"
+    os.mkfifo(path)
+    r = run("check", "--format", "text", "--config", no_config, path)
+    assert r.exit_code == 1
+    assert assert_clean_report(r.output) == [
+        f"{path}:1:1: error is not a regular file (a pipe, socket or device) [file-unreadable]"]
+
+
+def test_symlink_loop_and_dangling_symlink(run, no_config, tmp_path):
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    dangling = tmp_path / "dangling.yaml"
+    dangling.symlink_to(tmp_path / "gone.yaml")
+    r = run("check", "--format", "text", "--config", no_config, loop, dangling)
+    assert r.exit_code == 1
+    problems = assert_clean_report(r.output)
+    assert [p.split(": error ")[0] for p in problems] == [f"{loop}:1:1", f"{dangling}:1:1"]
+    assert all(p.endswith("[file-unreadable]") for p in problems)
+
+
+def test_file_too_large(run, no_config, tmp_path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as fh:
+        fh.truncate(load.MAX_FILE_BYTES + 1)  # sparse: takes no disk space
+    r = run("check", "--format", "text", "--config", no_config, path)
+    assert r.exit_code == 1
+    assert assert_clean_report(r.output) == [
+        f"{path}:1:1: error file is 20.0 MiB; the limit is 20 MiB [file-too-large]"]
+
+
+def test_nul_byte_after_the_first_8_kib(run, no_config, tmp_path):
+    path = tmp_path / "nul.yaml"
+    path.write_bytes(b"blueprint: 1\nid: x\ntitle: X\ndescription: " + b"a" * 9000 + b"\x00\n")
+    r = run("check", "--format", "text", "--config", no_config, path)
+    assert r.exit_code == 1
+    assert assert_clean_report(r.output) == [
+        f"{path}:4:9014: error YAML syntax: control characters are not allowed [yaml-syntax]"]
+
+
+# --- the limits, at their boundaries -------------------------------------------------------
+
+
+def nested(depth: int) -> str:
+    """A blueprint whose deepest value sits at ``depth`` levels (the top mapping is level 1)."""
+    return "description: " + "[" * (depth - 2) + "x" + "]" * (depth - 2) + "\n"
+
+
+def test_nesting_limit_boundary():
+    assert load.MAX_DEPTH == 64
+    doc, problems = load.parse_yaml(nested(64), "f.yaml")
+    assert problems == [] and doc.data is not None
+    doc, problems = load.parse_yaml(nested(65), "f.yaml")
+    assert [(p.rule, p.line, p.col) for p in problems] == [("too-deep", 1, 14 + 63)]
+
+
+def test_very_deep_nesting_is_refused_quickly():
+    """100,000 levels would overflow a recursive reader; ours stops at level 65."""
+    doc, problems = load.parse_yaml("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "f.yaml")
+    assert [p.rule for p in problems] == ["too-deep"]
+
+
+def test_alias_budget_boundary():
+    """Aliases may expand up to the budget (100,000 values for small files), not beyond."""
+    anchor = "a: &a [" + ", ".join(["x"] * 999) + "]\n"  # 1,000 values with the list itself
+    for uses, ok in ((98, True), (100, False)):
+        doc, problems = load.parse_yaml(anchor + "b: [" + ", ".join(["*a"] * uses) + "]\n", "f.yaml")
+        assert (problems == []) is ok, (uses, problems)
+        if not ok:
+            assert [p.rule for p in problems] == ["alias-limit"]
+            assert "100,000" in problems[0].message
+
+
+def test_alias_budget_grows_with_the_file():
+    """A big file may use aliases in proportion: ten values per four bytes written."""
+    budget = load._Composer(load.Document("f"), [], 2_000_000).budget
+    assert budget == 2_000_000 * load.MAX_NODES_FACTOR // 4
+
+
+def test_aliases_are_shared_not_copied():
+    doc, problems = load.parse_yaml("a: &a [1, 2]\nb: *a\nc: *a\n", "f.yaml")
+    assert problems == []
+    assert doc.data == {"a": [1, 2], "b": [1, 2], "c": [1, 2]}
+
+
+def test_no_python_object_is_ever_built(tmp_path):
+    """Tags name no constructor: the value stays plain text, and the tag is reported."""
+    marker = tmp_path / "pwned"
+    doc, problems = load.parse_yaml(f"a: !!python/object/apply:os.system ['touch {marker}']\n", "f.yaml")
+    assert not marker.exists()
+    assert [p.rule for p in problems] == ["yaml-tag"]
+    assert doc.data == {"a": [f"touch {marker}"]}
+
+
+def test_tab_inside_a_block_scalar_is_fine():
+    doc, problems = load.parse_yaml("a: |\n  x\n  \ty\nb: [1,\n\t2]\n", "f.yaml")
+    assert problems == []
+    assert doc.data == {"a": "x\n\ty\n", "b": [1, 2]}
+
+
+def test_line_separators_do_not_shift_lines():
+    doc, problems = load.parse_yaml("a: x\u2028y\nb: \"p\u2029q\"\nc: z\x85w\nd: 1\n", "f.yaml")
+    assert problems == []
+    assert doc.data == {"a": "x\u2028y", "b": "p\u2029q", "c": "z\x85w", "d": 1}
+    assert doc.values[("d",)] == load.Pos(4, 4)
+
+
+def test_keys_are_text_as_written():
+    doc, problems = load.parse_yaml("1: a\ntrue: b\nnull: c\n1.0: d\n", "f.yaml")
+    assert problems == []
+    assert doc.data == {"1": "a", "true": "b", "null": "c", "1.0": "d"}
