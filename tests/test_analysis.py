@@ -460,3 +460,25 @@ def test_shoeshine_example():
     assert (t.tolerance, t.customer.total, t.margin) == (300, 120, 180)
     assert set(t.preparation) == {"buy-supplies", "stock-kit"}
     assert a.peak == "admire" and a.ends == ["pay"] and a.peak_end_score == 1.5
+
+
+def test_the_expected_branch_is_not_a_candidate_even_when_a_fix_is_listed_first(write):
+    # the fix loops back before the split, so 'all fine' is the expected path;
+    # the record kept in any case (no when:) is not a branch
+    a = analysed(write, HEAD + """
+steps:
+  - {id: hand-over, lane: customer, text: Hand over the parcel, evidence: [Parcel], next: [check]}
+  - id: check
+    lane: frontstage
+    text: Check the parcel
+    standard: s
+    next:
+      - {to: fix, when: damaged}
+      - {to: log, lane: support}
+      - {to: sign, when: all fine}
+  - {id: fix, lane: frontstage, text: Repack it, standard: s, next: [{to: check, kind: recovery}]}
+  - {id: log, lane: support, text: Log the parcel}
+  - {id: sign, lane: frontstage, text: Ask for a signature, standard: s, next: [leave]}
+  - {id: leave, lane: customer, text: Leave, evidence: [Receipt]}
+""".replace("{to: log, lane: support}", "log"))
+    assert all("branch-without-recovery" not in f.heuristics for f in a.fail_points), a.fail_points

@@ -87,13 +87,25 @@ def infer(dag: FlowDag, off: set) -> dict:
 
     # branches that never come back
     if "branch-without-recovery" not in off:
+        ends = None
         for n in dag.order:
             s = by_id[n]
-            normal = [f for f in s.flows if f.kind == "normal" and f.target in by_id]
-            if len(normal) < 2 or not any(f.when for f in normal[1:]):
+            # the alternatives (flows without when: run in any case, beside them)
+            branches = [f for f in s.flows if f.kind == "normal" and f.when and f.target in by_id]
+            if len(branches) < 2:
                 continue
-            for f, rejoins in zip(normal, _rejoins(st.graph, n, [f.target for f in normal])):
-                if f is normal[0] or not f.when or rejoins:
+            if ends is None:
+                ends, back = _ends_reached(dag)
+            masks = [ends[f.target] for f in branches]
+            # the expected branch: the first listed, unless it is a fix that loops back before the split
+            whole = 0
+            for m in masks:
+                whole |= m
+            main = next((i for i, f in enumerate(branches) if back[f.target] & whole != whole), 0)
+            meets = [any((m | back[f.target]) & o for j, o in enumerate(masks) if j != i)
+                     for i, (f, m) in enumerate(zip(branches, masks))]
+            for i, (f, rejoins) in enumerate(zip(branches, meets)):
+                if i == main or rejoins:
                     continue
                 add(f.target, "branch-without-recovery",
                     f"branch '{f.when}' from '{n}' never comes back to the journey (no recovery flow)", f.pos)
@@ -104,30 +116,38 @@ def _when(step, target) -> str:
     return next((f.when for f in step.flows if f.target == target), "")
 
 
-def _rejoins(g, split, targets) -> list[bool]:
-    """For each branch target: does what follows it (all flows) come back, to
-    the split itself (a loop) or to what follows another branch?
+def _ends_reached(dag: FlowDag) -> tuple[dict, dict]:
+    """For each step: the ends its normal flow leads to, and the ends that the
+    recovery and rework flows leaving it or a later step lead back to (each a
+    set of ends as the bits of an int).
 
-    One search per branch, each stopping where it meets an earlier branch's
-    steps, so the cost is the size of what the branches reach, once.
+    A branch comes back when what it leads to, directly or through a recovery
+    or rework flow, meets what another branch leads to. Two passes in reverse
+    flow order: linear in the size of the blueprint.
     """
-    owner: dict = {}
-    met = [False] * len(targets)
-    for i, t in enumerate(targets):
-        stack = [t]
-        while stack:
-            n = stack.pop()
-            if n == split:
-                met[i] = True
-                continue
-            o = owner.get(n)
-            if o is not None:
-                if o != i:
-                    met[i] = met[o] = True
-                continue
-            owner[n] = i
-            stack.extend(g.successors(n))
-    return met
+    by_id = dag.bp.by_id
+    ends: dict = {}
+    count = 0
+    for n in reversed(dag.order):
+        succ = dag.succ[n]
+        if succ:
+            m = 0
+            for v in succ:
+                m |= ends[v]
+            ends[n] = m
+        else:
+            ends[n] = 1 << count
+            count += 1
+    back: dict = {}
+    for n in reversed(dag.order):
+        m = 0
+        for f in by_id[n].flows:
+            if f.is_loop and f.target in ends:
+                m |= ends[f.target]
+        for v in dag.succ[n]:
+            m |= back[v]
+        back[n] = m
+    return ends, back
 
 
 def fail_points(dag: FlowDag, off: set) -> list:

@@ -242,10 +242,11 @@ def contact_without_standard(ctx):
 def branch_without_recovery(ctx):
     """Inferred fail point: a branch that never comes back to the journey.
 
-    When a conditional flow (``when:``) that is not the first, expected one
-    leads to steps that never meet the other branches again, and no recovery or
-    rework flow leads back, the customer who takes it is lost. The first step of
-    that branch is a fail point candidate. Off in ``check`` unless turned on.
+    When a conditional flow (``when:``) that is not the expected one (the first
+    listed, unless that one is a fix looping back) leads to steps that never
+    meet the other branches again, and no recovery or rework flow leads back,
+    the customer who takes it is lost. The first step of that branch is a fail
+    point candidate. Off in ``check`` unless turned on.
 
     Fails::
 
