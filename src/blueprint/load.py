@@ -390,7 +390,18 @@ def _indenting_tab(text: str, up_to_line: int) -> Pos | None:
     return None
 
 
+def _clamp(text: str, pos: Pos) -> Pos:
+    """``pos`` kept inside the text: libyaml puts errors at the end of a file
+    without a final line break one line below its last line."""
+    breaks = len(_LINE_BREAK.findall(text))
+    if pos.line <= breaks:
+        return pos
+    last = _LINE_BREAK.split(text)[-1]
+    return Pos(breaks + 1, min(pos.col, len(last) + 1) if pos.line == breaks + 1 else len(last) + 1)
+
+
 def _syntax_problem(path: str, text: str, pos: Pos, msg: str) -> Problem:
+    pos = _clamp(text, pos)
     if "\t" in text:
         # libyaml's messages for tabs are cryptic: point at the indenting tab
         tab = _indenting_tab(text, pos.line)
