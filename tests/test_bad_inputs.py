@@ -25,6 +25,7 @@ BAD = ROOT / "tests" / "bad"
 MANIFEST = BAD / "expected.txt"
 PROBLEM = re.compile(r"^(?P<path>.+?):(?P<line>[1-9]\d*):(?P<col>[1-9]\d*): (?:error|warning|info) \S.* \[[a-z][a-z0-9-]*\]$")
 SUMMARY = re.compile(r"^\d+ files? checked: ")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def manifest() -> list[tuple[str, str, int, int, int]]:
@@ -53,6 +54,7 @@ def assert_clean_report(output: str) -> list[str]:
     """Every line is a problem line or the summary; returns the problem lines."""
     assert "Traceback" not in output
     assert "internal error" not in output
+    assert not CONTROL.search(output.replace("\n", "")), "a control character reached the terminal"
     lines = [line for line in output.splitlines() if line.strip()]
     problems = [line for line in lines if not SUMMARY.match(line)]
     for line in problems:

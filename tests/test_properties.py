@@ -193,6 +193,7 @@ def no_crash(r, codes=(0, 1)):
 def problem_lines(output: str, path: str, text: str) -> None:
     """Every line is a problem of this file at a place inside it, or the summary."""
     last_line = text.count("\n") + 1
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]", output), "a control character in the report"
     for line in output.splitlines():
         if not line.strip() or SUMMARY.match(line):
             continue

@@ -17,6 +17,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
+from blueprint.load import printable
 from blueprint.problems import Pos, Problem, problem
 
 _LEVELS = ("off", "info", "warning", "error")
@@ -80,7 +81,8 @@ def _read(path: str, table_path: tuple) -> Config | None:
         pos = cfg.positions[rid] = _key_pos(text, rid)
         if not isinstance(level, str) or level not in _LEVELS:
             cfg.problems.append(problem(path, pos, "error",
-                                        f"rule '{rid}': severity must be one of {', '.join(_LEVELS)}, not {level!r}", "bad-config"))
+                                        f"rule '{printable(rid)}': severity must be one of {', '.join(_LEVELS)}, "
+                                        f"not {printable(repr(level))}", "bad-config"))
         else:
             cfg.rules[rid] = level
     return cfg
@@ -126,7 +128,7 @@ def config_problems(cfg: Config, known: set) -> list[Problem]:
             close = difflib.get_close_matches(rid, sorted(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             out.append(problem(cfg.path or "config", cfg.positions.get(rid, Pos(1, 1)), "error",
-                               f"unknown rule '{rid}'{hint}", "unknown-rule"))
+                               f"unknown rule '{printable(rid)}'{hint}", "unknown-rule"))
     return out
 
 

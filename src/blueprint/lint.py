@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from blueprint.config import Config, find_config
-from blueprint.load import load_yaml
+from blueprint.load import _UNSAFE, load_yaml, printable
 from blueprint.problems import Problem, problem
 
 
@@ -29,8 +29,17 @@ class Result:
         return sum(1 for p in self.problems if p.severity == severity)
 
 
+def _printable(problems: list) -> list:
+    return [p if not _UNSAFE.search(p.message) else replace(p, message=printable(p.message)) for p in problems]
+
+
 def load_blueprint(path: str) -> tuple:
     """Read, schema-check and build one file: (blueprint or None, problems)."""
+    bp, problems = _load_blueprint(path)
+    return bp, _printable(problems)
+
+
+def _load_blueprint(path: str) -> tuple:
     from blueprint import model, schema
 
     doc, problems = load_yaml(path)
@@ -60,6 +69,7 @@ def check_file(path: str, config: Config | None = None, *, only_load: bool = Fal
     if bp is None or any(p.severity == "error" for p in problems) or only_load:
         res.problems.sort(key=Problem.sort_key)
         return res
+    rule_problems_from = len(res.problems)
 
     from blueprint.graph import Structure
 
@@ -90,6 +100,7 @@ def check_file(path: str, config: Config | None = None, *, only_load: bool = Fal
         except Exception as exc:  # a crashing rule is a bug: report it, keep going
             res.problems.append(problem(path, bp.pos, "error",
                                         f"rule '{rid}' crashed ({type(exc).__name__}: {exc}); please report this", "rule-error"))
+    res.problems[rule_problems_from:] = _printable(res.problems[rule_problems_from:])
     res.problems.sort(key=Problem.sort_key)
     return res
 
