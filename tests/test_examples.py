@@ -145,7 +145,7 @@ def _texts(bp):
 CHINESE = [p for p in EXAMPLES if re.search(r"^locale:\s*zh-", p.read_text(encoding="utf-8"), re.M)]
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=ids)
+@pytest.mark.parametrize("path", CHINESE, ids=lambda p: p.name)
 def test_chinese_examples_are_chinese_everywhere(path, models):
     bp = models[path.name]
     assert bp.locale.startswith("zh")
