@@ -157,6 +157,18 @@ def test_huge_value_is_shortened_in_messages(run, no_config, tmp_path):
     assert len(r.output) < 1000
 
 
+def test_huge_ids_and_keys_are_shortened_in_messages(run, no_config, tmp_path):
+    big = "a" * 100_000
+    path = tmp_path / "ids.yaml"
+    path.write_text(f"blueprint: 1\nid: x\ntitle: X\nsteps:\n  - id: s\n    lane: customer\n    text: A\n"
+                    f"    phase: {big}\n    ? {big}\n    : 1\n")
+    r = run("check", "--format", "text", "--config", no_config, path)
+    problems = assert_clean_report(r.output)
+    assert [p.split(": error ")[0] for p in problems] == [f"{path}:8:12", f"{path}:9:7"]
+    assert all(len(p) < len(str(path)) + 200 for p in problems), problems
+    assert "'" + "a" * 59 + "…'" in problems[0]
+
+
 def test_folder_named_like_a_blueprint(run, no_config, tmp_path):
     folder = tmp_path / "x.yaml"
     folder.mkdir()

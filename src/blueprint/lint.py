@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 
 from blueprint.config import Config, find_config
 from blueprint.load import _UNSAFE, load_yaml, printable
 from blueprint.problems import Problem, problem
+
+QUOTE_LIMIT = 60  # characters of a quoted value shown in a message
+MESSAGE_LIMIT = 1000
 
 
 @dataclass
@@ -29,8 +33,25 @@ class Result:
         return sum(1 for p in self.problems if p.severity == severity)
 
 
+_LONG_QUOTE = re.compile(r"'([^'\n]{%d})[^'\n]{2,}'" % (QUOTE_LIMIT - 1))
+
+
+def _readable(message: str) -> str:
+    """A message that fits a log line: long quoted values (a 1 MB label, an
+    id of 100,000 letters) are cut with an ellipsis, control characters shown."""
+    if len(message) > 2 * QUOTE_LIMIT:
+        message = _LONG_QUOTE.sub(lambda m: f"'{m[1]}…'", message)
+        if len(message) > MESSAGE_LIMIT:
+            message = message[: MESSAGE_LIMIT - 1] + "…"
+    return printable(message) if _UNSAFE.search(message) else message
+
+
 def _printable(problems: list) -> list:
-    return [p if not _UNSAFE.search(p.message) else replace(p, message=printable(p.message)) for p in problems]
+    out = []
+    for p in problems:
+        msg = _readable(p.message)
+        out.append(p if msg is p.message else replace(p, message=msg))
+    return out
 
 
 def load_blueprint(path: str) -> tuple:
