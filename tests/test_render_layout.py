@@ -1,7 +1,6 @@
 """The diagram's grid, text wrapping and DOT text: pure, no Graphviz needed."""
 
 import re
-import textwrap
 
 import pytest
 from hypothesis import given, settings

@@ -40,6 +40,20 @@ def _usage_error(message: str):
     sys.exit(EXIT_USAGE)
 
 
+def _discover(paths: list) -> list:
+    """The blueprint files under ``paths``; exits 2 on a missing path or no file."""
+    from blueprint import lint
+
+    files, missing = lint.discover(paths)
+    if missing:
+        for p in missing:
+            click.echo(p.format(), err=True)
+        sys.exit(EXIT_USAGE)
+    if not files:
+        _usage_error(f"no *.yaml or *.yml files found in {', '.join(map(str, paths))}")
+    return files
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]), default=None,
@@ -66,13 +80,7 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
     from blueprint.rules import all_rules
 
     paths = list(paths) or ["blueprints"]
-    files, missing = lint.discover(paths)
-    if missing:
-        for p in missing:
-            click.echo(p.format(), err=True)
-        sys.exit(EXIT_USAGE)
-    if not files:
-        _usage_error(f"no *.yaml or *.yml files found in {', '.join(paths)}")
+    files = _discover(paths)
     config = None
     if config_path:
         if not os.path.isfile(config_path):
@@ -292,11 +300,7 @@ def analyze(file, fmt):
 
     if os.path.isdir(file):
         _usage_error(f"{file}: is a folder; give one blueprint file")
-    files, missing = lint.discover([file])
-    if missing:
-        for p in missing:
-            click.echo(p.format(), err=True)
-        sys.exit(EXIT_USAGE)
+    files = _discover([file])
     from blueprint.config import find_config, project_config_problems
     from blueprint.rules import all_rules
 
@@ -347,18 +351,11 @@ def build(paths, outdir, jobs, paper, theme, templates, force):
     import os
 
     from blueprint import build as b
-    from blueprint import lint
     from blueprint.fsutil import OutputError, write_atomic
     from blueprint.render.backend import find_engine
 
     paths = list(paths) or ["blueprints"]
-    files, missing = lint.discover(paths)
-    if missing:
-        for p in missing:
-            click.echo(p.format(), err=True)
-        sys.exit(EXIT_USAGE)
-    if not files:
-        _usage_error(f"no *.yaml or *.yml files found in {', '.join(paths)}")
+    files = _discover(paths)
     if templates is not None and not os.path.isdir(templates):
         _usage_error(f"--templates {templates}: no such folder")
     if os.path.exists(outdir) and not os.path.isdir(outdir):

@@ -29,7 +29,6 @@ def customer_time(dag: FlowDag, segs: list) -> tuple[CustomerTime, dict]:
     """
     bp, rank, dur = dag.bp, dag.rank, dag.duration
     by_id = bp.by_id
-    seg = {(g.after, g.step): g for g in segs}
 
     def node_w(c):
         s = by_id[c]
