@@ -115,8 +115,130 @@ def _is_duration(err) -> bool:
     return "(s|sec|m|min|h|d|w)" in str(err.schema.get("pattern", ""))
 
 
+# --- a fast yes/no check -------------------------------------------------------------
+#
+# jsonschema spends some 30 microseconds on each value; a blueprint of 100,000
+# steps has over a million. Most files are valid, so the schema is first compiled
+# into plain Python predicates that only answer "valid?"; jsonschema runs only
+# when the answer is no, to find and word the problems. The predicates are
+# built from the schema itself (it stays the single source of truth) and cover
+# the keywords the format uses; a schema with any other keyword is not compiled
+# and jsonschema checks every file. tests/test_schema_fast.py holds the two to
+# the same answers.
+
+_ANNOTATIONS = {"$schema", "$id", "title", "description", "default", "definitions", "examples", "$comment"}
+_TYPES = {
+    "string": lambda v: isinstance(v, str),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+}
+
+
+class _NotCompiled(Exception):
+    pass
+
+
+def _json_equal(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (list, dict)) or isinstance(b, (list, dict)):
+        return False  # the format compares scalars only; a container never equals them
+    return a == b
+
+
+def _compile(node):
+    """A predicate ``value -> bool`` equivalent to ``node`` (an inlined schema)."""
+    if node is True or node == {}:
+        return lambda v: True
+    if not isinstance(node, dict) or set(node) - _ANNOTATIONS - {
+            "type", "properties", "additionalProperties", "required", "enum", "const", "pattern",
+            "minLength", "minItems", "items", "minimum", "maximum", "propertyNames"}:
+        raise _NotCompiled
+    checks = []
+    if "type" in node:
+        names = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        tests = [_TYPES[n] for n in names]
+        checks.append(lambda v: any(t(v) for t in tests))
+    if "enum" in node:
+        choices = list(node["enum"])
+        checks.append(lambda v: any(_json_equal(v, c) for c in choices))
+    if "const" in node:
+        const = node["const"]
+        checks.append(lambda v: _json_equal(v, const))
+    if "pattern" in node:
+        rx = re.compile(node["pattern"])
+        checks.append(lambda v: not isinstance(v, str) or rx.search(v) is not None)
+    if "minLength" in node:
+        n = node["minLength"]
+        checks.append(lambda v: not isinstance(v, str) or len(v) >= n)
+    if "minItems" in node:
+        n = node["minItems"]
+        checks.append(lambda v: not isinstance(v, list) or len(v) >= n)
+    if "minimum" in node:
+        lo = node["minimum"]
+        checks.append(lambda v: not _TYPES["number"](v) or v >= lo)
+    if "maximum" in node:
+        hi = node["maximum"]
+        checks.append(lambda v: not _TYPES["number"](v) or v <= hi)
+    if "items" in node:
+        if not isinstance(node["items"], dict):
+            raise _NotCompiled
+        item = _compile(node["items"])
+        checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
+    if "required" in node:
+        required = list(node["required"])
+        checks.append(lambda v: not isinstance(v, dict) or all(k in v for k in required))
+    if "propertyNames" in node:
+        name = _compile(node["propertyNames"])
+        checks.append(lambda v: not isinstance(v, dict) or all(name(k) for k in v))
+    if "properties" in node or "additionalProperties" in node:
+        props = {k: _compile(sub) for k, sub in node.get("properties", {}).items()}
+        extra = node.get("additionalProperties", True)
+        other = None if extra is False else _compile(extra)
+
+        def properties(v, props=props, other=other):
+            if not isinstance(v, dict):
+                return True
+            for k, x in v.items():
+                test = props.get(k) if isinstance(k, str) else None
+                if test is None:
+                    if other is None or not other(x):
+                        return False
+                elif not test(x):
+                    return False
+            return True
+
+        checks.append(properties)
+    if len(checks) == 1:
+        return checks[0]
+    return lambda v: all(c(v) for c in checks)
+
+
+@lru_cache(maxsize=1)
+def _fast():
+    """The compiled predicate, or None when the schema uses a keyword it does not cover."""
+    full = schema()
+    try:
+        return _compile(_inline_refs(full, full.get("definitions", {})))
+    except (_NotCompiled, KeyError, TypeError, re.error):
+        return None
+
+
+def is_valid(data) -> bool:
+    """True when ``data`` follows the schema (the fast check when it can run)."""
+    fast = _fast()
+    return fast(data) if fast is not None else _validator().is_valid(data)
+
+
 def validate(doc: Document) -> list[Problem]:
     """Schema problems of ``doc``, one per offending key or value."""
+    fast = _fast()
+    if fast is not None and fast(doc.data):
+        return []
     out: list[Problem] = []
     seen = set()
     for err in _validator().iter_errors(doc.data):
