@@ -169,6 +169,16 @@ def test_huge_ids_and_keys_are_shortened_in_messages(run, no_config, tmp_path):
     assert "'" + "a" * 59 + "…'" in problems[0]
 
 
+def test_file_name_with_a_line_break_cannot_forge_a_problem_line(run, no_config, tmp_path):
+    name = "a\nforged.yaml:1:1: error fake [yaml-syntax]\n\x1b[2J.yaml"
+    path = tmp_path / name
+    path.write_bytes((BAD / "unknown-step.yaml").read_bytes())
+    r = run("check", "--format", "text", "--config", no_config, tmp_path)
+    problems = assert_clean_report(r.output)
+    assert problems == [f"{tmp_path}/a\\x0aforged.yaml:1:1: error fake [yaml-syntax]\\x0a\\x1b[2J.yaml:9:12: "
+                        "error step 'a' flows to unknown step 'b' [unknown-step]"]
+
+
 def test_folder_named_like_a_blueprint(run, no_config, tmp_path):
     folder = tmp_path / "x.yaml"
     folder.mkdir()

@@ -24,10 +24,13 @@ _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 
 
 def format_problem(p: Problem, color: bool = False) -> str:
+    from blueprint.load import printable  # a file name may hold a line break or an escape too
+
+    path, message = printable(p.path), printable(p.message)
     if not color:
-        return p.format()
+        return f"{path}:{p.line}:{p.col}: {p.severity} {message} [{p.rule}]"
     sev = f"{_COLORS.get(p.severity, '')}{p.severity}\033[0m"
-    return f"\033[1m{p.path}:{p.line}:{p.col}:\033[0m {sev} {p.message} \033[2m[{p.rule}]\033[0m"
+    return f"\033[1m{path}:{p.line}:{p.col}:\033[0m {sev} {message} \033[2m[{p.rule}]\033[0m"
 
 
 def plural(n: int, word: str) -> str:
