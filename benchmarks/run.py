@@ -464,7 +464,12 @@ def derived(report: dict) -> dict:
                 if r is not None:
                     worst = r if worst is None else max(worst, r)
             target(f"render svg faster than {LABELS[comp].split(' (')[0]} at every size (worst ratio < 1)", worst, 1.0, "×")
-    return {"ratios": ratios, "growth": growth, "targets": targets}
+    # how steady the timings were: median ÷ fastest run, averaged over blueprint's
+    # commands and the floors (PlantUML and Mermaid start many processes of their own)
+    spreads = [r["median"] / r["min"] for k in LABELS if k not in ("plantuml", "mermaid")
+               for r in res[k].values() if r and r.get("status") == "ok" and r["min"] > 0]
+    spread = statistics.mean(spreads) if spreads else None
+    return {"ratios": ratios, "growth": growth, "targets": targets, "spread": spread}
 
 
 def _sizes_header(sizes) -> str:
@@ -489,13 +494,15 @@ def markdown(report: dict) -> str:
         out.append(f"- PlantUML {m['plantuml']} on Java {m['java']}")
     if m.get("mermaid-cli"):
         out.append(f"- Mermaid CLI {m['mermaid-cli']} on Node {m['node']}, Chromium {m['chromium']}")
-    out.append(f"- load average {m.get('load_before')} before the run, {m.get('load_after')} after it")
+    out.append(f"- load average {m.get('load_before')} before the run, {m.get('load_after')} after it "
+               "(PlantUML and Mermaid raise it themselves)")
     out.append("")
-    busy = max(m.get("load_before") or 0, m.get("load_after") or 0)
-    if m.get("nproc") and busy > 0.5 * m["nproc"]:
-        out.append(f"**Warning:** the machine was busy (load average up to {busy} on {m['nproc']} CPUs): "
-                   "other programs competed for the CPUs, so wall times are inflated. Rerun on a quiet machine; "
-                   "the CPU-time table is less affected.")
+    spread = d.get("spread")
+    busy = m.get("load_before") or 0
+    if (m.get("nproc") and busy > 0.5 * m["nproc"]) or (spread and spread > 1.10):
+        out.append(f"**Warning:** the machine was busy (load average {busy} on {m['nproc']} CPUs before the run; "
+                   f"median ÷ fastest run {f'{spread:.2f}' if spread else 'n/a'} on average): other programs competed for the CPUs, "
+                   "so wall times are inflated. Rerun on a quiet machine; the CPU-time table is less affected.")
         out.append("")
     out.append("### Targets")
     out.append("")
@@ -603,6 +610,8 @@ def main(argv=None) -> int:
     ap.add_argument("--docs", metavar="FILE",
                     help="also put the results into FILE between <!-- results:begin --> and <!-- results:end --> "
                          "(e.g. docs/performance.md)")
+    ap.add_argument("--report-only", action="store_true",
+                    help="run nothing: write the report again from the last latest.json (e.g. with --docs)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
     args = ap.parse_args(argv)
     try:
@@ -624,6 +633,22 @@ def main(argv=None) -> int:
             ap.error(f"cannot read {args.docs}: {exc.strerror}")
         if BEGIN not in page or END not in page:
             ap.error(f"{args.docs} has no {BEGIN} ... {END} section to fill")
+    if args.report_only:
+        try:
+            with open(os.path.join(args.output, "latest.json"), encoding="utf-8") as fh:
+                report = json.load(fh)
+        except (OSError, ValueError) as exc:
+            ap.error(f"cannot read {os.path.join(args.output, 'latest.json')}: {exc}")
+        # JSON turned the sizes into text keys
+        report["results"] = {k: {(int(n) if n.isdigit() else n): r for n, r in v.items()}
+                             for k, v in report["results"].items()}
+        report["derived"] = derived(report)
+        text = markdown(report)
+        write(os.path.join(args.output, "latest.md"), text)
+        if args.docs:
+            update_docs(args.docs, text)
+        sys.stdout.write(text)
+        return 0
     bp, _ = find_blueprint()
     try:
         ok = subprocess.run(bp + ["--version"], capture_output=True, timeout=60).returncode == 0
