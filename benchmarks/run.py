@@ -575,6 +575,10 @@ def markdown(report: dict) -> str:
         out.append(f"| {LABELS[key]} | " + " | ".join(_mem(res[key].get(n)) for n in sizes) + " |")
     engines = sorted({(res["graphviz"].get(n) or {}).get("engine") for n in sizes} - {None})
     out.append("")
+    if any((res["mermaid"].get(n) or {}).get("status") == "ok" for n in sizes):
+        out.append("Mermaid's CLI runs Node and several Chromium processes at once; its figure is the largest "
+                   "single one, so its total is higher.")
+        out.append("")
     if engines:
         out.append(f"Graphviz floor: `{' / '.join(engines)} -Tsvg` on the DOT written by `blueprint render --format dot`.")
     failed = [(LABELS[k], n, r) for k in res for n, r in res[k].items() if (r or {}).get("status") == "failed"]
