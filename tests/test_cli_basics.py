@@ -67,3 +67,37 @@ def test_yaml_syntax_error_points_at_line_and_column(run, write):
     assert r.exit_code == 1
     assert f"{path}:4:6: error YAML syntax" in r.output
     assert "[yaml-syntax]" in r.output
+
+
+def test_chinese_ids_are_accepted_and_spaces_are_not(run, write):
+    path = write("""
+        blueprint: 1
+        id: 火锅
+        title: 火锅店
+        locale: zh-CN
+        rules: {empty-lane: off}
+        steps:
+          - {id: 进店, lane: customer, text: 进店, evidence: [招牌], next: [迎宾]}
+          - {id: 迎宾, lane: frontstage, text: 迎宾, says: 欢迎光临, next: [入座]}
+          - {id: 入座, lane: customer, text: 入座, evidence: [餐桌]}
+    """)
+    r = run("check", "--strict", path)
+    assert r.exit_code == 0, r.output
+    bad = write("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: 'a b', lane: customer, text: t}]\n", "bad.yaml")
+    r = run("check", bad)
+    assert r.exit_code == 1
+    assert ":4:14: error 'a b' is not a valid id" in r.output
+
+
+def test_unknown_id_in_ignore_is_a_warning_at_the_item(run, write):
+    path = write("""
+        blueprint: 1
+        id: x
+        title: T
+        rules: {empty-lane: off}
+        steps:
+          - {id: a, lane: customer, text: t, evidence: [x], ignore: [dead-end, no-such-rule]}
+    """)
+    r = run("check", path)
+    assert r.exit_code == 0
+    assert ":6:72: warning step 'a' ignores unknown rule 'no-such-rule'" in r.output

@@ -11,7 +11,6 @@ from blueprint.load import Document
 from blueprint.problems import Problem, problem
 from blueprint.resources import schema_text
 
-_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 _TYPE_NAMES = {
     "string": "a text", "object": "a mapping", "array": "a list", "integer": "a whole number",
@@ -85,7 +84,8 @@ def _where(path: tuple, data=None) -> str:
         item = data.get(path[0])[path[1]] if isinstance(data, dict) else None
         ident = item.get("id") if isinstance(item, dict) else None
         noun = "step" if path[0] == "steps" else "phase"
-        head = f"{noun} '{ident}'" if isinstance(ident, str) and _ID.match(ident) else f"{noun} #{path[1] + 1}"
+        named = isinstance(ident, str) and re.match(schema()["definitions"]["id"]["pattern"], ident)
+        head = f"{noun} '{ident}'" if named else f"{noun} #{path[1] + 1}"
         rest = rest[2:]
     tail = ""
     for p in rest:
