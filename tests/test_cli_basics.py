@@ -101,3 +101,20 @@ def test_unknown_id_in_ignore_is_a_warning_at_the_item(run, write):
     r = run("check", path)
     assert r.exit_code == 0
     assert ":6:72: warning step 'a' ignores unknown rule 'no-such-rule'" in r.output
+
+
+def test_project_config_turns_heuristics_off_for_every_command(tmp_path):
+    import shutil
+
+    from blueprint import lint
+
+    shutil.copy("blueprints/hotpot-dine-in.yaml", tmp_path / "hotpot.yaml")
+    before = lint.check_file(str(tmp_path / "hotpot.yaml")).context.analysis
+    assert any("handoff-visibility" in f.heuristics for f in before.fail_points)
+    (tmp_path / "blueprint.toml").write_text('[rules]\nhandoff-visibility = "off"\n')
+    from blueprint import config
+
+    config._cache.clear()
+    after = lint.check_file(str(tmp_path / "hotpot.yaml")).context.analysis
+    assert not any("handoff-visibility" in f.heuristics for f in after.fail_points)
+    assert any("handoff-internal" in f.heuristics for f in after.fail_points)

@@ -189,11 +189,12 @@ def render(file, output, fmt, paper, theme, emotion):
     if os.path.isdir(file):
         _usage_error(f"{file}: is a folder; give one blueprint file")
 
-    from blueprint.lint import load_blueprint
+    from blueprint.lint import check_file
 
-    bp, problems = load_blueprint(file)
+    res = check_file(file)  # the analysis needs the project's and the blueprint's rule settings
+    bp, problems = res.blueprint, res.problems
     errors = [p for p in problems if p.severity == "error"]
-    if bp is None or errors:
+    if not res.loaded:
         for p in errors or problems:
             click.echo(p.format(), err=True)
         click.echo(f"blueprint: {file} was not drawn: fix the errors above first", err=True)
@@ -202,11 +203,9 @@ def render(file, output, fmt, paper, theme, emotion):
         stem = bp.id or os.path.splitext(os.path.basename(file))[0]
         output = f"{stem}.{fmt}"
 
-    from blueprint.analysis import analyze
-    from blueprint.graph import Structure
     from blueprint.render.backend import GraphvizError
 
-    analysis = analyze(bp, Structure(bp))
+    analysis = res.context.analysis
     try:
         data = rnd.render(bp, analysis, fmt, rnd.Options(theme=theme, emotion=emotion, paper=paper))
     except GraphvizError as exc:
@@ -301,7 +300,7 @@ def analyze(file, fmt):
     if os.path.isdir(file):
         _usage_error(f"{file}: is a folder; give one blueprint file")
     files = _discover([file])
-    from blueprint.config import find_config, project_config_problems
+    from blueprint.config import project_config_problems
     from blueprint.rules import all_rules
 
     bad = project_config_problems(files, set(all_rules()))
@@ -314,11 +313,9 @@ def analyze(file, fmt):
         click.echo(report.as_json([res]) if fmt == "json" else report.text([res], color=report.use_color()), nl=False)
         sys.exit(EXIT_PROBLEMS)
 
-    from blueprint.analysis import analyze as run_analysis
     from blueprint.analysis.text import report as text_report
 
-    cfg = find_config(os.path.dirname(os.path.abspath(file)) or ".")
-    a = run_analysis(res.blueprint, res.structure, off=[r for r, level in cfg.rules.items() if level == "off"])
+    a = res.context.analysis
     if fmt == "json":
         click.echo(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -123,7 +123,9 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
                                         f"step '{s.id}' ignores unknown rule '{rid}' (blueprint rules lists them)",
                                         "unknown-rule"))
     res.structure = Structure(bp)
-    ctx = res.context = Context(bp, res.structure)
+    # heuristics the project turns off explicitly (their default 'off' only keeps them out of check's report;
+    # the blueprint's own rules: settings are read by the analysis itself)
+    ctx = res.context = Context(bp, res.structure, off={rid for rid, level in cfg.rules.items() if level == "off"})
     for rid, r in rules.items():
         if r.check is None or levels.get(rid) == "off":
             continue

@@ -63,8 +63,9 @@ def all_rules() -> dict[str, Rule]:
 class Context:
     """What a rule may look at: the model, the graph helpers and, lazily, the analysis."""
 
-    def __init__(self, bp, structure):
+    def __init__(self, bp, structure, off=()):
         self.bp = bp
+        self.off = frozenset(off)  # ids turned off by the project or the blueprint
         self.structure = structure
         self.graph = structure.graph
         self._analysis = None
@@ -74,5 +75,5 @@ class Context:
         if self._analysis is None:
             from blueprint.analysis import analyze
 
-            self._analysis = analyze(self.bp, self.structure)
+            self._analysis = analyze(self.bp, self.structure, off=self.off)
         return self._analysis
