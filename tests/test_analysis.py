@@ -481,3 +481,27 @@ steps:
   - {id: leave, lane: customer, text: Leave, evidence: [Receipt]}
 """.replace("{to: log, lane: support}", "log"))
     assert all("branch-without-recovery" not in f.heuristics for f in a.fail_points), a.fail_points
+
+
+def test_entangled_staff_work_skips_inferred_waits_instead_of_growing_quadratically(tmp_path):
+    """Many customer actions feeding one long chain of staff work: the work of
+    inferring waits would grow with the square of the size, so it is skipped
+    with a reason, and declared findings are still reported."""
+    from blueprint import lint
+
+    c = 400
+    lines = ["blueprint: 1", "id: hub", "title: Hub", "rules: {empty-lane: off}", "steps:"]
+    for i in range(c):
+        lines += [f"  - {{id: c{i}, lane: customer, text: c{i}, evidence: [e], next: [f{i}]}}",
+                  f"  - {{id: f{i}, lane: frontstage, text: f{i}, next: [s0]}}"]
+    for i in range(c):
+        nxt = f"s{i + 1}" if i + 1 < c else "serve"
+        lines.append(f"  - {{id: s{i}, lane: backstage, text: s{i}, duration: 1m, next: [{nxt}]}}")
+    lines += ["  - {id: serve, lane: frontstage, text: serve, next: [done]}",
+              "  - {id: done, lane: customer, text: done, evidence: [e], wait: {expected: 5m}}"]
+    path = tmp_path / "hub.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    a = lint.check_file(str(path)).context.analysis
+    assert "inferred waits skipped" in a.waits_skipped
+    assert [w.step for w in a.wait_points] == ["done"] and a.wait_points[0].declared
+    assert a.to_dict()["waits_skipped"] == a.waits_skipped

@@ -49,7 +49,8 @@ def test_json_is_stable_and_documented(run):
     assert a == b
     doc = json.loads(a)
     assert list(doc) == ["version", "path", "id", "title", "locale", "heuristics", "fail_points",
-                         "wait_points", "moments", "timing", "shape", "steps"]
+                         "wait_points", "waits_skipped", "moments", "timing", "shape", "steps"]
+    assert doc["waits_skipped"] is None
     polish = next(f for f in doc["fail_points"] if f["step"] == "polish")
     assert polish["declared"] and polish["risk"] == "Polish of the wrong colour"
     assert (polish["line"], polish["column"]) == (67, 5)

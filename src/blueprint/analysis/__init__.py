@@ -50,7 +50,10 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     a.heuristics_off = tuple(h for h in HEURISTICS if h in turned_off)
     dag = FlowDag(st)
     a.fail_points = failpoints.fail_points(dag, turned_off)
-    a.segments = waits.segments(dag)
+    try:
+        a.segments = waits.segments(dag)
+    except waits.WorkLimit as exc:
+        a.segments, a.waits_skipped = [], str(exc)
     a.wait_points = waits.wait_points(dag, a.segments)
     moments.moments(a)
     a.timing = timing.timing(dag, a.segments)

@@ -94,6 +94,7 @@ def as_dict(a) -> dict:
         "heuristics": {h: {"summary": HEURISTICS[h], "off": h in a.heuristics_off} for h in HEURISTICS},
         "fail_points": fails,
         "wait_points": waits,
+        "waits_skipped": a.waits_skipped or None,
         "moments": moments,
         "timing": timing,
         "shape": shape,

@@ -181,6 +181,7 @@ class Analysis:
     timing: Timing = field(default_factory=Timing)
     shape: Shape = field(default_factory=Shape)
     heuristics_off: tuple = ()                        # heuristics turned off for the whole blueprint
+    waits_skipped: str = ""                           # why inferred waits were not computed, if they were not
 
     def _index(self):
         key = (id(self.fail_points), len(self.fail_points), id(self.wait_points), len(self.wait_points))

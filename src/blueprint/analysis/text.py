@@ -152,6 +152,8 @@ class _Report:
         a = self.a
         declared = sum(1 for w in a.wait_points if w.declared)
         self.section(f"Wait points: {declared} declared, {len(a.wait_points) - declared} inferred")
+        if a.waits_skipped:
+            self.note(a.waits_skipped)
         if not a.wait_points:
             self.note("none")
             return

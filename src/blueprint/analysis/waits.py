@@ -25,6 +25,18 @@ REMEDIES = {
 }
 
 
+#: inferring waits visits the staff work behind each customer action; real
+#: blueprints visit about one step per step, a hostile one (hundreds of customer
+#: actions all feeding one long chain of staff work) the square of its size.
+#: Past this budget the inferred waits are skipped, so analysis stays linear.
+WORK_PER_STEP = 100
+WORK_MIN = 10_000
+
+
+class WorkLimit(Exception):
+    """Inferring waits would take more work than the budget allows."""
+
+
 def segments(dag: FlowDag) -> list:
     """The work between each pair of consecutive customer actions, in flow order.
 
@@ -37,6 +49,8 @@ def segments(dag: FlowDag) -> list:
     dur = dag.duration
     by_id = dag.bp.by_id
     out = []
+    budget = WORK_MIN + WORK_PER_STEP * len(dag.order)
+    work = 0
     for c1 in st.customer_steps:
         # what c1 leads to through staff and system work, up to the next customer actions
         reach: set = set()
@@ -48,6 +62,12 @@ def segments(dag: FlowDag) -> list:
             reach.add(n)
             stack.extend(v for v in dag.succ[n] if lane[v] != "customer" and v not in reach)
         nexts = [c2 for c2 in st.customer_next[c1] if rank[c2] > rank[c1]]
+        work += (len(reach) + 1) * (len(nexts) + 1)
+        if work > budget:
+            raise WorkLimit(
+                f"inferred waits skipped: the staff work behind the customer actions is too entangled "
+                f"to trace within {budget:,} steps of work (many customer actions feed the same long chain); "
+                "declare the waits with wait: instead")
         betweens = {}
         for c2 in nexts:
             # the part of that work that leads into c2
