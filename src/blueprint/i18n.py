@@ -1,5 +1,6 @@
 """Fixed words of the outputs in the blueprint's locale: lane titles, line names,
-marker names and the headings of service scripts.
+marker names, the headings of service scripts, and the words and sentences of
+the analysis report (the heuristics' reasons and the remedies for waits).
 
 Three locales are supported, as the schema allows: ``en``, ``zh-CN`` (简体) and
 ``zh-TW`` (繁體). Every table holds the same keys in every locale (a test checks
@@ -312,7 +313,494 @@ WORDS = {
     },
 }
 
-TABLES = {"lanes": LANES, "lines": LINES, "markers": MARKERS, "words": WORDS}
+#: words and sentences of the analysis report (analysis/text.py). Keys ending in
+#: ``_fmt`` are str.format templates; the others are printed as they are.
+REPORT = {
+    "en": {
+        "step_fmt": "{} step",
+        "steps_fmt": "{} steps",
+        "customer_action_fmt": "{} customer action",
+        "customer_actions_fmt": "{} customer actions",
+        "tolerance_fmt": "tolerance {}",
+        "path_fmt": "{}: {}",
+        "facts_sep": ", ",
+        "ids_sep": ", ",
+        "more_fmt": ", … {} more",
+        "list_sep": ", ",
+        "colon_fmt": "{}: {}",
+        "paren_fmt": "{} ({})",
+        "none": "none",
+        "unknown": "unknown",
+        # fail points
+        "fails_fmt": "Fail points: {} declared, {} inferred",
+        "likelihood_fmt": "likelihood {}",
+        "severity_fmt": "severity {}",
+        "level_low": "low",
+        "level_medium": "medium",
+        "level_high": "high",
+        "declared_fmt": "declared: {}",
+        "prevention_fmt": "prevention: {}",
+        "recovery_fmt": "recovery: {}",
+        "recovery_none": "recovery: none declared",
+        "heuristics_off_fmt": "heuristics turned off for this blueprint: {}",
+        "fails_note": "Inferred fail points are candidates: declare the real ones (fail: with prevention and "
+                      "recovery); silence a heuristic for a step with ignore: [heuristic-id], or for the blueprint "
+                      "with rules: {heuristic-id: off}.",
+        # wait points
+        "waits_fmt": "Wait points: {} declared, {} inferred",
+        "col_where": "where",
+        "col_step": "step",
+        "col_text": "text",
+        "col_after": "after",
+        "col_expected": "expected",
+        "col_tolerable": "tolerable",
+        "col_kind": "kind",
+        "declared": "declared",
+        "inferred": "inferred",
+        "kind_over_fmt": "{}, OVER TOLERANCE",
+        "at_least_fmt": "≥ {}",
+        "work_behind_fmt": "work behind it: {}",
+        "no_duration_on_fmt": "no duration on: {}; the wait is {}",
+        "wait_at_least_fmt": "at least {}",
+        "wait_unknown": "unknown",
+        "feels_longer_fmt": "feels longer: {}",
+        "wait_step_fmt": "{}:",
+        "wait_step_after_fmt": "{} (after {}):",
+        "remedies_title": "Remedies (the psychology of waiting):",
+        "remedy_fmt": "{} ({}): {}",
+        "kind_pre-process": "pre-process",
+        "kind_unoccupied": "unoccupied",
+        "kind_unexplained": "unexplained",
+        "kind_over": "over tolerance",
+        # peak and end
+        "moments_title": "Peak and end",
+        "emotions_missing": "Emotions are missing: no customer action has an emotion (-2..+2), so there is no peak "
+                            "and no peak–end score. The end is marked only.",
+        "label_peak": "peak",
+        "label_best": "best",
+        "label_worst": "worst",
+        "label_end": "end",
+        "score_fmt": "score {} (peak {} {}, end {})",
+        "no_score_fmt": "no score: {}",
+        "end_no_emotion": "the end has no emotion",
+        "no_peak": "no peak",
+        "no_end": "no customer action ends the journey",
+        "peak_end_fmt": "peak–end score {}",
+        "lowest_of_ends": " (the lowest of the ends)",
+        "mean_fmt": "; mean of all emotions {}",
+        "no_emotion_fmt": "customer actions without an emotion: {}",
+        "negative_end_fmt": "warning: the end '{}' feels bad ({}); people remember the end: improve this moment first",
+        "worst_end_fmt": "warning: the end '{}' is the worst moment of its journey; a good last moment lifts the "
+                         "whole memory of the service",
+        # timing
+        "timing_title": "Timing",
+        "row_critical": "critical path",
+        "row_customer": "customer time",
+        "row_tolerance": "tolerance",
+        "row_preparation": "preparation",
+        "no_steps": "no steps",
+        "critical_missing_fmt": "no duration (counted as 0): {}",
+        "customer_parts_fmt": "actions {} + service {} + waits {}",
+        "no_customer_actions": "no customer actions",
+        "route_fmt": "route: {}",
+        "route_untimed": "no customer action on the route has a duration (counted as 0)",
+        "untimed_fmt": "customer actions without a duration (counted as 0): {}",
+        "unknown_time_fmt": "unknown time (counted as 0): {}",
+        "margin_unknown": "margin unknown",
+        "over_by_fmt": "OVER by {}",
+        "margin_fmt": "margin {}",
+        "margin_at_most_fmt": "margin {} at most (some times are unknown)",
+        "no_tolerance": "none declared (tolerance: at the top of the blueprint)",
+        "preparation_fmt": "work before the customer comes: {}",
+        "per_phase": "Per phase",
+        "col_phase": "phase",
+        "col_work": "work",
+        "col_critical": "critical path",
+        "col_customer": "customer",
+        "col_actions": "actions",
+        "col_service": "service",
+        "col_waits": "waits",
+        "no_phase": "(no phase)",
+        "standards_title": "Standards",
+        "col_takes": "takes",
+        "col_within": "within",
+        "col_status": "status",
+        "col_standard": "standard",
+        "status_met": "met",
+        "status_exceeded_fmt": "EXCEEDED by {}",
+        "status_untimed": "no duration",
+        "status_no_limit": "no time limit",
+        # shape
+        "shape_title": "Shape",
+        "row_steps": "steps",
+        "row_phases": "phases",
+        "row_flows": "flows",
+        "row_crossings": "line crossings",
+        "row_branching": "branching points",
+        "row_joins": "joins",
+        "row_longest": "longest path",
+        "count_fmt": "{} {}",
+        "lane_customer": "customer",
+        "lane_frontstage": "front-stage",
+        "lane_backstage": "back-stage",
+        "lane_support": "support",
+        "line_interaction": "interaction",
+        "line_visibility": "visibility",
+        "line_internal": "internal interaction",
+        "loop_fmt": "{} recovery or rework flow",
+        "loops_fmt": "{} recovery or rework flows",
+        # the problems check found
+        "check_fmt": "Check: {} (blueprint check {} lists them)",
+        "error_fmt": "{} error",
+        "errors_fmt": "{} errors",
+        "warning_fmt": "{} warning",
+        "warnings_fmt": "{} warnings",
+        "info_fmt": "{} info",
+        "infos_fmt": "{} info",
+    },
+    "zh-CN": {
+        "step_fmt": "{} 个步骤",
+        "steps_fmt": "{} 个步骤",
+        "customer_action_fmt": "{} 个顾客行为",
+        "customer_actions_fmt": "{} 个顾客行为",
+        "tolerance_fmt": "可容忍时间 {}",
+        "path_fmt": "{}：{}",
+        "facts_sep": "，",
+        "ids_sep": "、",
+        "more_fmt": "、…另外 {} 个",
+        "list_sep": "，",
+        "colon_fmt": "{}：{}",
+        "paren_fmt": "{}（{}）",
+        "none": "无",
+        "unknown": "未知",
+        "fails_fmt": "失误点：标注 {} 个，推断 {} 个",
+        "likelihood_fmt": "可能性{}",
+        "severity_fmt": "严重性{}",
+        "level_low": "低",
+        "level_medium": "中",
+        "level_high": "高",
+        "declared_fmt": "已标注：{}",
+        "prevention_fmt": "预防：{}",
+        "recovery_fmt": "服务修复：{}",
+        "recovery_none": "服务修复：未写明",
+        "heuristics_off_fmt": "本蓝图已关闭的启发式规则：{}",
+        "fails_note": "推断出的失误点只是候选：请把真正的失误点标注出来（fail:，写明预防和服务修复）；"
+                      "要让某条启发式规则不再提示某个步骤，在该步骤写 ignore: [heuristic-id]，"
+                      "对整个蓝图则写 rules: {heuristic-id: off}。",
+        "waits_fmt": "等待点：标注 {} 个，推断 {} 个",
+        "col_where": "位置",
+        "col_step": "步骤",
+        "col_text": "内容",
+        "col_after": "前一步",
+        "col_expected": "预计",
+        "col_tolerable": "可容忍",
+        "col_kind": "类型",
+        "declared": "标注",
+        "inferred": "推断",
+        "kind_over_fmt": "{}，超出可容忍时间",
+        "at_least_fmt": "≥ {}",
+        "work_behind_fmt": "背后的工作：{}",
+        "no_duration_on_fmt": "没有时长：{}；等待{}",
+        "wait_at_least_fmt": "至少 {}",
+        "wait_unknown": "时长未知",
+        "feels_longer_fmt": "让等待显得更长：{}",
+        "wait_step_fmt": "{}：",
+        "wait_step_after_fmt": "{}（在 {} 之后）：",
+        "remedies_title": "改进办法（等待心理学）：",
+        "remedy_fmt": "{}（{}）：{}",
+        "kind_pre-process": "服务开始前",
+        "kind_unoccupied": "无事可做",
+        "kind_unexplained": "未加说明",
+        "kind_over": "超出可容忍时间",
+        "moments_title": "峰值与终点（峰终定律）",
+        "emotions_missing": "缺少情绪：没有任何顾客行为标注情绪（-2..+2），因此没有峰值，也没有峰终得分。"
+                            "只标出终点。",
+        "label_peak": "峰值",
+        "label_best": "最佳",
+        "label_worst": "最差",
+        "label_end": "终点",
+        "score_fmt": "得分 {}（峰值 {} {}，终点 {}）",
+        "no_score_fmt": "无得分：{}",
+        "end_no_emotion": "终点没有情绪",
+        "no_peak": "没有峰值",
+        "no_end": "没有顾客行为作为旅程的终点",
+        "peak_end_fmt": "峰终得分 {}",
+        "lowest_of_ends": "（取各终点中最低的）",
+        "mean_fmt": "；全部情绪的平均值 {}",
+        "no_emotion_fmt": "没有情绪的顾客行为：{}",
+        "negative_end_fmt": "警告：终点“{}”的感受不好（{}）；人们记住的是结尾：请先改进这一时刻",
+        "worst_end_fmt": "警告：终点“{}”是这段旅程中最差的时刻；好的结尾能提升顾客对整个服务的记忆",
+        "timing_title": "时间",
+        "row_critical": "关键路径",
+        "row_customer": "顾客用时",
+        "row_tolerance": "可容忍时间",
+        "row_preparation": "准备工作",
+        "no_steps": "没有步骤",
+        "critical_missing_fmt": "没有时长（按 0 计）：{}",
+        "customer_parts_fmt": "顾客行为 {} + 服务 {} + 等待 {}",
+        "no_customer_actions": "没有顾客行为",
+        "route_fmt": "路线：{}",
+        "route_untimed": "路线上的顾客行为都没有时长（按 0 计）",
+        "untimed_fmt": "没有时长的顾客行为（按 0 计）：{}",
+        "unknown_time_fmt": "时间未知（按 0 计）：{}",
+        "margin_unknown": "余量未知",
+        "over_by_fmt": "超出 {}",
+        "margin_fmt": "余量 {}",
+        "margin_at_most_fmt": "余量至多 {}（部分时间未知）",
+        "no_tolerance": "未写明（在蓝图开头写 tolerance:）",
+        "preparation_fmt": "顾客到来之前的工作：{}",
+        "per_phase": "各阶段",
+        "col_phase": "阶段",
+        "col_work": "工作",
+        "col_critical": "关键路径",
+        "col_customer": "顾客",
+        "col_actions": "行为",
+        "col_service": "服务",
+        "col_waits": "等待",
+        "no_phase": "（无阶段）",
+        "standards_title": "工作标准",
+        "col_takes": "用时",
+        "col_within": "时限",
+        "col_status": "状态",
+        "col_standard": "标准",
+        "status_met": "达标",
+        "status_exceeded_fmt": "超出 {}",
+        "status_untimed": "没有时长",
+        "status_no_limit": "没有时限",
+        "shape_title": "结构",
+        "row_steps": "步骤",
+        "row_phases": "阶段",
+        "row_flows": "流向",
+        "row_crossings": "跨越分界线",
+        "row_branching": "分支点",
+        "row_joins": "汇合点",
+        "row_longest": "最长路径",
+        "count_fmt": "{} {}",
+        "lane_customer": "顾客",
+        "lane_frontstage": "前台",
+        "lane_backstage": "后台",
+        "lane_support": "支持",
+        "line_interaction": "外部互动分界线",
+        "line_visibility": "可视分界线",
+        "line_internal": "内部互动分界线",
+        "loop_fmt": "修复或返工流向 {} 条",
+        "loops_fmt": "修复或返工流向 {} 条",
+        "check_fmt": "检查：{}（blueprint check {} 会逐条列出）",
+        "error_fmt": "{} 个错误",
+        "errors_fmt": "{} 个错误",
+        "warning_fmt": "{} 个警告",
+        "warnings_fmt": "{} 个警告",
+        "info_fmt": "{} 条提示",
+        "infos_fmt": "{} 条提示",
+    },
+    "zh-TW": {
+        "step_fmt": "{} 個步驟",
+        "steps_fmt": "{} 個步驟",
+        "customer_action_fmt": "{} 個顧客行為",
+        "customer_actions_fmt": "{} 個顧客行為",
+        "tolerance_fmt": "可容忍時間 {}",
+        "path_fmt": "{}：{}",
+        "facts_sep": "，",
+        "ids_sep": "、",
+        "more_fmt": "、…另外 {} 個",
+        "list_sep": "，",
+        "colon_fmt": "{}：{}",
+        "paren_fmt": "{}（{}）",
+        "none": "無",
+        "unknown": "未知",
+        "fails_fmt": "失誤點：標註 {} 個，推斷 {} 個",
+        "likelihood_fmt": "可能性{}",
+        "severity_fmt": "嚴重性{}",
+        "level_low": "低",
+        "level_medium": "中",
+        "level_high": "高",
+        "declared_fmt": "已標註：{}",
+        "prevention_fmt": "預防：{}",
+        "recovery_fmt": "服務修復：{}",
+        "recovery_none": "服務修復：未寫明",
+        "heuristics_off_fmt": "本藍圖已關閉的啟發式規則：{}",
+        "fails_note": "推斷出的失誤點只是候選：請把真正的失誤點標註出來（fail:，寫明預防和服務修復）；"
+                      "要讓某條啟發式規則不再提示某個步驟，在該步驟寫 ignore: [heuristic-id]，"
+                      "對整個藍圖則寫 rules: {heuristic-id: off}。",
+        "waits_fmt": "等待點：標註 {} 個，推斷 {} 個",
+        "col_where": "位置",
+        "col_step": "步驟",
+        "col_text": "內容",
+        "col_after": "前一步",
+        "col_expected": "預計",
+        "col_tolerable": "可容忍",
+        "col_kind": "類型",
+        "declared": "標註",
+        "inferred": "推斷",
+        "kind_over_fmt": "{}，超出可容忍時間",
+        "at_least_fmt": "≥ {}",
+        "work_behind_fmt": "背後的工作：{}",
+        "no_duration_on_fmt": "沒有時長：{}；等待{}",
+        "wait_at_least_fmt": "至少 {}",
+        "wait_unknown": "時長未知",
+        "feels_longer_fmt": "讓等待顯得更長：{}",
+        "wait_step_fmt": "{}：",
+        "wait_step_after_fmt": "{}（在 {} 之後）：",
+        "remedies_title": "改進辦法（等待心理學）：",
+        "remedy_fmt": "{}（{}）：{}",
+        "kind_pre-process": "服務開始前",
+        "kind_unoccupied": "無事可做",
+        "kind_unexplained": "未加說明",
+        "kind_over": "超出可容忍時間",
+        "moments_title": "峰值與終點（峰終定律）",
+        "emotions_missing": "缺少情緒：沒有任何顧客行為標註情緒（-2..+2），因此沒有峰值，也沒有峰終得分。"
+                            "只標出終點。",
+        "label_peak": "峰值",
+        "label_best": "最佳",
+        "label_worst": "最差",
+        "label_end": "終點",
+        "score_fmt": "得分 {}（峰值 {} {}，終點 {}）",
+        "no_score_fmt": "無得分：{}",
+        "end_no_emotion": "終點沒有情緒",
+        "no_peak": "沒有峰值",
+        "no_end": "沒有顧客行為作為旅程的終點",
+        "peak_end_fmt": "峰終得分 {}",
+        "lowest_of_ends": "（取各終點中最低的）",
+        "mean_fmt": "；全部情緒的平均值 {}",
+        "no_emotion_fmt": "沒有情緒的顧客行為：{}",
+        "negative_end_fmt": "警告：終點「{}」的感受不好（{}）；人們記住的是結尾：請先改進這一時刻",
+        "worst_end_fmt": "警告：終點「{}」是這段旅程中最差的時刻；好的結尾能提升顧客對整個服務的記憶",
+        "timing_title": "時間",
+        "row_critical": "關鍵路徑",
+        "row_customer": "顧客用時",
+        "row_tolerance": "可容忍時間",
+        "row_preparation": "準備工作",
+        "no_steps": "沒有步驟",
+        "critical_missing_fmt": "沒有時長（以 0 計）：{}",
+        "customer_parts_fmt": "顧客行為 {} + 服務 {} + 等待 {}",
+        "no_customer_actions": "沒有顧客行為",
+        "route_fmt": "路線：{}",
+        "route_untimed": "路線上的顧客行為都沒有時長（以 0 計）",
+        "untimed_fmt": "沒有時長的顧客行為（以 0 計）：{}",
+        "unknown_time_fmt": "時間未知（以 0 計）：{}",
+        "margin_unknown": "餘裕未知",
+        "over_by_fmt": "超出 {}",
+        "margin_fmt": "餘裕 {}",
+        "margin_at_most_fmt": "餘裕至多 {}（部分時間未知）",
+        "no_tolerance": "未寫明（在藍圖開頭寫 tolerance:）",
+        "preparation_fmt": "顧客到來之前的工作：{}",
+        "per_phase": "各階段",
+        "col_phase": "階段",
+        "col_work": "工作",
+        "col_critical": "關鍵路徑",
+        "col_customer": "顧客",
+        "col_actions": "行為",
+        "col_service": "服務",
+        "col_waits": "等待",
+        "no_phase": "（無階段）",
+        "standards_title": "工作標準",
+        "col_takes": "用時",
+        "col_within": "時限",
+        "col_status": "狀態",
+        "col_standard": "標準",
+        "status_met": "達標",
+        "status_exceeded_fmt": "超出 {}",
+        "status_untimed": "沒有時長",
+        "status_no_limit": "沒有時限",
+        "shape_title": "結構",
+        "row_steps": "步驟",
+        "row_phases": "階段",
+        "row_flows": "流向",
+        "row_crossings": "跨越分界線",
+        "row_branching": "分支點",
+        "row_joins": "匯合點",
+        "row_longest": "最長路徑",
+        "count_fmt": "{} {}",
+        "lane_customer": "顧客",
+        "lane_frontstage": "前台",
+        "lane_backstage": "後台",
+        "lane_support": "支持",
+        "line_interaction": "外部互動分界線",
+        "line_visibility": "可視分界線",
+        "line_internal": "內部互動分界線",
+        "loop_fmt": "修復或重工流向 {} 條",
+        "loops_fmt": "修復或重工流向 {} 條",
+        "check_fmt": "檢查：{}（blueprint check {} 會逐條列出）",
+        "error_fmt": "{} 個錯誤",
+        "errors_fmt": "{} 個錯誤",
+        "warning_fmt": "{} 個警告",
+        "warnings_fmt": "{} 個警告",
+        "info_fmt": "{} 則提示",
+        "infos_fmt": "{} 則提示",
+    },
+}
+
+#: sentences the analysis writes into its findings: the reasons of the fail
+#: point heuristics (named str.format fields), the remedies of the psychology of
+#: waiting (DOMAIN.md §6; printed as they are) and how step ids are listed in them
+SENTENCES = {
+    "en": {
+        "quote_open": "'",
+        "quote_close": "'",
+        "names_sep": ", ",
+        "names_more_fmt": " and {} more",
+        "handoff-visibility": "hand-off from {names} across the line of visibility: information can be lost",
+        "handoff-internal": "hand-off from {names} across the line of internal interaction: another team must act on it",
+        "parallel-join": "waits for {n} flows in parallel ({names}): a late or lost one stalls it",
+        "contact-without-standard": "the customer sees it, but it has no work standard",
+        "branch-without-recovery": "branch '{when}' from '{step}' never comes back to the journey (no recovery flow)",
+        "waits-skipped": "inferred waits skipped: the staff work behind the customer actions is too entangled "
+                         "to trace within {budget:,} steps of work (many customer actions feed the same long chain); "
+                         "declare the waits with wait: instead",
+        "remedy_pre-process": "Start the service before the wait: greet the customer and hand over something of "
+                              "the service (a menu, a number, a form), because waits before the service starts feel longer.",
+        "remedy_unoccupied": "Fill the wait with something to do, read, taste or watch, because unoccupied "
+                             "time feels longer than occupied time (wait: {fill: ...}).",
+        "remedy_unexplained": "Explain the wait and give a time: say what is being done and how long it takes, "
+                              "because unexplained and uncertain waits feel longer and make customers anxious "
+                              "(wait: {explain: ..., expected: ...}).",
+        "remedy_over": "Shorten the work behind the wait or do it before the customer needs it: the expected "
+                       "wait is longer than the customer will tolerate.",
+    },
+    "zh-CN": {
+        "quote_open": "“",
+        "quote_close": "”",
+        "names_sep": "、",
+        "names_more_fmt": "及另外 {} 个步骤",
+        "handoff-visibility": "由{names}跨越可视分界线交接过来：信息可能丢失",
+        "handoff-internal": "由{names}跨越内部互动分界线交接过来：需要另一个团队接手处理",
+        "parallel-join": "要等 {n} 条并行的流程（{names}）汇合：任何一条延误或丢失都会让这一步停下来",
+        "contact-without-standard": "顾客看得见这一步，但它没有工作标准",
+        "branch-without-recovery": "从“{step}”分出的“{when}”分支再也回不到顾客旅程（没有修复流程）",
+        "waits-skipped": "未推断等待：顾客行为背后的员工工作过于交错，在 {budget:,} 步的工作量内无法追踪完"
+                         "（许多顾客行为都接入同一条很长的工作链）；请改用 wait: 标注等待",
+        "remedy_pre-process": "在等待之前就开始服务：先问候顾客，递上服务的一部分（菜单、号码牌、表格），"
+                              "因为服务开始前的等待感觉更长。",
+        "remedy_unoccupied": "让顾客在等待时有事可做、可读、可尝或可看，因为无所事事的时间比有事可做的时间"
+                             "感觉更长（wait: {fill: ...}）。",
+        "remedy_unexplained": "说明等待并给出时间：告诉顾客正在做什么、需要多久，因为没有解释、不确定的等待"
+                              "感觉更长，还会让顾客焦虑（wait: {explain: ..., expected: ...}）。",
+        "remedy_over": "缩短等待背后的工作，或在顾客需要之前提前做好：预计的等待比顾客能容忍的更长。",
+    },
+    "zh-TW": {
+        "quote_open": "「",
+        "quote_close": "」",
+        "names_sep": "、",
+        "names_more_fmt": "及另外 {} 個步驟",
+        "handoff-visibility": "由{names}跨越可視分界線交接過來：資訊可能遺失",
+        "handoff-internal": "由{names}跨越內部互動分界線交接過來：需要另一個團隊接手處理",
+        "parallel-join": "要等 {n} 條並行的流程（{names}）匯合：任何一條延誤或遺失都會讓這一步停下來",
+        "contact-without-standard": "顧客看得見這一步，但它沒有工作標準",
+        "branch-without-recovery": "從「{step}」分出的「{when}」分支再也回不到顧客旅程（沒有修復流程）",
+        "waits-skipped": "未推斷等待：顧客行為背後的員工工作過於交錯，在 {budget:,} 步的工作量內無法追蹤完"
+                         "（許多顧客行為都接入同一條很長的工作鏈）；請改用 wait: 標註等待",
+        "remedy_pre-process": "在等待之前就開始服務：先問候顧客，遞上服務的一部分（菜單、號碼牌、表單），"
+                              "因為服務開始前的等待感覺更長。",
+        "remedy_unoccupied": "讓顧客在等待時有事可做、可讀、可嚐或可看，因為無所事事的時間比有事可做的時間"
+                             "感覺更長（wait: {fill: ...}）。",
+        "remedy_unexplained": "說明等待並給出時間：告訴顧客正在做什麼、需要多久，因為沒有解釋、不確定的等待"
+                              "感覺更長，還會讓顧客焦慮（wait: {explain: ..., expected: ...}）。",
+        "remedy_over": "縮短等待背後的工作，或在顧客需要之前提前做好：預計的等待比顧客能容忍的更長。",
+    },
+}
+
+TABLES = {"lanes": LANES, "lines": LINES, "markers": MARKERS, "words": WORDS, "report": REPORT,
+          "sentences": SENTENCES}
 
 
 def locale_of(locale: str | None) -> str:
@@ -337,3 +825,58 @@ def marker_name(marker: str, locale: str | None = DEFAULT) -> str:
 def words(locale: str | None = DEFAULT) -> dict:
     """All fixed words of the scripts for one locale (a fresh dict)."""
     return dict(WORDS[locale_of(locale)])
+
+
+def report_words(locale: str | None = DEFAULT) -> dict:
+    """The words and sentences of the analysis report for one locale (a fresh dict)."""
+    return dict(REPORT[locale_of(locale)])
+
+
+def remedy(kind: str, locale: str | None = DEFAULT) -> str:
+    """The remedy for a kind of wait (``pre-process``, ``unoccupied``, ``unexplained``, ``over``)."""
+    return SENTENCES[locale_of(locale)]["remedy_" + kind]
+
+
+def _names(ids, t: dict, limit: int = 3) -> str:
+    ids = list(ids)
+    shown = t["names_sep"].join(f"{t['quote_open']}{i}{t['quote_close']}" for i in ids[:limit])
+    return shown + (t["names_more_fmt"].format(len(ids) - limit) if len(ids) > limit else "")
+
+
+def _say(key: str, args: dict, locale: str) -> str:
+    t = SENTENCES[locale]
+    return t[key].format(**{k: _names(v, t) if isinstance(v, tuple) else v for k, v in args.items()})
+
+
+class Phrase(str):
+    """A sentence of the analysis (a key of :data:`SENTENCES` and its values).
+
+    It *is* the English sentence, so the JSON, the messages of ``blueprint
+    check`` and everything else that reads it as text stay English; the text
+    report asks for it in the blueprint's locale with :meth:`said_in`. A tuple
+    value is a list of step ids, quoted and cut as the locale does.
+    """
+
+    key: str
+    args: dict
+
+    def __new__(cls, key: str, **args):
+        self = super().__new__(cls, _say(key, args, DEFAULT))
+        self.key = key
+        self.args = args
+        return self
+
+    def __reduce__(self):
+        return (_phrase, (self.key, self.args))
+
+    def said_in(self, locale: str | None) -> str:
+        return _say(self.key, self.args, locale_of(locale))
+
+
+def _phrase(key: str, args: dict) -> Phrase:
+    return Phrase(key, **args)
+
+
+def said_in(text: str, locale: str | None) -> str:
+    """``text`` in ``locale`` when it is a :class:`Phrase`; any other text as it is."""
+    return text.said_in(locale) if isinstance(text, Phrase) else text
