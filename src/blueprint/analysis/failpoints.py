@@ -3,6 +3,10 @@
 Each heuristic has a kebab-case id (docs/analysis.md explains each one). A
 designer silences a heuristic for one step with the step's ``ignore: [id]``,
 or for the whole blueprint with ``rules: {id: off}``.
+
+A reason is an :class:`blueprint.i18n.Phrase`: the English sentence (as the
+JSON and ``blueprint check`` show it) that the text report can say in the
+blueprint's locale.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import networkx as nx
 
 from blueprint.analysis.findings import FailFinding
+from blueprint.i18n import Phrase
 from blueprint.analysis.flow import FlowDag
 
 #: heuristic id -> what it looks for (one line)
@@ -23,12 +28,6 @@ HEURISTICS = {
 
 _LANE = {"customer": "customer action", "frontstage": "front-stage", "backstage": "back-stage", "support": "support"}
 _ROOT = ("blueprint:root",)  # a virtual start node; a tuple never equals a step id
-
-
-def _names(ids, limit=3) -> str:
-    ids = list(ids)
-    shown = ", ".join(f"'{i}'" for i in ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def infer(dag: FlowDag, off: set) -> dict:
@@ -51,12 +50,8 @@ def infer(dag: FlowDag, off: set) -> dict:
         for (v, line), sources in sorted(incoming.items(), key=lambda kv: (dag.rank[kv[0][0]], kv[0][1])):
             sources = sorted(set(sources), key=dag.rank.__getitem__)
             first = next((f for f in by_id[sources[0]].flows if f.target == v), None)
-            if line == "visibility":
-                why = f"hand-off from {_names(sources)} across the line of visibility: information can be lost"
-                add(v, "handoff-visibility", why, first.pos if first else by_id[v].pos)
-            else:
-                why = f"hand-off from {_names(sources)} across the line of internal interaction: another team must act on it"
-                add(v, "handoff-internal", why, first.pos if first else by_id[v].pos)
+            hid = "handoff-visibility" if line == "visibility" else "handoff-internal"
+            add(v, hid, Phrase(hid, names=tuple(sources)), first.pos if first else by_id[v].pos)
 
     # synchronisation: flows in parallel that must meet
     if "parallel-join" not in off:
@@ -75,15 +70,15 @@ def infer(dag: FlowDag, off: set) -> dict:
                 if split != _ROOT and split is not None and any(
                         f.when for f in by_id[split].flows if f.kind == "normal"):
                     continue  # alternatives of one branch meet again: not a synchronisation
-                add(n, "parallel-join", f"waits for {len(plain)} flows in parallel ({_names(plain)}): "
-                                        "a late or lost one stalls it", by_id[n].pos)
+                add(n, "parallel-join", Phrase("parallel-join", n=len(plain), names=tuple(plain)), by_id[n].pos)
 
     # customer-facing steps without a standard
     if "contact-without-standard" not in off:
+        why = Phrase("contact-without-standard")
         for n in dag.order:
             s = by_id[n]
             if s.lane == "frontstage" and s.standard is None:
-                add(n, "contact-without-standard", "the customer sees it, but it has no work standard", s.pos)
+                add(n, "contact-without-standard", why, s.pos)
 
     # branches that never come back
     if "branch-without-recovery" not in off:
@@ -107,8 +102,8 @@ def infer(dag: FlowDag, off: set) -> dict:
             for i, (f, rejoins) in enumerate(zip(branches, meets)):
                 if i == main or rejoins:
                     continue
-                add(f.target, "branch-without-recovery",
-                    f"branch '{f.when}' from '{n}' never comes back to the journey (no recovery flow)", f.pos)
+                why = Phrase("branch-without-recovery", when=f.when, step=n)
+                add(f.target, "branch-without-recovery", why, f.pos)
     return found
 
 

@@ -4,25 +4,18 @@ back-stage or support work runs between two consecutive customer actions.
 Remedies follow the psychology of waiting (Maister): unoccupied time feels
 longer than occupied time, waits before the service starts feel longer than
 waits inside it, and unexplained or uncertain waits feel longer than known,
-explained ones.
+explained ones. Their sentences, in each locale, are in :mod:`blueprint.i18n`
+(``SENTENCES``); findings carry the English ones.
 """
 
 from __future__ import annotations
 
 from blueprint.analysis.findings import Segment, WaitFinding
 from blueprint.analysis.flow import INVISIBLE, FlowDag
+from blueprint.i18n import Phrase, remedy
 
-REMEDIES = {
-    "pre-process": "Start the service before the wait: greet the customer and hand over something of "
-                   "the service (a menu, a number, a form), because waits before the service starts feel longer.",
-    "unoccupied": "Fill the wait with something to do, read, taste or watch, because unoccupied "
-                  "time feels longer than occupied time (wait: {fill: ...}).",
-    "unexplained": "Explain the wait and give a time: say what is being done and how long it takes, "
-                   "because unexplained and uncertain waits feel longer and make customers anxious "
-                   "(wait: {explain: ..., expected: ...}).",
-    "over": "Shorten the work behind the wait or do it before the customer needs it: the expected "
-            "wait is longer than the customer will tolerate.",
-}
+#: kind of wait -> its remedy in English ('over': the wait is over tolerance)
+REMEDIES = {k: remedy(k, "en") for k in ("pre-process", "unoccupied", "unexplained", "over")}
 
 
 #: inferring waits visits the staff work behind each customer action; real
@@ -35,6 +28,10 @@ WORK_MIN = 10_000
 
 class WorkLimit(Exception):
     """Inferring waits would take more work than the budget allows."""
+
+    def __str__(self):
+        # the Phrase itself (not a plain copy), so the report can say it in the blueprint's locale
+        return self.args[0] if len(self.args) == 1 and isinstance(self.args[0], str) else super().__str__()
 
 
 def segments(dag: FlowDag) -> list:
@@ -64,10 +61,7 @@ def segments(dag: FlowDag) -> list:
         nexts = [c2 for c2 in st.customer_next[c1] if rank[c2] > rank[c1]]
         work += (len(reach) + 1) * (len(nexts) + 1)
         if work > budget:
-            raise WorkLimit(
-                f"inferred waits skipped: the staff work behind the customer actions is too entangled "
-                f"to trace within {budget:,} steps of work (many customer actions feed the same long chain); "
-                "declare the waits with wait: instead")
+            raise WorkLimit(Phrase("waits-skipped", budget=budget))
         betweens = {}
         for c2 in nexts:
             # the part of that work that leads into c2
