@@ -3,18 +3,26 @@
 Sections with aligned columns (aligned by display width: a CJK character
 takes two cells), each step with its id, its text and its line:col. The
 output depends only on the analysis, never on the terminal, so it is stable.
+
+The report speaks the blueprint's locale (``en``, ``zh-CN``, ``zh-TW``):
+titles, column headings, fixed sentences, the heuristics' reasons, the
+remedies for waits and the durations come from :mod:`blueprint.i18n`. Step
+ids, heuristic ids and YAML keys stay as they are written, so a reader can
+search for them and copy them into the blueprint.
 """
 
 from __future__ import annotations
 
+import re
+
+from blueprint import i18n
 from blueprint.durations import format_duration
 from blueprint.textwidth import char_width, display_width, wrap
 
 WIDTH = 100       # the report's width in cells (long findings wrap)
 TEXT_CELLS = 26   # a step's text is cut to this many cells in tables
 ARROW = " → "
-LANE_NAMES = {"customer": "customer", "frontstage": "front-stage", "backstage": "back-stage", "support": "support"}
-LINE_NAMES = {"interaction": "interaction", "visibility": "visibility", "internal": "internal interaction"}
+_DURATION_PART = re.compile(r"(\d+)([dhms])")
 
 
 def cut(text: str, cells: int) -> str:
@@ -54,8 +62,20 @@ def table(rows, indent: int = 2, width: int = WIDTH) -> list[str]:
     return out
 
 
+def duration(seconds, locale: str = "en") -> str:
+    """A duration as the report shows it: ``1m 45s`` in English, ``1分钟45秒`` in Chinese."""
+    if seconds is None:
+        return "?"
+    text = format_duration(seconds)
+    loc = i18n.locale_of(locale)
+    if loc == "en":
+        return text
+    w = i18n.WORDS[loc]
+    return w["unit_sep"].join(f"{n}{w['unit_' + u]}" for n, u in _DURATION_PART.findall(text))
+
+
 def d(seconds) -> str:
-    return format_duration(seconds) if seconds is not None else "?"
+    return duration(seconds)
 
 
 def emo(e) -> str:
@@ -66,16 +86,36 @@ def num(x) -> str:
     return "" if x is None else f"{x:+.2f}" if x else "0.00"
 
 
-def _plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (words or word + 's')}"
-
-
 class _Report:
     def __init__(self, a):
         self.a = a
         self.bp = a.bp
         self.by_id = a.bp.by_id
+        self.loc = i18n.locale_of(a.bp.locale)
+        self.t = i18n.report_words(self.loc)
         self.lines: list[str] = []
+
+    # ------------------------------------------------------------ the words
+
+    def f(self, key: str, *args) -> str:
+        """The template ``key`` of the report's words, filled in."""
+        return self.t[key].format(*args)
+
+    def count(self, n: int, key: str) -> str:
+        """``n`` things: the singular template ``key_fmt`` for one, else the plural ``keys_fmt``."""
+        return self.f(f"{key}_fmt" if n == 1 else f"{key}s_fmt", n)
+
+    def d(self, seconds) -> str:
+        return duration(seconds, self.loc)
+
+    def say(self, sentence: str) -> str:
+        """A sentence of the analysis (a reason, a note) in the report's locale."""
+        return i18n.said_in(sentence, self.loc)
+
+    def level(self, value: str) -> str:
+        return self.t.get(f"level_{value}", value)
+
+    # ---------------------------------------------------------------- layout
 
     def where(self, n) -> str:
         p = self.by_id[n].pos
@@ -86,8 +126,8 @@ class _Report:
 
     def ids(self, ids, limit: int = 12) -> str:
         ids = list(ids)
-        more = f", … {len(ids) - limit} more" if len(ids) > limit else ""
-        return ", ".join(ids[:limit]) + more
+        more = self.f("more_fmt", len(ids) - limit) if len(ids) > limit else ""
+        return self.t["ids_sep"].join(ids[:limit]) + more
 
     def chain(self, ids, limit: int = 12) -> str:
         ids = list(ids)
@@ -114,78 +154,79 @@ class _Report:
 
     def header(self):
         a, bp = self.a, self.bp
-        self.lines.append(f"{bp.title} ({bp.id})" if bp.title and bp.title != bp.id else bp.id or bp.path)
-        facts = [_plural(len(bp.steps), "step"), _plural(len(a.structure.customer_steps), "customer action")]
+        self.lines.append(self.f("paren_fmt", bp.title, bp.id) if bp.title and bp.title != bp.id
+                          else bp.id or bp.path)
+        facts = [self.count(len(bp.steps), "step"), self.count(len(a.structure.customer_steps), "customer_action")]
         if bp.tolerance:
-            facts.append(f"tolerance {bp.tolerance.text}")
-        self.lines.append(f"{bp.path}: " + ", ".join(facts))
+            # English keeps the tolerance as written; the other locales say it in their units
+            facts.append(self.f("tolerance_fmt", bp.tolerance.text if self.loc == "en"
+                                else self.d(bp.tolerance.seconds)))
+        self.lines.append(self.f("path_fmt", bp.path, self.t["facts_sep"].join(facts)))
 
     def fails(self):
-        a = self.a
+        a, t = self.a, self.t
         declared = sum(1 for f in a.fail_points if f.declared)
         inferred = sum(1 for f in a.fail_points if not f.declared)
-        self.section(f"Fail points: {declared} declared, {inferred} inferred")
+        self.section(self.f("fails_fmt", declared, inferred))
         if not a.fail_points:
-            self.note("none")
+            self.note(t["none"])
         heads = table([[self.where(f.step), f.step, cut(self.by_id[f.step].text, 60)] for f in a.fail_points])
         for f, head in zip(a.fail_points, heads):
             self.lines.append(head)
             items = []
             if f.declared:
                 fp = f.fail
-                rate = ", ".join(x for x in (f"likelihood {fp.likelihood}" if fp.likelihood else "",
-                                             f"severity {fp.severity}" if fp.severity else "") if x)
-                items.append(f"declared: {fp.risk}" + (f" ({rate})" if rate else ""))
+                rate = t["list_sep"].join(x for x in (
+                    self.f("likelihood_fmt", self.level(fp.likelihood)) if fp.likelihood else "",
+                    self.f("severity_fmt", self.level(fp.severity)) if fp.severity else "") if x)
+                items.append(self.f("declared_fmt", self.f("paren_fmt", fp.risk, rate) if rate else fp.risk))
                 if fp.prevention:
-                    items.append(f"prevention: {fp.prevention}")
-                items.append(f"recovery: {fp.recovery}" if fp.recovery else "recovery: none declared")
-            items.extend(f"{h}: {r}" for h, r in zip(f.heuristics, f.reasons))
+                    items.append(self.f("prevention_fmt", fp.prevention))
+                items.append(self.f("recovery_fmt", fp.recovery) if fp.recovery else t["recovery_none"])
+            items.extend(self.f("colon_fmt", h, self.say(r)) for h, r in zip(f.heuristics, f.reasons))
             self.bullets(items)
         if a.heuristics_off:
-            self.note(f"heuristics turned off for this blueprint: {', '.join(a.heuristics_off)}")
+            self.note(self.f("heuristics_off_fmt", t["list_sep"].join(a.heuristics_off)))
         if any(f.heuristics for f in a.fail_points):
-            self.note("Inferred fail points are candidates: declare the real ones (fail: with prevention and "
-                      "recovery); silence a heuristic for a step with ignore: [heuristic-id], or for the blueprint "
-                      "with rules: {heuristic-id: off}.")
+            self.note(t["fails_note"])
 
     def waits(self):
-        a = self.a
+        a, t = self.a, self.t
         declared = sum(1 for w in a.wait_points if w.declared)
-        self.section(f"Wait points: {declared} declared, {len(a.wait_points) - declared} inferred")
+        self.section(self.f("waits_fmt", declared, len(a.wait_points) - declared))
         if a.waits_skipped:
-            self.note(a.waits_skipped)
+            self.note(self.say(a.waits_skipped))
         if not a.wait_points:
-            self.note("none")
+            self.note(t["none"])
             return
-        rows = [["where", "step", "text", "after", "expected", "tolerable", "kind"]]
+        rows = [[t[f"col_{c}"] for c in ("where", "step", "text", "after", "expected", "tolerable", "kind")]]
         for w in a.wait_points:
             if w.expected is not None:
-                exp = d(w.expected)
+                exp = self.d(w.expected)
             elif w.at_least is not None and w.at_least > 0:
-                exp = f"≥ {d(w.at_least)}"
+                exp = self.f("at_least_fmt", self.d(w.at_least))
             else:
                 exp = "?"
-            kind = "declared" if w.declared else "inferred"
+            kind = t["declared"] if w.declared else t["inferred"]
             if w.over_tolerance:
-                kind += ", OVER TOLERANCE"
+                kind = self.f("kind_over_fmt", kind)
             rows.append([self.where(w.step), w.step, self.text(w.step), w.after or "", exp,
-                         d(w.tolerable) if w.tolerable is not None else "", kind])
+                         self.d(w.tolerable) if w.tolerable is not None else "", kind])
         self.lines.extend(table(rows))
         for w in a.wait_points:
             details = []
             if w.path:
-                details.append(f"work behind it: {self.chain(w.path)}")
+                details.append(self.f("work_behind_fmt", self.chain(w.path)))
             if w.missing_durations:
-                details.append(f"no duration on: {self.ids(w.missing_durations)}; the wait is "
-                               + (f"at least {d(w.at_least)}" if w.at_least else "unknown"))
+                how = self.f("wait_at_least_fmt", self.d(w.at_least)) if w.at_least else t["wait_unknown"]
+                details.append(self.f("no_duration_on_fmt", self.ids(w.missing_durations), how))
             if w.kinds:
-                details.append(f"feels longer: {', '.join(w.kinds)}")
+                details.append(self.f("feels_longer_fmt", self.kinds(w.kinds)))
             if details:
-                self.lines.append(f"  {w.step}" + (f" (after {w.after})" if w.after else "") + ":")
+                self.lines.append("  " + (self.f("wait_step_after_fmt", w.step, w.after) if w.after
+                                          else self.f("wait_step_fmt", w.step)))
                 self.bullets(details)
         # each remedy once, with the waits it applies to
-        from blueprint.analysis.waits import REMEDIES
-
         seen: dict = {}
         for w in a.wait_points:
             keys = list(w.kinds) + (["over"] if w.over_tolerance else [])
@@ -194,124 +235,142 @@ class _Report:
                 if w.step not in seen[k]:
                     seen[k].append(w.step)
         if seen:
-            self.lines.append("  Remedies (the psychology of waiting):")
-            self.bullets([f"{'over tolerance' if k == 'over' else k} ({self.ids(steps, 6)}): {REMEDIES[k]}"
+            self.lines.append("  " + t["remedies_title"])
+            self.bullets([self.f("remedy_fmt", self.kinds([k]), self.ids(steps, 6), i18n.remedy(k, self.loc))
                           for k, steps in seen.items()])
 
+    def kinds(self, kinds) -> str:
+        """Kinds of wait by name: their ids in English, their names in the other locales."""
+        return self.t["list_sep" if self.loc == "en" else "ids_sep"].join(
+            self.t.get(f"kind_{k}", k) for k in kinds)
+
     def moments(self):
-        a = self.a
-        self.section("Peak and end")
+        a, t = self.a, self.t
+        self.section(t["moments_title"])
         if a.emotions_missing:
-            self.note("Emotions are missing: no customer action has an emotion (-2..+2), so there is no peak "
-                      "and no peak–end score. The end is marked only.")
+            self.note(t["emotions_missing"])
         rows = []
         if not a.emotions_missing:
             if a.peak:
-                rows.append(["peak", self.where(a.peak), a.peak, self.text(a.peak), emo(self.by_id[a.peak].emotion)])
+                rows.append([t["label_peak"], self.where(a.peak), a.peak, self.text(a.peak),
+                             emo(self.by_id[a.peak].emotion)])
             for label, n in (("best", a.best), ("worst", a.worst)):
                 if n:
-                    rows.append([label, self.where(n), n, self.text(n), emo(self.by_id[n].emotion)])
+                    rows.append([t[f"label_{label}"], self.where(n), n, self.text(n), emo(self.by_id[n].emotion)])
         for e in a.end_moments:
             extra = ""
             if e.score is not None:
-                extra = f"score {num(e.score)} (peak {e.peak} {emo(e.peak_emotion)}, end {emo(e.emotion)})"
+                extra = self.f("score_fmt", num(e.score), e.peak, emo(e.peak_emotion), emo(e.emotion))
             elif not a.emotions_missing:
-                extra = "no score: " + ("the end has no emotion" if e.emotion is None else "no peak")
-            rows.append(["end", self.where(e.step), e.step, self.text(e.step), emo(e.emotion), extra])
+                extra = self.f("no_score_fmt", t["end_no_emotion"] if e.emotion is None else t["no_peak"])
+            rows.append([t["label_end"], self.where(e.step), e.step, self.text(e.step), emo(e.emotion), extra])
         if not rows:
-            self.note("no customer action ends the journey")
+            self.note(t["no_end"])
         self.lines.extend(table(rows))
         if not a.emotions_missing:
-            self.note(f"peak–end score {num(a.peak_end_score) or 'unknown'}"
-                      + (" (the lowest of the ends)" if len([e for e in a.end_moments if e.score is not None]) > 1 else "")
-                      + f"; mean of all emotions {num(a.mean_emotion)}")
+            several = len([e for e in a.end_moments if e.score is not None]) > 1
+            self.note(self.f("peak_end_fmt", num(a.peak_end_score) or t["unknown"])
+                      + (t["lowest_of_ends"] if several else "")
+                      + self.f("mean_fmt", num(a.mean_emotion)))
             if a.no_emotion:
-                self.note(f"customer actions without an emotion: {self.ids(a.no_emotion)}")
+                self.note(self.f("no_emotion_fmt", self.ids(a.no_emotion)))
         for e in a.end_moments:
             if e.negative:
-                self.note(f"warning: the end '{e.step}' feels bad ({emo(e.emotion)}); people remember the end: "
-                          "improve this moment first")
+                self.note(self.f("negative_end_fmt", e.step, emo(e.emotion)))
             if e.worst:
-                self.note(f"warning: the end '{e.step}' is the worst moment of its journey; a good last moment "
-                          "lifts the whole memory of the service")
+                self.note(self.f("worst_end_fmt", e.step))
 
     def timing(self):
         t = self.a.timing
+        w = self.t
         c = t.customer
-        self.section("Timing")
+        self.section(w["timing_title"])
         rows = []
-        crit = d(t.critical_seconds) if t.critical_path else "?"
-        rows.append(["critical path", crit, f"{self.chain(t.critical_path)} ({_plural(len(t.critical_path), 'step')})"
-                     if t.critical_path else "no steps"])
+        crit = self.d(t.critical_seconds) if t.critical_path else "?"
+        rows.append([w["row_critical"], crit,
+                     self.f("paren_fmt", self.chain(t.critical_path), self.count(len(t.critical_path), "step"))
+                     if t.critical_path else w["no_steps"]])
         if t.critical_missing:
-            rows.append(["", "", f"no duration (counted as 0): {self.ids(t.critical_missing)}"])
-        total = d(c.total) if c.route else "?"
+            rows.append(["", "", self.f("critical_missing_fmt", self.ids(t.critical_missing))])
+        total = self.d(c.total) if c.route else "?"
         if c.route and not c.complete:
-            total = f"≥ {total}"
-        rows.append(["customer time", total, f"actions {d(c.actions)} + service {d(c.service)} + waits {d(c.waits)}"
-                     if c.route else "no customer actions"])
+            total = self.f("at_least_fmt", total)
+        rows.append([w["row_customer"], total,
+                     self.f("customer_parts_fmt", self.d(c.actions), self.d(c.service), self.d(c.waits))
+                     if c.route else w["no_customer_actions"]])
         if c.route:
-            rows.append(["", "", f"route: {self.chain(c.route)}"])
+            rows.append(["", "", self.f("route_fmt", self.chain(c.route))])
         if c.untimed and len(c.untimed) == len(c.route):
-            rows.append(["", "", "no customer action on the route has a duration (counted as 0)"])
+            rows.append(["", "", w["route_untimed"]])
         elif c.untimed:
-            rows.append(["", "", f"customer actions without a duration (counted as 0): {self.ids(c.untimed)}"])
+            rows.append(["", "", self.f("untimed_fmt", self.ids(c.untimed))])
         if c.missing:
-            rows.append(["", "", f"unknown time (counted as 0): {self.ids(c.missing)}"])
+            rows.append(["", "", self.f("unknown_time_fmt", self.ids(c.missing))])
         if t.tolerance is not None:
             if t.margin is None:
-                verdict = "margin unknown"
+                verdict = w["margin_unknown"]
             elif t.over_tolerance:
-                verdict = f"OVER by {d(-t.margin)}"
+                verdict = self.f("over_by_fmt", self.d(-t.margin))
             else:
-                verdict = f"margin {d(t.margin)}" + ("" if c.complete else " at most (some times are unknown)")
-            rows.append(["tolerance", d(t.tolerance), verdict])
+                verdict = self.f("margin_fmt" if c.complete else "margin_at_most_fmt", self.d(t.margin))
+            rows.append([w["row_tolerance"], self.d(t.tolerance), verdict])
         else:
-            rows.append(["tolerance", "-", "none declared (tolerance: at the top of the blueprint)"])
+            rows.append([w["row_tolerance"], "-", w["no_tolerance"]])
         if t.preparation:
-            rows.append(["preparation", d(t.preparation_seconds),
-                         f"work before the customer comes: {self.ids(t.preparation)}"])
+            rows.append([w["row_preparation"], self.d(t.preparation_seconds),
+                         self.f("preparation_fmt", self.ids(t.preparation))])
         self.lines.extend(table(rows))
 
         if self.bp.phases:
             self.lines.append("")
-            self.lines.append("  Per phase")
-            prow = [["phase", "work", "critical path", "customer", "actions", "service", "waits"]]
+            self.lines.append("  " + w["per_phase"])
+            prow = [[w[f"col_{k}"] for k in ("phase", "work", "critical", "customer", "actions", "service", "waits")]]
             for p in t.phases:
-                prow.append([cut(p.phase if p.phase is not None else p.name, 24), d(p.work),
-                             d(p.critical), d(p.customer), d(p.actions), d(p.service), d(p.waits)])
+                prow.append([cut(p.phase if p.phase is not None else w["no_phase"], 24), self.d(p.work),
+                             self.d(p.critical), self.d(p.customer), self.d(p.actions), self.d(p.service),
+                             self.d(p.waits)])
             self.lines.extend(table(prow, indent=4))
 
         if t.standards:
             self.lines.append("")
-            self.lines.append("  Standards")
-            srow = [["where", "step", "takes", "within", "status", "standard"]]
+            self.lines.append("  " + w["standards_title"])
+            srow = [[w[f"col_{k}"] for k in ("where", "step", "takes", "within", "status", "standard")]]
             for s in t.standards:
-                status = {"met": "met", "exceeded": f"EXCEEDED by {d(s.over)}", "untimed": "no duration",
-                          "no-limit": "no time limit"}[s.status]
-                srow.append([self.where(s.step), s.step, d(s.duration) if s.duration is not None else "?",
-                             d(s.within) if s.within is not None else "-", status, s.text])
+                status = {"met": w["status_met"], "untimed": w["status_untimed"],
+                          "no-limit": w["status_no_limit"]}.get(s.status, s.status)
+                if s.status == "exceeded":
+                    status = self.f("status_exceeded_fmt", self.d(s.over))
+                srow.append([self.where(s.step), s.step, self.d(s.duration) if s.duration is not None else "?",
+                             self.d(s.within) if s.within is not None else "-", status, s.text])
             self.lines.extend(table(srow, indent=4))
 
     def shape(self):
         sh = self.a.shape
-        self.section("Shape")
-        lanes = ", ".join(f"{LANE_NAMES[k]} {v}" for k, v in sh.lanes.items())
-        rows = [["steps", str(sh.steps), lanes]]
+        w = self.t
+        sep = w["list_sep"]
+        self.section(w["shape_title"])
+        lanes = sep.join(self.f("count_fmt", w.get(f"lane_{k}", k), v) for k, v in sh.lanes.items())
+        rows = [[w["row_steps"], str(sh.steps), lanes]]
         if self.bp.phases:
-            rows.append(["phases", str(len([k for k in sh.phases if k])),
-                         ", ".join(f"{k or '(no phase)'} {v}" for k, v in sh.phases.items())])
-        rows.append(["flows", str(sh.flows), f"{_plural(sh.loops, 'recovery or rework flow')}"])
-        rows.append(["line crossings", str(sum(sh.crossings.values())),
-                     ", ".join(f"{LINE_NAMES[k]} {v}" for k, v in sh.crossings.items())])
-        rows.append(["branching points", str(sh.divergence), self.ids(sh.branching) if sh.branching else "-"])
-        rows.append(["joins", str(len(sh.joins)), self.ids(sh.joins) if sh.joins else "-"])
-        rows.append(["longest path", str(sh.complexity), self.chain(sh.longest_path) if sh.longest_path else "-"])
+            rows.append([w["row_phases"], str(len([k for k in sh.phases if k])),
+                         sep.join(self.f("count_fmt", k or w["no_phase"], v) for k, v in sh.phases.items())])
+        rows.append([w["row_flows"], str(sh.flows), self.count(sh.loops, "loop")])
+        rows.append([w["row_crossings"], str(sum(sh.crossings.values())),
+                     sep.join(self.f("count_fmt", w.get(f"line_{k}", k), v) for k, v in sh.crossings.items())])
+        rows.append([w["row_branching"], str(sh.divergence), self.ids(sh.branching) if sh.branching else "-"])
+        rows.append([w["row_joins"], str(len(sh.joins)), self.ids(sh.joins) if sh.joins else "-"])
+        rows.append([w["row_longest"], str(sh.complexity), self.chain(sh.longest_path) if sh.longest_path else "-"])
         self.lines.extend(table(rows))
+
+    def check(self, problems):
+        counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
+        parts = [self.count(n, s) for s, n in counts.items() if n]
+        self.section(self.f("check_fmt", self.t["list_sep"].join(parts), self.bp.path))
 
 
 def report(a, problems=()) -> str:
-    """The whole text report; ``problems`` (warnings from check) are counted at the end."""
+    """The whole text report, in the blueprint's locale; ``problems`` (warnings
+    from check) are counted at the end."""
     r = _Report(a)
     r.header()
     r.fails()
@@ -321,7 +380,5 @@ def report(a, problems=()) -> str:
     r.shape()
     problems = list(problems)
     if problems:
-        counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
-        parts = [f"{n} {s}{'' if n == 1 or s == 'info' else 's'}" for s, n in counts.items() if n]
-        r.section(f"Check: {', '.join(parts)} (blueprint check {a.bp.path} lists them)")
+        r.check(problems)
     return "\n".join(r.lines) + "\n"
