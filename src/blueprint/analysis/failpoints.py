@@ -14,8 +14,8 @@ from __future__ import annotations
 import networkx as nx
 
 from blueprint.analysis.findings import FailFinding
-from blueprint.i18n import Phrase
 from blueprint.analysis.flow import FlowDag
+from blueprint.i18n import Phrase
 
 #: heuristic id -> what it looks for (one line)
 HEURISTICS = {
