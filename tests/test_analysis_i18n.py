@@ -243,3 +243,20 @@ def test_skipped_waits_are_explained_in_the_locale(run, tmp_path):
     assert "  未推断等待：顾客行为背后的员工工作过于交错" in out_zh
     j = json.loads(run("analyze", "--format", "json", zh).output)
     assert j["waits_skipped"].startswith("inferred waits skipped:")
+
+
+def test_the_chinese_excerpt_in_the_docs_is_the_real_report(run, monkeypatch):
+    """docs/analysis.md shows parts of a zh-CN report; each part ("  ..." between
+    them) is found, whole and in order, in the real output."""
+    docs = (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8")
+    command = "$ blueprint analyze blueprints/restaurant-preorder.yaml\n"
+    start = docs.index(command) + len(command)
+    shown = docs[start:docs.index("```", start)]
+    monkeypatch.chdir(ROOT)
+    out = run("analyze", "blueprints/restaurant-preorder.yaml").output
+    parts = [p for p in shown.split("  ...\n") if p]
+    assert len(parts) == 3 and parts[0].startswith("中餐厅小程序预点餐")
+    at = 0
+    for part in parts:
+        assert part in out[at:], part
+        at = out.index(part, at) + len(part)
