@@ -118,3 +118,25 @@ def test_project_config_turns_heuristics_off_for_every_command(tmp_path):
     after = lint.check_file(str(tmp_path / "hotpot.yaml")).context.analysis
     assert not any("handoff-visibility" in f.heuristics for f in after.fail_points)
     assert any("handoff-internal" in f.heuristics for f in after.fail_points)
+
+
+def test_messages_say_how_to_fix_common_mistakes(run, write):
+    path = write("""
+        blueprint: 1
+        id: x
+        title: T
+        tolerance: 45
+        roles: {mechanic: {name: Mechanic, description: brakes, gears and tyres}}
+        steps:
+          - {id: a, lane: 前台, text: t, duration: 5, next: "b, c"}
+          - {id: b, lane: customer, text: t, duration: 5 mins, next: [交东]}
+          - {id: 交车, lane: customer, text: t}
+    """)
+    out = run("check", path).output
+    assert "tolerance is 45, a number without a unit; write 45m, 45s or 45h [bad-duration]" in out
+    assert "a comma inside {…} ends a value" in out
+    assert "lane is '前台'" in out and "did you mean 'frontstage'?" in out
+    assert "for several next steps write a list: [b, c]" in out
+    assert "(s or sec, m or min, h, d, w)" in out
+    assert "unknown step '交东'; did you mean '交车'?" in out
+    assert "flows to unknown step 'b, c'" not in out  # said once, by the schema

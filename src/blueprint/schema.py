@@ -13,7 +13,7 @@ from blueprint.resources import schema_text
 
 
 _TYPE_NAMES = {
-    "string": "a text", "object": "a mapping", "array": "a list", "integer": "a whole number",
+    "string": "a text", "object": "a mapping (key: value lines)", "array": "a list", "integer": "a whole number",
     "number": "a number", "boolean": "true or false", "null": "nothing",
 }
 
@@ -104,6 +104,19 @@ def _suggest(word, choices) -> str:
         return ""
     close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+#: lane names designers write in Chinese (DOMAIN.md §1), to suggest the lane id
+_LANE_WORDS = {
+    w: lane
+    for lane, words in {
+        "customer": ("顾客", "顧客", "顾客行为", "顧客行為", "客户", "客戶"),
+        "frontstage": ("前台", "前台员工", "前台員工", "前台员工行为", "前台員工行為", "前台行为", "前台行為"),
+        "backstage": ("后台", "後台", "后台员工", "後台員工", "后台员工行为", "後台員工行為", "后台行为", "後台行為"),
+        "support": ("支持", "支持过程", "支持過程", "支持系统", "支持系統"),
+    }.items()
+    for w in words
+}
 
 
 def _types(schema_type) -> str:
@@ -250,9 +263,13 @@ def validate(doc: Document) -> list[Problem]:
                 if key in allowed:
                     continue
                 where = f" in {_where(path, doc.data)}" if path else ""
+                hint = _suggest(key, allowed)
+                if not hint and isinstance(key, str) and " " in key.strip():
+                    hint = ("; a comma inside {…} ends a value: put text that holds a comma in quotes "
+                            "(text: \"a, b\")")
                 out.append(problem(
                     doc.path, doc.key_pos(path + (key,)), "error",
-                    f"unknown key '{key}'{where}{_suggest(key, allowed)}", "unknown-key",
+                    f"unknown key '{key}'{where}{hint}", "unknown-key",
                 ))
             continue
         if v == "required":
@@ -262,20 +279,32 @@ def validate(doc: Document) -> list[Problem]:
             out.append(problem(doc.path, pos, "error", f"{what} is missing required field '{missing}'", "missing-field"))
             continue
         pos = doc.pos(path)
-        if v == "type":
+        if v == "type" and _is_duration(err) and isinstance(err.instance, (int, float)) \
+                and not isinstance(err.instance, bool):
+            n = _short(err.instance)
+            msg = f"{_where(path, doc.data)} is {n}, a number without a unit; write {n}m, {n}s or {n}h"
+            rule = "bad-duration"
+        elif v == "type":
             msg = f"{_where(path, doc.data)} should be {_types(err.validator_value)}, not {_kind(err.instance)}"
             rule = "wrong-type"
         elif v == "pattern" and _is_duration(err):
-            msg = (f"'{_short(err.instance)}' is not a duration; write a number and a unit: "
-                   "30s, 5m, 2h, 3d, 1w or 1h30m")
+            msg = (f"'{_short(err.instance)}' is not a duration; write a number and a unit "
+                   "(s or sec, m or min, h, d, w): 30s, 5m, 5 min, 2h, 3d, 1w or 1h30m")
             rule = "bad-duration"
         elif v == "pattern":
-            msg = f"'{_short(err.instance)}' is not a valid id for {_where(path, doc.data)}: start with a letter, then letters, digits, - or _"
+            msg = (f"'{_short(err.instance)}' is not a valid id for {_where(path, doc.data)}: an id starts with a "
+                   "letter (Chinese letters too), then letters, digits, - or _, with no spaces or punctuation")
+            if isinstance(err.instance, str) and "," in err.instance and "next" in path:
+                items = ", ".join(x.strip() for x in err.instance.split(","))
+                msg += f"; for several next steps write a list: [{items}]"
             rule = "invalid-value"
         elif v == "enum":
             choices = err.validator_value
+            hint = _suggest(err.instance, choices)
+            if not hint and isinstance(err.instance, str) and err.instance.strip() in _LANE_WORDS:
+                hint = f"; did you mean '{_LANE_WORDS[err.instance.strip()]}'?"
             msg = (f"{_where(path, doc.data)} is '{_short(err.instance)}', not one of: "
-                   f"{', '.join(map(str, choices))}{_suggest(err.instance, choices)}")
+                   f"{', '.join(map(str, choices))}{hint}")
             rule = "invalid-value"
         elif v == "const":
             got = f"'{_short(err.instance)}' (a text)" if isinstance(err.instance, str) else _short(err.instance)
