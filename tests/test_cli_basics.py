@@ -140,3 +140,34 @@ def test_messages_say_how_to_fix_common_mistakes(run, write):
     assert "(s or sec, m or min, h, d, w)" in out
     assert "unknown step '交东'; did you mean '交车'?" in out
     assert "flows to unknown step 'b, c'" not in out  # said once, by the schema
+
+
+def test_rule_settings_for_load_problems_and_typos(run, write):
+    path = write("""
+        blueprint: 1
+        id: x
+        title: T
+        rules: {unknown-step: off, empty-lan: off}
+        steps:
+          - {id: a, lane: customer, text: t, evidence: [x], ignore: [missing-evidnce]}
+    """)
+    out = run("check", path).output
+    assert "'unknown-step' is a problem reading the file; it is always an error" in out
+    assert "unknown rule 'empty-lan' in rules:; did you mean 'empty-lane'?" in out
+    assert "ignores unknown rule 'missing-evidnce'; did you mean 'missing-evidence'?" in out
+
+
+def test_check_without_arguments_outside_a_project_is_a_usage_error(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("check")
+    assert r.exit_code == 2
+    assert "no blueprints/ folder here" in r.output
+
+
+def test_yaml_indentation_errors_say_so(run, write):
+    p1 = write("blueprint: 1\nid: x\ntitle: T\nsteps:\n  - id: a\n      lane: customer\n", "a.yaml")
+    p2 = write("blueprint: 1\nid: x\ntitle: T\nsteps:\n  - id: a\n    lane: customer\n   text: t\n", "b.yaml")
+    out = run("check", p1, p2).output
+    assert f"{p1}:6:11: error YAML syntax: mapping values are not allowed" in out and "indented too far" in out
+    assert f"{p2}:7:4: error YAML syntax: did not find expected '-' indicator" in out
+    assert "check the indentation of this line" in out

@@ -40,6 +40,15 @@ def _usage_error(message: str):
     sys.exit(EXIT_USAGE)
 
 
+def _default_paths() -> list:
+    import os
+
+    if not os.path.isdir("blueprints"):
+        _usage_error("no blueprints/ folder here: give the blueprint files or folders to use "
+                     "(for example: blueprint check my-service.yaml)")
+    return ["blueprints"]
+
+
 def _discover(paths: list) -> list:
     """The blueprint files under ``paths``; exits 2 on a missing path or no file."""
     from blueprint import lint
@@ -79,7 +88,7 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
     from blueprint.report import ci
     from blueprint.rules import all_rules
 
-    paths = list(paths) or ["blueprints"]
+    paths = list(paths) or _default_paths()
     files = _discover(paths)
     config = None
     if config_path:
@@ -351,7 +360,7 @@ def build(paths, outdir, jobs, paper, theme, templates, force):
     from blueprint.fsutil import OutputError, write_atomic
     from blueprint.render.backend import find_engine
 
-    paths = list(paths) or ["blueprints"]
+    paths = list(paths) or _default_paths()
     files = _discover(paths)
     if templates is not None and not os.path.isdir(templates):
         _usage_error(f"--templates {templates}: no such folder")

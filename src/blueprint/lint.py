@@ -80,6 +80,13 @@ def _load_blueprint(path: str) -> tuple:
     return bp, problems
 
 
+def _near(word: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.7)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def check_file(path: str, config: Config | None = None, *, only_load: bool = False) -> Result:
     """Check one file. Never raises for bad input: all difficulties are problems."""
     # Checking builds millions of small objects and few reference cycles: the
@@ -114,13 +121,18 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
     levels.update(cfg.rules)
     for rid, (level, pos) in bp.rules.items():
         if rid not in rules:
-            res.problems.append(problem(path, pos, "error", f"unknown rule '{rid}' in rules:", "unknown-rule"))
+            res.problems.append(problem(path, pos, "error", f"unknown rule '{rid}' in rules:{_near(rid, rules)}",
+                                        "unknown-rule"))
+        elif rules[rid].stage == "load":
+            res.problems.append(problem(path, pos, "warning", f"'{rid}' is a problem reading the file; it is always "
+                                        "an error and cannot be changed in rules:", "unknown-rule"))
         else:
             levels[rid] = level
     for s in bp.steps:
         for rid in sorted(s.ignore - rules.keys()):
             res.problems.append(problem(path, s.ignore_pos.get(rid, s.pos), "warning",
-                                        f"step '{s.id}' ignores unknown rule '{rid}' (blueprint rules lists them)",
+                                        f"step '{s.id}' ignores unknown rule '{rid}'"
+                                        f"{_near(rid, rules) or ' (blueprint rules lists them)'}",
                                         "unknown-rule"))
     res.structure = Structure(bp)
     # heuristics the project turns off explicitly (their default 'off' only keeps them out of check's report;

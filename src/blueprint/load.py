@@ -92,6 +92,17 @@ _KNOWN_TAGS = {
 }
 
 
+#: what a designer most often did when libyaml says this
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "is this key indented too far, or does a text hold ': ' (then quote it)?"),
+    ("did not find expected '-' indicator", "check the indentation of this line against the list items above"),
+    ("did not find expected key", "check the indentation of this line against the keys above"),
+    ("could not find expected ':'", "a key needs ': ' after it; or quote a text that runs over several lines"),
+    ("found undefined alias", "an alias *name needs an anchor &name written before it"),
+    ("found unexpected end of stream", "a quote or bracket is not closed"),
+)
+
+
 def resolve_scalar(value: str, plain: bool, tag: str | None):
     """Turn a YAML scalar into a Python value with the YAML 1.2 core schema."""
     if tag == _STR_TAG or not plain and tag in (None, "!"):
@@ -445,6 +456,10 @@ def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
             if exc.context_mark and exc.context_mark is not mark:
                 msg += f" at line {exc.context_mark.line + 1}"
             msg += ")"
+        for clue, hint in _SYNTAX_HINTS:
+            if clue in (exc.problem or ""):
+                msg += f"; {hint}"
+                break
         problems.append(_syntax_problem(path, text, pos, msg))
         doc.data = None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like

@@ -18,7 +18,9 @@ def table(registry) -> str:
 
 
 def one_rule(r) -> str:
-    return f"{r.id} ({r.severity}{', fixed' if r.stage == 'load' else ''})\n\n{r.doc}\n"
+    """One rule for a terminal: the docstring's reST '::' markers become ':'."""
+    doc = "\n".join(line[:-1] if line.rstrip().endswith("::") else line for line in r.doc.splitlines())
+    return f"{r.id} ({r.severity}{', fixed' if r.stage == 'load' else ''})\n\n{doc}\n"
 
 
 def _md_body(doc: str) -> str:

@@ -172,8 +172,8 @@ def dead_end(ctx):
     """
     for s in ctx.bp.steps:
         if s.lane in ("frontstage", "backstage") and not s.flows:
-            yield Finding(s.pos, f"{_LANE_NAMES[s.lane]} '{s.id}' leads nowhere; add next: or end the journey "
-                                 "with a customer action", s.id)
+            yield Finding(s.pos, f"{_LANE_NAMES[s.lane]} '{s.id}' leads nowhere: add next: with the step that "
+                                 "uses its work (the customer, a colleague or a system)", s.id)
 
 
 @rule("customer-journey-broken", "error")
