@@ -46,6 +46,7 @@ def test_build_writes_everything_and_second_run_redoes_nothing(run, course, tmp_
         for name in ("diagram.svg", "diagram.pdf", "handout.html", "customer.md", "analysis.json", "check.txt"):
             assert (site / stem / name).stat().st_size > 0, (stem, name)
     assert (site / "hotpot-dine-in" / "role-waiter.md").exists()
+    assert (site / "hotpot-dine-in" / "role-waiter.html").exists()
     index = (site / "index.html").read_text(encoding="utf-8")
     parser = _Links()
     parser.feed(index)
@@ -53,6 +54,7 @@ def test_build_writes_everything_and_second_run_redoes_nothing(run, course, tmp_
     for link in parser.links:
         assert (site / link).exists(), link
     assert "Hot-pot restaurant, dine-in" in index
+    assert ">script: Waiter<" in index  # role names, not ids, and HTML a browser shows
     before = _mtimes(site)
     r = run("build", course, "-o", site)
     assert r.exit_code == 0

@@ -118,11 +118,16 @@ def build_one(path: str, outdir: str, slug: str, options: BuildOptions) -> dict:
     from blueprint import script as scripts
 
     handout = scripts.build(bp, result.structure, analysis)
+    labels = summary["labels"] = {}
     try:
         out("handout.html", scripts.render(handout, "html", options.templates))
-        out("customer.md", scripts.render(scripts.select(handout, customer=True), "md", options.templates))
-        for role in handout.roles:
-            out(f"role-{role}.md", scripts.render(scripts.select(handout, role=role), "md", options.templates))
+        parts = [("customer", scripts.select(handout, customer=True), handout.script("customer"))]
+        parts += [(f"role-{role}", scripts.select(handout, role=role), handout.script("role", role))
+                  for role in handout.roles]
+        for stem, part, script in parts:
+            out(f"{stem}.html", scripts.render(part, "html", options.templates))
+            out(f"{stem}.md", scripts.render(part, "md", options.templates))
+            labels[f"{stem}.html"] = script.title if script is not None else stem
     except scripts.ScriptError as exc:  # a broken designer template: one line, keep drawing
         summary["failed"] = str(exc)
 
@@ -241,12 +246,17 @@ def index_html(summaries: list[dict]) -> str:
             facts = "–"
         outs = set(s.get("outputs", []))
         links = []
-        for name, label in (("diagram.svg", "diagram (SVG)"), ("diagram.pdf", "diagram (PDF)"),
-                            ("handout.html", "training handout"), ("customer.md", "customer script"),
-                            ("analysis.json", "analysis (JSON)"), ("check.txt", "check report")):
+        for name, label in (("diagram.svg", "diagram (SVG)"), ("diagram.pdf", "diagram (PDF, to print)"),
+                            ("handout.html", "training handout (all scripts)")):
             if name in outs:
                 links.append(f'<a href="{link(name)}">{label}</a>')
-        links += [f'<a href="{link(o)}">{e(o[5:-3])} script</a>' for o in sorted(outs) if o.startswith("role-")]
+        labels = s.get("labels", {})
+        links += [f'<a href="{link(o)}">script: {e(labels[o])}</a>'
+                  + (f' (<a href="{link(o[:-5] + ".md")}">md</a>)' if o[:-5] + ".md" in outs else "")
+                  for o in sorted(labels, key=lambda o: (not o.startswith("customer"), o)) if o in outs]
+        for name, label in (("analysis.json", "analysis (JSON)"), ("check.txt", "check report")):
+            if name in outs:
+                links.append(f'<a href="{link(name)}">{label}</a>')
         thumb = f'<a href="{link("diagram.svg")}"><img src="{link("diagram.svg")}" alt="diagram of {e(s["title"])}"></a>' \
             if "diagram.svg" in outs else ""
         problems = "".join(f"{e(p)}\n" for p in s.get("problems", [])[:20])
