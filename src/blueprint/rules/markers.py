@@ -107,3 +107,41 @@ def duration_exceeds_standard(ctx):
         if s.duration and s.standard and s.standard.within and s.duration.seconds > s.standard.within.seconds:
             yield Finding(s.duration.pos, f"step '{s.id}' takes {s.duration.text} but its standard allows "
                                           f"{s.standard.within.text} ({format_duration(s.duration.seconds - s.standard.within.seconds)} over)", s.id)
+
+
+#: fields that describe the customer's side, and those that describe staff
+#: (``key`` may mark a key link on any lane)
+_CUSTOMER_ONLY = ("wait", "emotion")
+_STAFF_ONLY = ("says",)
+
+
+@rule("field-wrong-lane", "warning")
+def field_wrong_lane(ctx):
+    """A field is written on a step of the wrong lane.
+
+    Waits and emotions are the customer's: they belong on customer actions (the
+    analysis reads them there). What staff say belongs on the staff
+    step that says it.
+
+    Fails::
+
+        - id: serve
+          lane: frontstage
+          wait: {expected: 10m}     # the customer waits, not the waiter
+
+    Passes::
+
+        - id: wait-for-food
+          lane: customer
+          wait: {expected: 10m}
+    """
+    for s in ctx.bp.steps:
+        wrong = _STAFF_ONLY if s.lane == "customer" else _CUSTOMER_ONLY
+        for name in wrong:
+            if name not in s.positions:
+                continue
+            if s.lane == "customer":
+                msg = f"'{name}' on customer action '{s.id}' belongs on the staff step that says it"
+            else:
+                msg = f"'{name}' on {s.lane} step '{s.id}' belongs on the customer action it describes"
+            yield Finding(s.field_pos(name), msg, s.id)
