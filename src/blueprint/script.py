@@ -202,6 +202,8 @@ class _Builder:
         self.w = i18n.words(self.loc)
         self.g = structure.graph
         self.rank = structure.rank
+        # branches are told in the order the designer wrote them (the usual case first)
+        self.flow_index = {(f.source, f.target): j for st in bp.steps for j, f in enumerate(st.flows)}
 
     # who and what -------------------------------------------------------
     def who(self, step_id: str) -> str:
@@ -213,7 +215,7 @@ class _Builder:
         return i18n.lane_title(s.lane, self.loc) if s.lane else ""
 
     def _edge_sort(self, u: str, v: str):
-        return (self.g.edges[u, v]["kind"] != "normal", self.rank.get(v, 0))
+        return (self.g.edges[u, v]["kind"] != "normal", self.flow_index.get((u, v), 0), self.rank.get(v, 0))
 
     def _pred_sort(self, u: str, v: str):
         return (self.g.edges[u, v]["kind"] != "normal", self.rank.get(u, 0))
