@@ -173,3 +173,28 @@ def test_ctrl_c_during_build_leaves_only_complete_files(run, tmp_path, monkeypat
         if rel.name == ".blueprint-build.json":
             continue  # the build's own record of what is done (it differs: the build was cut short)
         assert (cut / rel).read_bytes() == (full / rel).read_bytes(), f"{rel} is not complete"
+
+
+def test_an_output_that_is_a_device_or_a_link_is_written_through_not_replaced(tmp_path):
+    import stat
+
+    from blueprint.fsutil import write_atomic
+
+    target = tmp_path / "real.txt"
+    target.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    write_atomic(str(link), "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    write_atomic("/dev/null", "nothing")  # as root, a rename would have replaced /dev/null
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    write_atomic(str(fifo), b"through the pipe")
+    reader.join(timeout=10)
+    assert got == [b"through the pipe"] and stat.S_ISFIFO(os.stat(fifo).st_mode)

@@ -27,6 +27,16 @@ def write_atomic(path: str, data, inputs=()) -> None:
             raise OutputError(f"{path}: refusing to write over the input file")
     if os.path.isdir(path):
         raise OutputError(f"{path}: is a folder; give a file name")
+    if os.path.islink(path):
+        path = os.path.realpath(path)  # write the file the link points to; keep the link
+    if os.path.exists(path) and not os.path.isfile(path):
+        # a device (/dev/null, /dev/stdout) or a pipe: write to it; renaming over it would replace it
+        try:
+            with open(path, "wb") as fh:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        return
     folder = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(folder, exist_ok=True)
