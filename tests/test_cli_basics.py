@@ -171,3 +171,30 @@ def test_yaml_indentation_errors_say_so(run, write):
     assert f"{p1}:6:11: error YAML syntax: mapping values are not allowed" in out and "indented too far" in out
     assert f"{p2}:7:4: error YAML syntax: did not find expected '-' indicator" in out
     assert "check the indentation of this line" in out
+
+
+def test_every_command_refuses_a_blueprint_with_errors_and_a_broken_config(run, write, tmp_path):
+    cycle = write("""
+        blueprint: 1
+        id: x
+        title: T
+        steps:
+          - {id: a, lane: customer, text: t, evidence: [x], next: [b]}
+          - {id: b, lane: frontstage, text: t, next: [a]}
+    """)
+    for args in (["render", cycle, "-o", tmp_path / "x.svg"], ["script", cycle], ["analyze", cycle]):
+        r = run(*args)
+        assert r.exit_code == 1, args
+        assert "[undeclared-cycle]" in r.output, args
+    assert not (tmp_path / "x.svg").exists()
+    good = tmp_path / "proj"
+    good.mkdir()
+    import shutil
+
+    shutil.copy("blueprints/shoeshine.yaml", good / "shoeshine.yaml")
+    (good / "blueprint.toml").write_text('[rules]\ndead-end = "loud"\n')
+    for args in (["render", good / "shoeshine.yaml", "-o", tmp_path / "y.svg"], ["script", good / "shoeshine.yaml"],
+                 ["analyze", good / "shoeshine.yaml"], ["check", good], ["build", good, "-o", tmp_path / "site"]):
+        r = run(*args)
+        assert r.exit_code == 2, args
+        assert "blueprint.toml" in r.output, args

@@ -110,7 +110,8 @@ def test_unknown_suffix_and_missing_file_are_usage_errors(run, write, tmp_path):
     res = run("render", write(SMALL), "-o", tmp_path / "x.txt")
     assert res.exit_code == 2 and "--format" in res.stderr
     res = run("render", tmp_path / "nope.yaml")
-    assert res.exit_code == 2 and res.stderr.strip() == f"blueprint: {tmp_path / 'nope.yaml'}: no such file"
+    assert res.exit_code == 2
+    assert res.stderr.strip() == f"{tmp_path / 'nope.yaml'}:1:1: error no such file or folder [file-unreadable]"
 
 
 def test_a_broken_blueprint_is_not_drawn(run, write, tmp_path):

@@ -40,6 +40,38 @@ def _usage_error(message: str):
     sys.exit(EXIT_USAGE)
 
 
+def _require_project_config(files: list) -> None:
+    """Exit 2 when a blueprint.toml or pyproject.toml found upward is broken."""
+    from blueprint.config import project_config_problems
+    from blueprint.rules import all_rules
+
+    bad = project_config_problems(files, set(all_rules()))
+    if bad:
+        for p in bad:
+            click.echo(p.format(), err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _checked_blueprint(file: str, verb: str):
+    """check_file for a command that needs one blueprint without errors: exit 2
+    on a missing file, a folder or a broken configuration; 1 (the problems on
+    standard error) when the blueprint has errors."""
+    import os
+
+    from blueprint import lint, report
+
+    if os.path.isdir(file):
+        _usage_error(f"{file}: is a folder; give one blueprint file")
+    files = _discover([file])
+    _require_project_config(files)
+    res = lint.check_file(file)
+    if not res.loaded or res.count("error"):
+        click.echo(report.text([res], color=report.use_color(sys.stderr)), err=True, nl=False)
+        click.echo(f"blueprint: {file} was not {verb}: fix the errors above first", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    return res
+
+
 def _default_paths() -> list:
     import os
 
@@ -97,9 +129,8 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
         config = load_config_file(config_path)
         bad = config_problems(config, set(all_rules()))
     else:  # the blueprint.toml or pyproject.toml found upward from each file
-        from blueprint.config import project_config_problems
-
-        bad = project_config_problems(files, set(all_rules()))
+        _require_project_config(files)
+        bad = []
     if bad:
         for p in bad:
             click.echo(p.format(), err=True)
@@ -193,21 +224,9 @@ def render(file, output, fmt, paper, theme, emotion):
             _usage_error(f"cannot tell the format from '{output}'; use a .svg, .png, .pdf or .dot name, "
                          "or --format")
     fmt = fmt or "svg"
-    if not os.path.exists(file):
-        _usage_error(f"{file}: no such file")
-    if os.path.isdir(file):
-        _usage_error(f"{file}: is a folder; give one blueprint file")
 
-    from blueprint.lint import check_file
-
-    res = check_file(file)  # the analysis needs the project's and the blueprint's rule settings
-    bp, problems = res.blueprint, res.problems
-    errors = [p for p in problems if p.severity == "error"]
-    if not res.loaded:
-        for p in errors or problems:
-            click.echo(p.format(), err=True)
-        click.echo(f"blueprint: {file} was not drawn: fix the errors above first", err=True)
-        sys.exit(EXIT_PROBLEMS)
+    res = _checked_blueprint(file, "drawn")
+    bp = res.blueprint
     if output is None:
         stem = bp.id or os.path.splitext(os.path.basename(file))[0]
         output = f"{stem}.{fmt}"
@@ -254,21 +273,13 @@ def script_command(file, role, customer, all_, fmt, output, templates):
     """
     import os
 
-    from blueprint import lint, report
     from blueprint import script as scripts
 
     if sum((role is not None, customer, all_)) > 1:
         _usage_error("choose one of --role, --customer and --all")
-    if os.path.isdir(file):
-        _usage_error(f"{file}: is a folder; give one blueprint file")
-    if not os.path.exists(file):
-        _usage_error(f"{file}: no such file")
     if templates is not None and not os.path.isdir(templates):
         _usage_error(f"--templates {templates}: no such folder")
-    result = lint.check_file(file)
-    if not result.loaded or result.count("error"):
-        click.echo(report.text([result], color=report.use_color(sys.stderr)), err=True, nl=False)
-        sys.exit(EXIT_PROBLEMS)
+    result = _checked_blueprint(file, "scripted")
     handout = scripts.build(result.blueprint, result.structure, result.context.analysis)
     if role is not None and role not in handout.roles:
         _usage_error(f"no role '{role}' in {file} (roles: {', '.join(handout.roles) or 'none'})")
@@ -309,14 +320,7 @@ def analyze(file, fmt):
     if os.path.isdir(file):
         _usage_error(f"{file}: is a folder; give one blueprint file")
     files = _discover([file])
-    from blueprint.config import project_config_problems
-    from blueprint.rules import all_rules
-
-    bad = project_config_problems(files, set(all_rules()))
-    if bad:
-        for p in bad:
-            click.echo(p.format(), err=True)
-        sys.exit(EXIT_USAGE)
+    _require_project_config(files)
     res = lint.check_file(file)
     if not res.loaded or any(p.severity == "error" for p in res.problems):
         click.echo(report.as_json([res]) if fmt == "json" else report.text([res], color=report.use_color()), nl=False)
@@ -362,6 +366,7 @@ def build(paths, outdir, jobs, paper, theme, templates, force):
 
     paths = list(paths) or _default_paths()
     files = _discover(paths)
+    _require_project_config(files)
     if templates is not None and not os.path.isdir(templates):
         _usage_error(f"--templates {templates}: no such folder")
     if os.path.exists(outdir) and not os.path.isdir(outdir):
