@@ -198,3 +198,22 @@ def test_every_command_refuses_a_blueprint_with_errors_and_a_broken_config(run, 
         r = run(*args)
         assert r.exit_code == 2, args
         assert "blueprint.toml" in r.output, args
+
+
+def test_absurd_durations_whole_float_emotions_and_ids_ending_in_a_newline(run, write):
+    path = write("""
+        blueprint: 1
+        id: x
+        title: T
+        rules: {empty-lane: off}
+        steps:
+          - {id: a, lane: customer, text: t, evidence: [x], emotion: -2.0, duration: 99999999999999999999999s}
+          - {id: "b\\n", lane: customer, text: t, evidence: [x]}
+    """)
+    out = run("check", path).output
+    assert "is longer than 100 years; is a digit too many? [bad-duration]" in out
+    assert ":6:" in out and ":7:10: error 'b ' is not a valid id" in out
+    from blueprint.lint import load_blueprint
+
+    bp, _ = load_blueprint(path)
+    assert bp.by_id["a"].emotion == -2

@@ -6,6 +6,8 @@ import re
 
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 _PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(sec|min|s|m|h|d|w)\s*")
+#: the longest duration accepted: 100 years (longer ones are typing mistakes)
+MAX_SECONDS = 100 * 365 * 86400
 
 
 def parse_duration(text: str) -> float | None:
@@ -19,7 +21,7 @@ def parse_duration(text: str) -> float | None:
             return None
         total += float(m.group(1)) * _UNITS[m.group(2)]
         pos = m.end()
-    return total
+    return total if total <= MAX_SECONDS else None
 
 
 def format_duration(seconds: float | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from blueprint.durations import parse_duration
@@ -150,11 +151,27 @@ def _s(value) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _duration(doc: Document, path: tuple, value) -> Duration | None:
+def _emotion(value) -> int | None:
+    """-2..2; a whole float (2.0) counts as the JSON Schema's integer does."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return None
+    if value != int(value) or not -2 <= value <= 2:
+        return None
+    return int(value)
+
+
+_DURATION_SHAPE = re.compile(r"^\s*(\d+(\.\d+)?\s*(s|sec|m|min|h|d|w)\s*)+$")
+
+
+def _duration(doc: Document, path: tuple, value, problems: list | None = None) -> Duration | None:
     if not isinstance(value, str):
         return None
     seconds = parse_duration(value)
     if seconds is None:
+        if problems is not None and _DURATION_SHAPE.match(value):  # well written, but absurdly long
+            problems.append(problem(doc.path, doc.pos(path), "error",
+                                    f"'{value.strip()[:40]}' is longer than 100 years; is a digit too many?",
+                                    "bad-duration"))
         return None
     return Duration(value.strip(), seconds, doc.pos(path))
 
@@ -185,7 +202,7 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
         owner=_s(data.get("owner")),
         status=_s(data.get("status")),
         version="" if data.get("version") is None else str(data.get("version")),
-        tolerance=_duration(doc, ("tolerance",), data.get("tolerance")),
+        tolerance=_duration(doc, ("tolerance",), data.get("tolerance"), problems),
         positions={k: doc.key_pos((k,)) for k in data},
     )
     rules = data.get("rules")
@@ -237,10 +254,9 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
             description=_s(raw.get("description")),
             phase=raw.get("phase") if isinstance(raw.get("phase"), str) else None,
             role=raw.get("role") if isinstance(raw.get("role"), str) else None,
-            duration=_duration(doc, base + ("duration",), raw.get("duration")),
+            duration=_duration(doc, base + ("duration",), raw.get("duration"), problems),
             says=_s(raw.get("says")),
-            emotion=raw.get("emotion") if isinstance(raw.get("emotion"), int) and not isinstance(raw.get("emotion"), bool)
-            and -2 <= raw.get("emotion") <= 2 else None,
+            emotion=_emotion(raw.get("emotion")),
             key=raw.get("key") is True,
             positions={k: doc.key_pos(base + (k,)) for k in raw if isinstance(k, str)},
             values={k: doc.pos(base + (k,)) for k in raw if isinstance(k, str)},
@@ -252,7 +268,7 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
         if isinstance(std, str) and std:
             step.standard = Standard(std, None, pos(*base, "standard"))
         elif isinstance(std, dict) and isinstance(std.get("text"), str):
-            step.standard = Standard(std["text"], _duration(doc, base + ("standard", "within"), std.get("within")),
+            step.standard = Standard(std["text"], _duration(doc, base + ("standard", "within"), std.get("within"), problems),
                                      pos(*base, "standard"))
         fail = raw.get("fail")
         if isinstance(fail, dict) and isinstance(fail.get("risk"), str):
@@ -260,8 +276,8 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
                                   _s(fail.get("prevention")), _s(fail.get("recovery")), doc.key_pos(base + ("fail",)))
         wait = raw.get("wait")
         if isinstance(wait, dict):
-            step.wait = WaitPoint(_duration(doc, base + ("wait", "expected"), wait.get("expected")),
-                                  _duration(doc, base + ("wait", "tolerable"), wait.get("tolerable")),
+            step.wait = WaitPoint(_duration(doc, base + ("wait", "expected"), wait.get("expected"), problems),
+                                  _duration(doc, base + ("wait", "tolerable"), wait.get("tolerable"), problems),
                                   _s(wait.get("fill")), _s(wait.get("explain")), doc.key_pos(base + ("wait",)))
         ign = raw.get("ignore")
         if isinstance(ign, list):
