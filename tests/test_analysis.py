@@ -505,3 +505,40 @@ def test_entangled_staff_work_skips_inferred_waits_instead_of_growing_quadratica
     assert "inferred waits skipped" in a.waits_skipped
     assert [w.step for w in a.wait_points] == ["done"] and a.wait_points[0].declared
     assert a.to_dict()["waits_skipped"] == a.waits_skipped
+
+
+def test_when_waits_are_skipped_the_customer_time_is_unknown_not_short(tmp_path):
+    from blueprint import lint
+    from blueprint.analysis.text import report
+
+    c = 400
+    lines = ["blueprint: 1", "id: hub", "title: Hub", "tolerance: 30m", "rules: {empty-lane: off}", "steps:"]
+    for i in range(c):
+        lines += [f"  - {{id: c{i}, lane: customer, text: c{i}, evidence: [e], next: [f{i}]}}",
+                  f"  - {{id: f{i}, lane: frontstage, text: f{i}, next: [s0]}}"]
+    for i in range(c):
+        nxt = f"s{i + 1}" if i + 1 < c else "serve"
+        lines.append(f"  - {{id: s{i}, lane: backstage, text: s{i}, duration: 1m, next: [{nxt}]}}")
+    lines += ["  - {id: serve, lane: frontstage, text: serve, next: [done]}",
+              "  - {id: done, lane: customer, text: done, evidence: [e]}"]
+    path = tmp_path / "hub.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    a = lint.check_file(str(path)).context.analysis
+    assert a.timing.customer.skipped and not a.timing.customer.complete
+    assert a.timing.margin is None and not a.timing.over_tolerance
+    assert a.to_dict()["timing"]["customer"]["complete"] is False
+    text = report(a)
+    assert "inferred waits were skipped" in text and "margin unknown" in text
+
+
+def test_a_journey_that_loops_back_to_its_start_still_has_an_end(tmp_path):
+    from blueprint import lint
+
+    path = tmp_path / "loop.yaml"
+    path.write_text("blueprint: 1\nid: loop\ntitle: Loop\nrules: {empty-lane: off}\nsteps:\n"
+                    "  - {id: a, lane: customer, text: a, evidence: [x], emotion: 1, next: [f]}\n"
+                    "  - {id: f, lane: frontstage, text: f, next: [c]}\n"
+                    "  - {id: c, lane: customer, text: c, evidence: [x], emotion: -1, next: [{to: a, kind: recovery}]}\n")
+    res = lint.check_file(str(path))
+    assert res.context.analysis.ends == ["c"]
+    assert {p.rule for p in res.problems} >= {"negative-end", "end-is-worst"}

@@ -129,8 +129,14 @@ class Structure:
 
     @cached_property
     def customer_ends(self) -> list[str]:
-        """Customer steps after which the journey goes on to no customer step."""
-        return [c for c in self.customer_steps if not self.customer_next_all[c]]
+        """Customer steps after which the journey goes on to no customer step.
+
+        Recovery and rework flows count (a dish ordered again is not an end),
+        unless every customer step loops back somewhere: then the ends are
+        those of the normal flow (a journey whose last step starts it again).
+        """
+        ends = [c for c in self.customer_steps if not self.customer_next_all[c]]
+        return ends or [c for c in self.customer_steps if not self.customer_next[c]]
 
     @cached_property
     def journey(self) -> set[str]:

@@ -57,5 +57,10 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     a.wait_points = waits.wait_points(dag, a.segments)
     moments.moments(a)
     a.timing = timing.timing(dag, a.segments)
+    if a.waits_skipped:  # without the waits the customer's time would look complete, and short
+        from dataclasses import replace
+
+        a.timing = replace(a.timing, customer=replace(a.timing.customer, skipped=True),
+                           margin=None, over_tolerance=False)
     a.shape = shape.shape(dag)
     return a

@@ -83,6 +83,7 @@ class CustomerTime:
     waits: float = 0.0             # declared waits and inferred waits for invisible work
     untimed: tuple = ()            # customer actions on the route without a duration (counted as 0)
     missing: tuple = ()            # staff steps and waits on the route whose time is unknown
+    skipped: bool = False          # inferred waits were skipped (Analysis.waits_skipped): the time is unknown
 
     @property
     def total(self) -> float:
@@ -90,7 +91,7 @@ class CustomerTime:
 
     @property
     def complete(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.skipped
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,12 @@ class Analysis:
             fails, waits = {}, {}
             for f in self.fail_points:
                 fails.setdefault(f.step, f)
+            def weight(w):  # the wait shown for a step: the declared one, else the longest
+                return (w.declared, w.expected if w.expected is not None else -1.0)
+
             for w in self.wait_points:
-                waits.setdefault(w.step, w)
+                if w.step not in waits or weight(w) > weight(waits[w.step]):
+                    waits[w.step] = w
             declared_wait = {w.step for w in self.wait_points if w.declared}
             cached = (key, fails, waits, declared_wait)
             self.__dict__["_idx"] = cached

@@ -292,13 +292,17 @@ class _Report:
                      if t.critical_path else w["no_steps"]])
         if t.critical_missing:
             rows.append(["", "", self.f("critical_missing_fmt", self.ids(t.critical_missing))])
-        total = self.d(c.total) if c.route else "?"
-        if c.route and not c.complete:
+        total = self.d(c.total) if c.route and not c.skipped else "?"
+        if c.route and not c.complete and not c.skipped:
             total = self.f("at_least_fmt", total)
-        rows.append([w["row_customer"], total,
-                     self.f("customer_parts_fmt", self.d(c.actions), self.d(c.service), self.d(c.waits))
-                     if c.route else w["no_customer_actions"]])
-        if c.route:
+        if c.skipped:
+            parts = w["customer_skipped"]
+        elif c.route:
+            parts = self.f("customer_parts_fmt", self.d(c.actions), self.d(c.service), self.d(c.waits))
+        else:
+            parts = w["no_customer_actions"]
+        rows.append([w["row_customer"], total, parts])
+        if c.route and not c.skipped:
             rows.append(["", "", self.f("route_fmt", self.chain(c.route))])
         if c.untimed and len(c.untimed) == len(c.route):
             rows.append(["", "", w["route_untimed"]])
