@@ -107,3 +107,21 @@ def test_index_opens_in_a_headless_browser_without_console_errors(run, course, t
     console = [line for line in r.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert console == []
     assert "ERR_FILE_NOT_FOUND" not in r.stderr
+
+
+def test_odd_names_and_an_output_in_the_way(run, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(ROOT / "blueprints" / "shoeshine.yaml", src / "index.html.yaml")
+    shutil.copy(ROOT / "blueprints" / "shoeshine.yaml", src / "other.yaml")
+    (src / ".#other.yaml").symlink_to(src / "nowhere")  # an editor's lock file
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "other").write_text("a file where the folder should go")
+    r = run("build", src, src / "other.yaml", "-o", site)
+    assert r.exit_code == 1
+    assert "internal error" not in r.output
+    assert "2 blueprints" in r.output  # other.yaml named twice is built once; the lock file is skipped
+    assert (site / "index.html").is_file()
+    assert (site / "index.html-blueprint" / "diagram.svg").exists()
+    assert "other.yaml: not fully built" in r.output and "cannot write" in r.output

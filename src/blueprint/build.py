@@ -78,6 +78,8 @@ def shared_hash(options: BuildOptions) -> str:
 def _slug(path: str, taken: set) -> str:
     stem = os.path.splitext(os.path.basename(path))[0]
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in stem).strip(".") or "blueprint"
+    if safe in ("index.html", MANIFEST):  # names the site itself uses
+        safe = f"{safe}-blueprint"
     slug, n = safe, 2
     while slug in taken:
         slug, n = f"{safe}-{n}", n + 1
@@ -159,9 +161,14 @@ def headline(a) -> dict:
 
 
 def _worker(args):
+    from blueprint.fsutil import OutputError
+
     path, outdir, slug, options = args
     try:
         return build_one(path, outdir, slug, options)
+    except OutputError as exc:  # an output that cannot be written: one line, the others go on
+        return {"path": path, "slug": slug, "title": os.path.basename(path), "id": "", "errors": 0,
+                "warnings": 0, "outputs": [], "headline": {}, "problems": [], "failed": str(exc)}
     except Exception as exc:  # a bug must not stop the other blueprints
         return {"path": path, "slug": slug, "title": os.path.basename(path), "id": "", "errors": 1,
                 "warnings": 0, "outputs": [], "headline": {}, "problems": [],

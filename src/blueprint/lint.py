@@ -157,13 +157,25 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
 def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
     """Files to check: files as given, folders searched for *.yaml and *.yml."""
     files, problems = [], []
+    seen: set = set()
+
+    def add(f: str) -> None:
+        key = os.path.realpath(f)
+        if key not in seen:  # the same file named twice is checked once
+            seen.add(key)
+            files.append(f)
+
     for p in paths:
         if os.path.isdir(p) and not p.endswith((".yaml", ".yml")):
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                files.extend(os.path.join(root, n) for n in sorted(names) if n.endswith((".yaml", ".yml")))
+                for n in sorted(names):
+                    f = os.path.join(root, n)
+                    # hidden names (editor lock files such as .#x.yaml) and dangling links are not blueprints
+                    if n.endswith((".yaml", ".yml")) and not n.startswith(".") and os.path.exists(f):
+                        add(f)
         elif os.path.exists(p) or os.path.islink(p):
-            files.append(p)
+            add(p)
         else:
             problems.append(problem(p, None, "error", "no such file or folder", "file-unreadable"))
     return files, problems

@@ -589,6 +589,8 @@ def render(handout: Handout, fmt: str, templates: str | None = None) -> str:
         raise ScriptError(f"template {name} (or one it includes) uses an undefined value: {exc.message}") from None
     except jinja2.TemplateError as exc:
         raise ScriptError(f"template {name}: {exc}") from None
+    except RecursionError:
+        raise ScriptError("a template includes or extends itself without end") from None
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
         if not templates:
             raise  # the built-in templates failing is a bug in blueprint, not the designer's
