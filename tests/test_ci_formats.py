@@ -113,3 +113,25 @@ def test_junit_validates_against_the_junit_xsd(write):
     text = ci.junit(_results(write))
     xsd.validate(text)
     assert "failure" in text
+
+
+def test_odd_file_names_and_control_characters_stay_valid_in_sarif_and_junit(tmp_path):
+    import xmlschema
+
+    from blueprint import lint
+
+    weird = tmp_path / "a#b %c 点\x01.yaml"
+    weird.write_text("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: t}]\n")
+    results = [lint.check_file(str(weird))]
+    uri = json.loads(ci.sarif(results, {}))["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+        "artifactLocation"]["uri"]
+    assert "#" not in uri and " " not in uri and "%23" in uri and "%E7%82%B9" in uri
+    xmlschema.XMLSchema(str(SCHEMAS / "junit-10.xsd")).validate(ci.junit(results))
+
+
+def test_analyze_never_sends_escape_sequences_to_the_terminal(run, write):
+    path = write('blueprint: 1\nid: x\ntitle: "T\\e[2J\\e[31m"\nrules: {empty-lane: off}\n'
+                 'steps:\n  - {id: a, lane: customer, text: "a\\u202e", evidence: [x]}\n')
+    out = run("analyze", path).output
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "\\x1b[2J" in out

@@ -332,7 +332,10 @@ def analyze(file, fmt):
     if fmt == "json":
         click.echo(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(text_report(a, res.problems), nl=False)
+        from blueprint.load import printable
+
+        # blueprint text must not reach the terminal as escape sequences
+        click.echo("\n".join(printable(line) for line in text_report(a, res.problems).split("\n")), nl=False)
 
 
 @cli.command()

@@ -476,6 +476,13 @@ def _clean(text: str) -> str:
     return "".join(c if c in "\n\t" or unicodedata.category(c) != "Cc" else f"\\x{ord(c):02x}" for c in text)
 
 
+_NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _html_chars(text: str) -> str:
+    return _NOT_IN_HTML.sub("", text)
+
+
 #: fields that hold identifiers, or the fixed words of i18n: never escaped
 _IDENTIFIERS = frozenset({"id", "kind", "anchor", "lane", "phase", "step", "locale", "words", "lanes", "lines"})
 
@@ -575,6 +582,8 @@ def render(handout: Handout, fmt: str, templates: str | None = None) -> str:
         handout = escape_model(handout, md_escape)
     elif fmt == "txt":
         handout = escape_model(handout, _clean)
+    else:  # html: characters XML and HTML forbid (C0/C1 controls, U+FFFE, U+FFFF) are dropped
+        handout = escape_model(handout, _html_chars)
     name = f"script.{fmt}.j2"
     try:
         tpl = env.get_template(name)

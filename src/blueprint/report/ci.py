@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -55,11 +56,22 @@ INFO_URI = "https://github.com/blueprint-dev/blueprint"
 
 
 def _uri(path: str) -> str:
+    """A relative URI for files under the current folder, else a file:// URI,
+    percent-encoded (spaces, '#', '%', CJK...)."""
+    from urllib.parse import quote
+
     rel = os.path.relpath(path) if os.path.isabs(path) else path
     if rel.startswith(".."):
-        rel = os.path.abspath(path)
-        return "file://" + rel.replace(os.sep, "/").replace(" ", "%20")
-    return rel.replace(os.sep, "/").replace(" ", "%20")
+        return "file://" + quote(os.path.abspath(path).replace(os.sep, "/"))
+    return quote(rel.replace(os.sep, "/"))
+
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: control characters shown as \\xNN."""
+    return _NOT_IN_XML.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def sarif(results, registry) -> str:
@@ -114,16 +126,16 @@ def junit(results, failing=("error",)) -> str:
     cases, failures = [], 0
     for r in results:
         bad = [p for p in r.problems if p.severity in failing]
-        name = quoteattr(r.path)
+        name = quoteattr(_xml_text(r.path))
         if bad:
             failures += 1
-            body = xml_escape("\n".join(p.format() for p in r.problems))
-            msg = quoteattr(f"{len(bad)} problem{'s' if len(bad) != 1 else ''}: {bad[0].message}")
+            body = xml_escape(_xml_text("\n".join(p.format() for p in r.problems)))
+            msg = quoteattr(_xml_text(f"{len(bad)} problem{'s' if len(bad) != 1 else ''}: {bad[0].message}"))
             cases.append(f'    <testcase classname="blueprint.check" name={name}>\n'
                          f'      <failure message={msg} type="blueprint">{body}</failure>\n'
                          f'    </testcase>')
         elif r.problems:
-            body = xml_escape("\n".join(p.format() for p in r.problems))
+            body = xml_escape(_xml_text("\n".join(p.format() for p in r.problems)))
             cases.append(f'    <testcase classname="blueprint.check" name={name}>\n'
                          f'      <system-out>{body}</system-out>\n    </testcase>')
         else:
