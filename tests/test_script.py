@@ -499,3 +499,23 @@ def test_role_without_steps_and_blueprint_without_phases(write):
     assert "This role has no steps." in txt
     html = script.render(h, "html")
     assert '<th class="phase">' not in html and "This role has no steps." in html
+
+
+def test_unassigned_steps_get_a_script_even_when_a_role_is_named_like_a_lane(tmp_path):
+    from blueprint import lint
+    from blueprint import script as scripts
+
+    path = tmp_path / "bp.yaml"
+    path.write_text("blueprint: 1\nid: x\ntitle: T\nrules: {empty-lane: off}\n"
+                    "roles: {backstage: {name: Back office}}\nsteps:\n"
+                    "  - {id: a, lane: customer, text: Order, evidence: [m], next: [f]}\n"
+                    "  - {id: f, lane: frontstage, text: Take it, next: [cook, file]}\n"
+                    "  - {id: cook, lane: backstage, text: Cook, next: [serve]}\n"
+                    "  - {id: file, lane: backstage, role: backstage, text: File the order}\n"
+                    "  - {id: serve, lane: frontstage, text: Serve, next: [b]}\n"
+                    "  - {id: b, lane: customer, text: Eat, evidence: [bowl]}\n")
+    res = lint.check_file(str(path))
+    h = scripts.build(res.blueprint, res.structure, res.context.analysis)
+    assert "backstage" in h.roles and "backstage-no-role" in h.roles
+    unassigned = h.script("role", "backstage-no-role")
+    assert [s.id for s in unassigned.steps] == ["cook"]

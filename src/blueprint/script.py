@@ -202,6 +202,7 @@ class _Builder:
         self.w = i18n.words(self.loc)
         self.g = structure.graph
         self.rank = structure.rank
+        self._waits = None
         # branches are told in the order the designer wrote them (the usual case first)
         self.flow_index = {(f.source, f.target): j for st in bp.steps for j, f in enumerate(st.flows)}
 
@@ -267,8 +268,15 @@ class _Builder:
 
     def waits(self):
         """Declared waits, and inferred ones long enough to explain to a customer."""
-        return [wf for wf in self.an.wait_points
-                if wf.declared or wf.expected is None or wf.expected >= MIN_INFERRED_WAIT]
+        if self._waits is None:
+            self._waits = [wf for wf in self.an.wait_points
+                           if wf.declared or wf.expected is None or wf.expected >= MIN_INFERRED_WAIT]
+            self._waits_at, self._waits_after = {}, {}
+            for wf in self._waits:  # indexed once: looking them up per step stays linear
+                self._waits_at.setdefault(wf.step, []).append(wf)
+                if not wf.declared:
+                    self._waits_after.setdefault(wf.after, []).append(wf)
+        return self._waits
 
     def wait_note(self, wf) -> WaitNote:
         s = self.bp.by_id[wf.step]
@@ -287,7 +295,8 @@ class _Builder:
 
     def customer_waits(self, step_id: str) -> tuple:
         """The wait at a customer step: the declared one(s), else the longest inferred one."""
-        found = [wf for wf in self.waits() if wf.step == step_id]
+        self.waits()
+        found = self._waits_at.get(step_id, [])
         declared = [wf for wf in found if wf.declared]
         if not declared and found:
             declared = [max(found, key=lambda wf: (wf.expected is not None, wf.expected or 0.0))]
@@ -301,11 +310,10 @@ class _Builder:
             return ()
         succ = set(self.st.forward.successors(step_id))
         preds = set(self.g.predecessors(step_id))
-        out = []
-        for wf in self.waits():
-            if (wf.declared and wf.step in succ) or (not wf.declared and wf.after in preds):
-                out.append(self.wait_note(wf))
-        return tuple(out)
+        self.waits()
+        mine = {id(wf) for n in succ for wf in self._waits_at.get(n, ()) if wf.declared}
+        mine |= {id(wf) for n in preds for wf in self._waits_after.get(n, ())}
+        return tuple(self.wait_note(wf) for wf in self._waits if id(wf) in mine)
 
     def staff_evidence(self, step_id: str) -> tuple:
         """The step's own evidence; for a front-stage step also the evidence of the
@@ -440,9 +448,10 @@ class _Builder:
                                   self.group(ids, self.staff_step)))
         for lane in STAFF_LANES:  # staff steps nobody is named for get a script per lane
             ids = [n for n in order if bp.by_id[n].lane == lane and bp.by_id[n].role not in bp.roles]
-            if ids and lane not in bp.roles:
+            if ids:
+                sid = lane if lane not in bp.roles else f"{lane}-no-role"  # a role may be called 'backstage'
                 title = f"{i18n.lane_title(lane, self.loc)} ({self.w['no_role']})"
-                scripts.append(Script("role", lane, f"role-{lane}", title, "", self.group(ids, self.staff_step)))
+                scripts.append(Script("role", sid, f"role-{sid}", title, "", self.group(ids, self.staff_step)))
         return Handout(
             id=bp.id, title=bp.title, description=bp.description, locale=self.loc, customer=bp.customer,
             owner=bp.owner, status=self.w.get(bp.status, bp.status) if bp.status else "", version=bp.version,
