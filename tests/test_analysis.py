@@ -542,3 +542,25 @@ def test_a_journey_that_loops_back_to_its_start_still_has_an_end(tmp_path):
     res = lint.check_file(str(path))
     assert res.context.analysis.ends == ["c"]
     assert {p.rule for p in res.problems} >= {"negative-end", "end-is-worst"}
+
+
+def test_work_in_parallel_overlaps_in_the_customers_time(tmp_path):
+    """Drinks are poured (front stage, 10m) while the dish is cooked (back
+    stage, 10m): the customer spends 10 minutes between ordering and eating,
+    not 20, and is not over a 15-minute tolerance."""
+    from blueprint import lint
+
+    path = tmp_path / "par.yaml"
+    path.write_text("blueprint: 1\nid: par\ntitle: Par\ntolerance: 15m\nrules: {empty-lane: off}\nsteps:\n"
+                    "  - {id: order, lane: customer, text: Order, evidence: [m], duration: 1m, next: [take]}\n"
+                    "  - {id: take, lane: frontstage, text: Take, duration: 1m, next: [pour, cook]}\n"
+                    "  - {id: pour, lane: frontstage, text: Pour drinks, duration: 10m, next: [serve]}\n"
+                    "  - {id: cook, lane: backstage, text: Cook, duration: 10m, next: [serve]}\n"
+                    "  - {id: serve, lane: frontstage, text: Serve, next: [eat]}\n"
+                    "  - {id: eat, lane: customer, text: Eat, evidence: [bowl]}\n")
+    res = lint.check_file(str(path))
+    c = res.context.analysis.timing.customer
+    assert c.route == ("order", "eat")
+    assert c.total == 12 * 60  # order 1m + take 1m + 10m of work in parallel
+    assert c.service + c.waits == 11 * 60
+    assert "over-tolerance" not in {p.rule for p in res.problems}

@@ -66,6 +66,8 @@ class Segment:
     service: tuple = ()            # front-stage steps on the longest front-stage path
     service_seconds: float = 0.0
     service_missing: tuple = ()    # front-stage steps between the two without a duration
+    path: tuple = ()               # staff and system steps on the longest path of all the work between
+    path_seconds: float = 0.0      # its known durations: the time from one customer action to the next
 
     @property
     def estimate(self) -> float | None:

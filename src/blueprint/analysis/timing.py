@@ -35,10 +35,16 @@ def customer_time(dag: FlowDag, segs: list) -> tuple[CustomerTime, dict]:
         decl = s.wait.expected.seconds if s.wait and s.wait.expected else 0.0
         return (dur[c] or 0.0) + decl
 
-    def edge_w(g):
+    def declared_wait(g) -> bool:
         s = by_id[g.step]
-        declared = s.wait is not None and s.wait.expected is not None
-        return g.service_seconds + (0.0 if declared else g.invisible_seconds)
+        return s.wait is not None and s.wait.expected is not None
+
+    def edge_w(g):
+        # the longest path of all the work between the two actions (parallel work overlaps);
+        # a declared wait replaces the invisible part of it
+        if declared_wait(g):
+            return sum(dur[n] or 0.0 for n in g.path if dag.lane[n] == "frontstage")
+        return g.path_seconds
 
     dist: dict = {}
     back: dict = {}
@@ -87,17 +93,17 @@ def customer_time(dag: FlowDag, segs: list) -> tuple[CustomerTime, dict]:
             elif not any(g.step == c and g.has_invisible for g in edges):
                 missing.append(c)  # a declared wait of unknown length, and no work behind it to estimate
     for g in edges:
-        for n in g.service:
-            service += dur[n] or 0.0
-            add(n, 1, dur[n] or 0.0)
+        # the customer is served during the front-stage work on the path and waits during the rest
+        for n in g.path:
+            if dag.lane[n] == "frontstage":
+                service += dur[n] or 0.0
+                add(n, 1, dur[n] or 0.0)
+            elif not declared_wait(g):
+                waits += dur[n] or 0.0
+                add(n, 2, dur[n] or 0.0)
         missing.extend(g.service_missing)
-        s = by_id[g.step]
-        if s.wait is not None and s.wait.expected is not None:
-            continue
-        for n in g.invisible:
-            waits += dur[n] or 0.0
-            add(n, 2, dur[n] or 0.0)
-        missing.extend(g.missing)
+        if not declared_wait(g):
+            missing.extend(g.missing)
     missing = sorted(set(missing), key=rank.__getitem__)
     return CustomerTime(tuple(route), actions, service, waits, tuple(untimed), tuple(missing)), per_phase
 

@@ -92,12 +92,15 @@ def segments(dag: FlowDag) -> list:
             front = [n for n in ordered if lane[n] == "frontstage"]
             inv_path, inv_s = _best(dag, between, c1, c2, inv_w) if inv else ((), 0.0)
             svc_path, svc_s = _best(dag, between, c1, c2, front_w) if front else ((), 0.0)
+            # work in parallel overlaps: the time between the two actions is the longest path of all of it
+            all_path, all_s = _best(dag, between, c1, c2, lambda n: dur[n] or 0.0) if between else ((), 0.0)
             out.append(Segment(
                 after=c1, step=c2,
                 invisible=tuple(n for n in inv_path if lane[n] in INVISIBLE), invisible_seconds=inv_s,
                 missing=tuple(n for n in inv if dur[n] is None), has_invisible=bool(inv),
                 service=tuple(n for n in svc_path if lane[n] == "frontstage"), service_seconds=svc_s,
                 service_missing=tuple(n for n in front if dur[n] is None),
+                path=all_path, path_seconds=all_s,
             ))
     out.sort(key=lambda s: (rank[s.step], rank[s.after]))
     return out
