@@ -286,3 +286,195 @@ steps:
     for c in colours:
         r, g, b = int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)
         assert r == g == b, c
+
+
+# --- line labels, condition labels, sizes (labels.py) -------------------------------
+
+from collections import Counter  # noqa: E402
+
+from blueprint.render import labels as LB  # noqa: E402
+from blueprint.render import layout as LM  # noqa: E402
+
+NARROW = """
+blueprint: 1
+id: narrow
+title: 窄图
+locale: zh-CN
+steps:
+  - {id: enter, lane: customer, text: 进店, next: [greet]}
+  - {id: greet, lane: frontstage, text: 迎宾, next: [lookup]}
+  - {id: lookup, lane: support, text: 查桌, next: [lead]}
+  - {id: prep, lane: backstage, text: 备料, next: [lead]}
+  - {id: lead, lane: frontstage, text: 带位, next: [sit]}
+  - {id: sit, lane: customer, text: 入座}
+"""
+
+
+def chain(n: int, locale: str) -> str:
+    steps = "\n".join(f"  - {{id: s{i}, lane: customer, text: 第{i}步, next: [s{i + 1}]}}" for i in range(n - 1))
+    return (f"blueprint: 1\nid: c\ntitle: C\nlocale: {locale}\nsteps:\n{steps}\n"
+            f"  - {{id: s{n - 1}, lane: customer, text: 最后}}\n")
+
+
+def rects_overlap(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "zh-TW", "en"])
+@pytest.mark.parametrize("n", [1, 2, 3, 6])
+def test_line_labels_fit_their_line_and_never_overlap(write, n, locale):
+    bp, s = load(write, chain(n, locale))
+    lay = layout(bp, analyze(bp, s))
+    spots = LB.line_labels(lay)
+    lines = {ln.name: ln for ln in lay.lines}
+    assert set(Counter(name for name, _ in spots)) == set(lines)
+    for name, t in spots:
+        assert lines[name].left < t.left and t.right < lines[name].right, (name, t)
+        assert t.bottom <= lines[name].y or t.top >= lines[name].y  # beside the line, not on it
+    for i, (n1, a) in enumerate(spots):
+        for n2, b in spots[i + 1:]:
+            assert not rects_overlap(a.rect, b.rect), (a, b)
+
+
+def test_a_one_column_chinese_blueprint_is_widened_to_name_each_line_once(write):
+    bp, s = load(write, chain(1, "zh-CN"))
+    lay = layout(bp, analyze(bp, s))
+    assert lay.grid_right - lay.grid_left > LM.PITCH  # wider than one column
+    counts = Counter(name for name, _ in LB.line_labels(lay))
+    assert counts["internal"] == 1  # the longest name fits once, not twice
+    bp, s = load(write, chain(4, "zh-CN"))
+    assert Counter(name for name, _ in LB.line_labels(layout(bp, analyze(bp, s)))) == {
+        "interaction": 2, "visibility": 2, "internal": 2}
+
+
+def test_parse_pos_reads_a_graphviz_route_in_layout_coordinates():
+    r = LB.parse_pos("e,232.5,572.78 232.5,677.76 232.5,677.76 232.5,600 232.5,600 240,600 240,600 240,579.78", 1000)
+    assert r.points == ((232.5, 322.24), (232.5, 400.0), (240.0, 400.0), (240.0, 420.22))
+    assert r.tip == (232.5, 427.22) or r.tip[1] == pytest.approx(427.22)
+    assert LB.parse_pos("nonsense", 100) is None
+    assert LB.parse_pos("", 100) is None
+
+
+def _route_down(box_from, box_to, x=None):
+    """A route straight down from one box to another (y downwards), like Graphviz's."""
+    x = box_from.x if x is None else x
+    return LB.Route(((x, box_from.bottom), (x, box_to.top - 7)), (x, box_to.top), "")
+
+
+def test_a_condition_sits_beside_the_start_of_its_arrow_clear_of_boxes(write):
+    bp, s = load(write, HEAD + """
+steps:
+  - {id: a, lane: customer, text: Ask, next: [{to: b, when: wants a table}, {to: c, when: just a drink}]}
+  - {id: b, lane: frontstage, text: Seat the party}
+  - {id: c, lane: frontstage, text: Pour a drink}
+""")
+    lay = layout(bp, analyze(bp, s))
+    a, b, c = lay.box("a"), lay.box("b"), lay.box("c")
+    # both arrows leave a at the same point and run down together: their labels must part
+    routes = [_route_down(a, b), _route_down(a, c)]
+    placed = LB.place(lay, routes)
+    first, second = placed.conditions
+    for t, route in zip(placed.conditions, routes):
+        for box in lay.boxes:
+            assert not rects_overlap(t.rect, (box.left, box.top, box.right, box.bottom)), (t, box.name)
+        (x0, y0), _ = route.points[0], route.points[1]
+        assert t.left >= x0 + LB.GAP - 0.01 or t.right <= x0 - LB.GAP + 0.01  # beside, not on, the arrow
+    assert not rects_overlap(first.rect, second.rect)
+    assert abs(first.top - (a.bottom + LB.GAP)) < 1  # the first one right where the arrow starts
+
+
+def test_a_condition_between_two_neighbouring_boxes_is_wrapped_to_fit_between_them(write):
+    bp, s = load(write, HEAD + """
+steps:
+  - {id: a, lane: customer, text: Arrive at the door, next: [b]}
+  - {id: b, lane: customer, text: Go back for the ID, next: [{to: a, kind: recovery, when: back with the ID card}]}
+""")
+    lay = layout(bp, analyze(bp, s))
+    a, b = lay.box("a"), lay.box("b")
+    assert a.right < b.left
+    y = a.y
+    forward = LB.Route(((a.right, y + 8), (b.left - 7, y + 8)), (b.left, y + 8), "")
+    back = LB.Route(((b.left, y - 8), (a.right + 7, y - 8)), (a.right, y - 8), "")
+    _, t = LB.place(lay, [forward, back]).conditions
+    assert a.right < t.left and t.right < b.left  # in the gap between the boxes
+    assert t.bottom <= y - 8 or t.top >= y - 8  # over or under its arrow
+    assert len(t.lines) > len(lay.arrows[1].label)
+    words = [w for line in t.lines for w in line.split()]
+    assert words == lay.arrows[1].text.split()  # broken between words only
+
+
+def test_a_label_with_no_clear_spot_beside_its_arrow_is_written_over_it(write):
+    bp, s = load(write, HEAD + """
+steps:
+  - {id: a, lane: frontstage, text: A, next: [{to: b, when: only then}, c, d]}
+  - {id: b, lane: frontstage, text: B}
+  - {id: c, lane: frontstage, text: C}
+  - {id: d, lane: frontstage, text: D}
+""")
+    lay = layout(bp, analyze(bp, s))
+    a = lay.box("a")
+    # its route runs between two others, 9 points above and below it, all the way
+    # (through the empty back-stage band)
+    band = next(x for x in lay.bands if x.lane == "backstage")
+    y, x0, x1 = (band.top + band.bottom) / 2, a.right, a.right + 150
+
+    def route(dy):
+        return LB.Route(((x0, y + dy), (x1 - 7, y + dy)), (x1, y + dy), "")
+
+    mine, above, below = route(0), route(-9), route(9)
+    obs = LB.Obstacles()
+    LB._arrow_obstacles(obs, [mine, above, below])
+    assert all(obs.cost(t.rect) >= LB.EDGE for t in LB.candidates(mine, ("only then",), "only then"))
+    (t, _, _) = LB.place(lay, [mine, above, below]).conditions
+    assert t.boxed  # written over its own arrow, hiding a bit of it, clear of the other two
+    assert t.top < y < t.bottom and t.top > y - 9 + 1.5 and t.bottom < y + 9 - 1.5
+    dot = D.to_dot(lay, "color", LB.place(lay, [mine, above, below]))
+    assert '"label:0" [id="label:a:b", shape=box, style="filled"' in dot
+    assert "outputorder=edgesfirst" in dot  # so the label is drawn over the arrow
+
+
+def test_box_heights_are_whole_quanta_and_badges_have_a_fixed_size(write):
+    bp, s = load(write, HEAD + """
+locale: zh-CN
+steps:
+  - {id: a, lane: customer, text: 在线预订房间并填写个人信息然后等待确认邮件, wait: {expected: 20m}, key: true,
+     evidence: [预订页面, 房型照片与含税价格], next: [b]}
+  - {id: b, lane: frontstage, text: Serve, fail: {risk: r}}
+""")
+    lay = layout(bp, analyze(bp, s))
+    for box in lay.boxes:
+        assert box.h % LM.QUANTUM == 0, box.name
+    step = lay.box("a")
+    label = D.step_label(step, D.COLOR)
+    for row in step.badges:
+        for badge in row:
+            assert f'FIXEDSIZE="TRUE" WIDTH="{round(badge.width)}"' in label
+            # wide enough for the text at the estimated width, the symbol a full em
+            assert badge.width >= display_width(badge.text) * LM.SMALL_CELL + 8
+    # CJK text: one padded row per line, so the lines do not touch
+    assert label.count('<TD CELLPADDING="1">') >= len(step.lines)
+    assert step.h >= 2 * LM.NODE_PAD + len(step.lines) * LM.CJK_LINE_H
+
+
+def test_the_legend_fits_narrow_diagrams_and_its_badges(write):
+    bp, s = load(write, NARROW)
+    lay = layout(bp, analyze(bp, s))
+    widest = max(e.badge.width for e in lay.legend if e.badge)
+    assert lay.legend_sample >= widest
+    per_row = len({e.x for e in lay.legend})
+    assert 2 <= per_row <= 4
+    left, _, right, _ = lay.legend_box
+    assert right <= lay.width - LM.MARGIN + 0.01
+
+
+def test_a_long_background_is_written_in_pieces_graphviz_can_read():
+    x = D.XDot(100)
+    for i in range(3000):
+        x.text(i, 10, -1, f'label "{i}" \\', 5)
+    text = x.render()
+    pieces = re.findall(r'"((?:[^"\\]|\\.)*)"', text)
+    assert len(pieces) > 1
+    assert all(len(p) < 16384 for p in pieces)
+    assert text.count('" + "') == 0 and text.count("+ ") == len(pieces) - 1
+    rebuilt = " ".join(p.strip() for p in pieces)
+    assert rebuilt == " ".join(x.ops).replace('"', '\\"')

@@ -2,7 +2,9 @@
 
 The pipeline: :mod:`.layout` computes the grid (pure), :mod:`.dot` writes DOT
 text with every box pinned (pure), :mod:`.backend` runs Graphviz to route the
-arrows and draw, and :mod:`.pdf` puts a PDF on paper.
+arrows, :mod:`.labels` places the conditions and line labels beside the routed
+arrows (pure), :mod:`.backend` runs Graphviz again to draw, and :mod:`.pdf` puts
+a PDF on paper.
 """
 
 from __future__ import annotations
@@ -32,15 +34,29 @@ def diagram_dot(bp, analysis, options: Options = Options()) -> str:
 
 def render(bp, analysis, fmt: str, options: Options = Options()) -> bytes:
     """The diagram in ``fmt``; raises :class:`backend.GraphvizError` when
-    Graphviz is missing, fails or is too slow."""
+    Graphviz is missing, fails or is too slow.
+
+    SVG, PNG and PDF take two runs of Graphviz: the first routes the arrows,
+    then :mod:`.labels` places the conditions and line labels clear of them,
+    and the second draws the routes as they are (it routes nothing)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    text = diagram_dot(bp, analysis, options)
-    if fmt == "dot":
-        return text.encode("utf-8")
-    from blueprint.render import backend
+    from blueprint.render.dot import to_dot
+    from blueprint.render.layout import layout
 
-    data = backend.run(text, fmt)
+    lay = layout(bp, analysis, emotion=options.emotion)
+    if fmt == "dot":
+        return to_dot(lay, options.theme).encode("utf-8")
+    from blueprint.render import backend
+    from blueprint.render import labels
+
+    placement = None
+    if lay.arrows:
+        routes = labels.match_routes(lay, backend.routes(to_dot(lay, options.theme, routing=True)))
+        if routes is not None:
+            placement = labels.place(lay, routes)
+    # without readable routes for every arrow, Graphviz routes and labels them itself
+    data = backend.run(to_dot(lay, options.theme, placement), fmt)
     if fmt == "pdf":
         from blueprint.render.pdf import place_on_paper
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import shutil
 import subprocess
 
@@ -20,8 +22,27 @@ def find_engine(name: str = ENGINE) -> str | None:
     return shutil.which(name)
 
 
+def routes(dot_text: str, timeout: float = TIMEOUT) -> list:
+    """Graphviz's route of every edge of the pinned DOT text: (tail node,
+    head node, its ``pos`` text or None), edges between the same two nodes in
+    the order they are written; empty if Graphviz's answer cannot be read."""
+    return list(_routes(dot_text, timeout))
+
+
+@functools.lru_cache(maxsize=2)  # `build` draws one diagram as SVG and as PDF
+def _routes(dot_text: str, timeout: float) -> tuple:
+    data = run(dot_text, "json0", timeout)
+    try:
+        graph = json.loads(data.decode("utf-8"))
+        names = {o["_gvid"]: o["name"] for o in graph.get("objects", [])}
+        return tuple((names[e["tail"]], names[e["head"]], e["pos"] if isinstance(e.get("pos"), str) else None)
+                     for e in sorted(graph.get("edges", []), key=lambda e: e["_gvid"]))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return ()  # unreadable: the caller lets Graphviz route and label in one run
+
+
 def run(dot_text: str, fmt: str, timeout: float = TIMEOUT) -> bytes:
-    """Lay out the pinned DOT text and render it to ``fmt`` (svg, png, pdf)."""
+    """Lay out the pinned DOT text and render it to ``fmt`` (svg, png, pdf, json0)."""
     exe = find_engine()
     if exe is None:
         raise GraphvizError(f"Graphviz is not installed (no '{ENGINE}' program on PATH); {INSTALL_HINT}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from blueprint.render import labels as LB
 from blueprint.render import layout as L
 from blueprint.render import words
 from blueprint.textwidth import display_width
@@ -84,6 +85,7 @@ MONO = Theme(
 THEMES = {"color": COLOR, "mono": MONO}
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+PIECE = 8000  # characters per quoted piece of a long string (see XDot.render)
 
 
 def _clean(text: str) -> str:
@@ -102,12 +104,15 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def plain_label(lines) -> str:
-    """A quoted plain label: lines centred, DOT-escaped, entities neutralised."""
+def plain_label(lines, end: str = "") -> str:
+    """A quoted plain label: lines DOT-escaped, entities neutralised; centred,
+    or each ended with ``end`` (``\\l`` left, ``\\r`` right, ``\\n`` centred)."""
     out = []
     for line in lines:
         line = _clean(line).replace("\n", " ")
         out.append(line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;"))
+    if end:
+        return '"' + "".join(t + end for t in out) + '"'
     return '"' + "\\n".join(out) + '"'
 
 
@@ -166,7 +171,11 @@ class XDot:
                         + " ".join(f"{num(x)} {self.y(y)}" for x, y in pts))
 
     def polyline(self, pts):
-        self.ops.append(f"L {len(pts)} " + " ".join(f"{num(x)} {self.y(y)}" for x, y in pts))
+        # long lines (the emotion curve of a long blueprint) in parts that share their ends,
+        # so that no operation is too long for one quoted piece (see render)
+        for i in range(0, max(len(pts) - 1, 1), 300):
+            part = pts[i:i + 301]
+            self.ops.append(f"L {len(part)} " + " ".join(f"{num(x)} {self.y(y)}" for x, y in part))
 
     def ellipse(self, x, y, rx, ry, filled=True):
         self.ops.append(("E " if filled else "e ") + f"{num(x)} {self.y(y)} {num(rx)} {num(ry)}")
@@ -176,8 +185,20 @@ class XDot:
         self.ops.append(f"T {num(x)} {self.y(baseline)} {align} {num(width)} {self._s(text)}")
 
     def render(self) -> str:
-        # a trailing space keeps a final backslash from escaping the closing quote
-        return '"' + " ".join(self.ops).replace('"', '\\"') + ' "'
+        """The drawing as a DOT string: quoted pieces of at most about
+        :data:`PIECE` characters joined with ``+`` (Graphviz 2.43 reads no
+        quoted string longer than 16,384 characters). Every piece ends with a
+        space, which keeps a final backslash from escaping its closing quote."""
+        pieces, cur, size = [], [], 0
+        for op in self.ops:
+            op = op.replace('"', '\\"')
+            if cur and size + len(op) + 1 > PIECE:
+                pieces.append(cur)
+                cur, size = [], 0
+            cur.append(op)
+            size += len(op) + 1
+        pieces.append(cur)
+        return "\n           + ".join('"' + " ".join(p) + ' "' for p in pieces)
 
 
 def _arrowhead(x: XDot, tip_x: float, y: float, color: str):
@@ -209,7 +230,7 @@ def _edge_look(arrow: L.Arrow, theme: Theme) -> dict:
     return {"color": theme.edge, "style": "solid", "penwidth": "1"}
 
 
-def background(lay: L.Layout, theme: Theme, font: str) -> str:
+def background(lay: L.Layout, theme: Theme, font: str, placement: LB.Placement | None = None) -> str:
     x = XDot(lay.height)
     # bands
     x.style("solid")
@@ -231,20 +252,52 @@ def background(lay: L.Layout, theme: Theme, font: str) -> str:
     x.style("setlinewidth(1)")
     x.font(L.SMALL, font)
     x.pen(theme.line)
-    for ln in lay.lines:
-        x.text(ln.left + 6, ln.y - 4, -1, ln.label, L.SMALL_CELL)
-        x.text(ln.right - 6, ln.y - 4, 1, ln.label, L.SMALL_CELL)
+    for _, t in (placement.lines if placement else LB.line_labels(lay)):
+        if not t.boxed:
+            _text_block(x, t)
+    if placement:
+        for arrow, t in zip(lay.arrows, placement.conditions):
+            if t is not None and not t.boxed:
+                x.pen(_label_color(arrow, theme))
+                _text_block(x, t)
     if lay.curve is not None:
         _draw_curve(x, lay, theme, font)
     _draw_legend(x, lay, theme, font)
     return x.render()
 
 
+def _label_color(arrow: L.Arrow, theme: Theme) -> str:
+    return _edge_look(arrow, theme)["color"] if arrow.kind != "normal" else theme.muted
+
+
+def _band_color(lay: L.Layout, theme: Theme, t: LB.Text) -> str:
+    y = (t.top + t.bottom) / 2
+    for b in lay.bands:
+        if b.top <= y <= b.bottom:
+            return theme.bands[b.lane]
+    return "#ffffff"
+
+
+def _boxed(name: str, ident: str, t: LB.Text, color: str, lay: L.Layout, theme: Theme) -> str:
+    """A label written over the arrows: a box of the band's colour, no border."""
+    fill = _band_color(lay, theme, t)
+    text = plain_label(t.lines, {-1: "\\l", 0: "\\n", 1: "\\r"}[t.align])
+    return (f'  {quote(name)} [id={quote(ident)}, shape=box, style="filled", fillcolor="{fill}", color="{fill}", '
+            f'penwidth=0, fontsize={num(L.SMALL)}, fontcolor="{color}", '
+            f'width={_inches(t.width + 2)}, height={_inches(t.height + 1)}, '
+            f'pos="{num(t.left + t.width / 2)},{num(lay.height - (t.top + t.bottom) / 2)}!", label={text}];')
+
+
+def _text_block(x: XDot, t: LB.Text):
+    for line, base in zip(t.lines, t.baselines()):
+        x.text(t.anchor, base, t.align, line, L.SMALL_CELL)
+
+
 def _draw_curve(x: XDot, lay: L.Layout, theme: Theme, font: str):
     c = lay.curve
     x.pen(theme.grid)
     x.style("dotted")
-    x.polyline([(lay.grid_left, c.zero), (lay.grid_right, c.zero)])
+    x.polyline([(lay.grid_left + 18, c.zero), (lay.grid_right, c.zero)])  # starts after the scale's "0"
     x.style("solid")
     x.font(L.SMALL, font)
     for v in (2, 0, -2):
@@ -274,19 +327,19 @@ def _draw_curve(x: XDot, lay: L.Layout, theme: Theme, font: str):
 
 
 def _badge_sample(x: XDot, left: float, y: float, badge: L.Badge, theme: Theme, font: str):
-    w = badge.width
+    w, h = badge.width, L.BADGE_CELL_H / 2
     color = theme.badges[badge.kind]
     if badge.declared:
         x.pen(color)
         x.fill(color)
         x.style("solid")
-        x.rect(left, y - 7, left + w, y + 7)
+        x.rect(left, y - h, left + w, y + h)
         x.pen("#ffffff")
     else:
         x.pen(color)
         x.fill("#ffffff")
         x.style("dashed")
-        x.rect(left, y - 7, left + w, y + 7)
+        x.rect(left, y - h, left + w, y + h)
         x.style("solid")
     x.font(L.SMALL, font)
     x.text(left + w / 2, y + 3, 0, badge.text, L.SMALL_CELL)
@@ -302,7 +355,7 @@ def _draw_legend(x: XDot, lay: L.Layout, theme: Theme, font: str):
     x.font(9.5, font)
     x.text(left + 10, top + 17, -1, words.word(lay.locale, "legend"), 5.2)
     for e in lay.legend:
-        sx, y, w = e.x, e.y, L.LEGEND_SAMPLE
+        sx, y, w = e.x, e.y, lay.legend_sample
         if e.sample == "badge":
             _badge_sample(x, sx, y, e.badge, theme, font)
         elif e.sample.startswith("edge:"):
@@ -346,11 +399,13 @@ def _badge_cells(row, theme: Theme) -> str:
     cells = []
     for b in row:
         color = theme.badges[b.kind]
+        # a fixed size: Graphviz would stretch the cells to the width of the step's text
+        size = f'FIXEDSIZE="TRUE" WIDTH="{round(b.width)}" HEIGHT="{round(L.BADGE_CELL_H)}"'
         if b.declared:
-            cells.append(f'<TD BGCOLOR="{color}" CELLPADDING="1"><FONT POINT-SIZE="{num(L.SMALL)}" '
+            cells.append(f'<TD BGCOLOR="{color}" {size}><FONT POINT-SIZE="{num(L.SMALL)}" '
                          f'COLOR="#ffffff">{html(b.text)}</FONT></TD>')
         else:
-            cells.append(f'<TD BORDER="1" STYLE="dashed" COLOR="{color}" BGCOLOR="#ffffff" CELLPADDING="1">'
+            cells.append(f'<TD BORDER="1" STYLE="dashed" COLOR="{color}" BGCOLOR="#ffffff" {size}>'
                          f'<FONT POINT-SIZE="{num(L.SMALL)}" COLOR="{color}">{html(b.text)}</FONT></TD>')
     return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0"><TR>'
             + "".join(cells) + "</TR></TABLE>")
@@ -359,14 +414,22 @@ def _badge_cells(row, theme: Theme) -> str:
 def step_label(box: L.Box, theme: Theme) -> str:
     rows = []
     if box.sub:
-        rows.append(f'<TR><TD><FONT POINT-SIZE="{num(L.SMALL)}" COLOR="{theme.muted}">{html(box.sub)}</FONT></TD></TR>')
-    rows.append("<TR><TD>" + "<BR/>".join(html(t) for t in box.lines) + "</TD></TR>")
+        # padding keeps the small line off the text below it (CJK glyphs fill their em)
+        rows.append(f'<TR><TD CELLPADDING="1"><FONT POINT-SIZE="{num(L.SMALL)}" COLOR="{theme.muted}">'
+                    f'{html(box.sub)}</FONT></TD></TR>')
+    if L.has_cjk(box.lines):  # a row per line, padded: CJK lines would touch (layout.CJK_LINE_H)
+        rows.extend(f'<TR><TD CELLPADDING="1">{html(t)}</TD></TR>' for t in box.lines)
+    else:
+        rows.append("<TR><TD>" + "<BR/>".join(html(t) for t in box.lines) + "</TD></TR>")
     for row in box.badges:
         rows.append("<TR><TD>" + _badge_cells(row, theme) + "</TD></TR>")
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">' + "".join(rows) + "</TABLE>>"
 
 
 def evidence_label(box: L.Box) -> str:
+    if L.has_cjk(box.lines):  # a row per line, padded, as in step_label
+        rows = "".join(f'<TR><TD ALIGN="LEFT" CELLPADDING="1">{html(t)}</TD></TR>' for t in box.lines)
+        return f'<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0">{rows}</TABLE>>'
     body = '<BR ALIGN="LEFT"/>'.join(html(t) for t in box.lines) + '<BR ALIGN="LEFT"/>'
     return f'<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD ALIGN="LEFT">{body}</TD></TR></TABLE>>'
 
@@ -400,17 +463,30 @@ def _inches(points: float) -> str:
     return s or "0"
 
 
-def to_dot(lay: L.Layout, theme_name: str = "color") -> str:
-    """The DOT text of the diagram. Same layout, same text, byte for byte."""
+def to_dot(lay: L.Layout, theme_name: str = "color", placement: LB.Placement | None = None,
+           routing: bool = False) -> str:
+    """The DOT text of the diagram. Same layout, same text, byte for byte.
+
+    Without ``placement`` Graphviz routes the arrows and places their
+    conditions itself (``xlabel``). With it (see :mod:`.labels`), every arrow
+    keeps the route it was given and the conditions and line labels are
+    written where ``placement`` says. ``routing=True`` leaves out every
+    label, which Graphviz would only measure: the text for routing the
+    arrows, which labels do not change."""
     theme = THEMES[theme_name]
     font = FONTS.get(lay.locale, FONTS["en"])
+
+    def label(make, *args) -> str:
+        return '""' if routing else make(*args)
+
     H = lay.height
     out = []
     add = out.append
     add("digraph blueprint {")
-    add(f"  graph [splines=ortho, outputorder=nodesfirst, forcelabels=true, bgcolor=\"#ffffff\", "
+    # edges first: a label written over the arrows (labels.Text.boxed) is a node
+    add(f"  graph [splines=ortho, outputorder=edgesfirst, forcelabels=true, bgcolor=\"#ffffff\", "
         f"pad=0.1, fontname={quote(font)}, id=\"diagram\",")
-    add(f"         _background={background(lay, theme, font)}];")
+    add(f"         _background={background(lay, theme, font, placement)}];")
     add(f"  node [shape=box, fixedsize=true, margin=0, fontname={quote(font)}, fontsize={num(L.FONT)}, "
         f"fontcolor=\"{theme.text}\", penwidth=1];")
     add(f"  edge [fontname={quote(font)}, fontsize={num(L.SMALL)}, arrowsize=0.7, fontcolor=\"{theme.muted}\"];")
@@ -419,28 +495,37 @@ def to_dot(lay: L.Layout, theme_name: str = "color") -> str:
     add(f'  "frame:br" [shape=point, style=invis, width=0.01, height=0.01, pos="{num(lay.width)},0!"];')
     t = lay.title
     add(f'  "title" [id="title", shape=box, style="filled", fillcolor="#ffffff", color="{theme.line}", '
-        f"{_size(t)}, pos={_pos(t, H)}, label={title_label(t, theme)}];")
+        f"{_size(t)}, pos={_pos(t, H)}, label={label(title_label, t, theme)}];")
     for b in lay.lane_boxes:
         add(f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.titles[b.lane]}", '
-            f'color="#ffffff", penwidth=2, {_size(b)}, pos={_pos(b, H)}, label={lane_label(b, theme)}];')
+            f'color="#ffffff", penwidth=2, {_size(b)}, pos={_pos(b, H)}, label={label(lane_label, b, theme)}];')
     for b in lay.phase_boxes:
         add(f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.phase_fill}", '
             f'color="{theme.phase_fill}", fontcolor="{theme.phase_text}", {_size(b)}, pos={_pos(b, H)}, '
-            f"label={plain_label(b.lines)}];")
+            f"label={label(plain_label, b.lines)}];")
     for b in lay.boxes:
         if b.kind == "evidence":
             add(f'  {quote(b.name)} [id={quote(b.name)}, shape=note, style="filled", fillcolor="{theme.evidence_fill}", '
                 f'color="{theme.evidence_border}", fontcolor="{theme.muted}", {_size(b)}, pos={_pos(b, H)}, '
-                f"label={evidence_label(b)}];")
+                f"label={label(evidence_label, b)}];")
         else:
             add(f'  {quote(b.name)} [id={quote("step:" + b.step)}, style="rounded,filled", fillcolor="#ffffff", '
                 f'color="{theme.borders[b.lane]}", penwidth=1.3, {_size(b)}, pos={_pos(b, H)}, '
-                f"label={step_label(b, theme)}];")
-    for a in lay.arrows:
+                f"label={label(step_label, b, theme)}];")
+    if placement:
+        for i, (a, t) in enumerate(zip(lay.arrows, placement.conditions)):
+            if t is not None and t.boxed:
+                add(_boxed(f"label:{i}", f"label:{a.source}:{a.target}", t, _label_color(a, theme), lay, theme))
+        for i, (name, t) in enumerate(placement.lines):
+            if t.boxed:
+                add(_boxed(f"line:{i}", f"line:{name}", t, theme.line, lay, theme))
+    for i, a in enumerate(lay.arrows):
         look = _edge_look(a, theme)
         attrs = [f"id={quote('flow:' + a.source + ':' + a.target)}", f'color="{look["color"]}"',
                  f'style="{look["style"]}"', f'penwidth={look["penwidth"]}']
-        if a.label:
+        if placement:
+            attrs.append(f"pos={quote(placement.routes[i].pos)}")
+        elif a.label and not routing:
             attrs.append(f"xlabel={plain_label(a.label)}")
             if a.kind != "normal":
                 attrs.append(f'fontcolor="{look["color"]}"')

@@ -25,6 +25,7 @@ How columns are assigned (see :func:`assign_columns`):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from blueprint.durations import format_duration
@@ -36,6 +37,8 @@ from blueprint.textwidth import display_width, wrap
 FONT = 10.0          # step text
 SMALL = 8.0          # role line, badges, edge labels, line labels
 LINE_H = 12.5        # height of one line of FONT text
+CJK_LINE_H = 14.0    # the same for text with CJK characters, whose glyphs fill their em:
+                     # each line is a table row with 1 pt of padding above and below
 SMALL_H = 10.0       # height of one line of SMALL text
 CELL = 5.6           # width of one display cell at FONT (a CJK character is two)
 SMALL_CELL = 4.6     # width of one display cell at SMALL
@@ -43,10 +46,12 @@ WRAP = 22            # display cells per line in a step box
 EDGE_WRAP = 14       # display cells per line of a branch condition
 NODE_W = round(WRAP * CELL + 18)
 NODE_PAD = 7.0       # inside a step box, above and below its content
-BADGE_H = 15.0
+BADGE_H = 16.0       # one row of badges: 12 pt cells and their spacing
+BADGE_CELL_H = 12.0
 COL_GAP = 56.0       # between two columns: room for arrows and their labels
 PITCH = NODE_W + COL_GAP
-STACK_GAP = 16.0     # between boxes stacked in one column of a band
+STACK_GAP = 20.0     # between boxes stacked in one column of a band: room for an arrow and its label
+QUANTUM = 4.0        # box heights are multiples of this: fewer distinct edges make routing faster
 BAND_PAD = 18.0      # between a band's edge and its boxes
 MIN_BAND = 58.0
 MARGIN = 16.0
@@ -59,7 +64,37 @@ LEGEND_SAMPLE = 64.0
 LEGEND_ROW = 20.0
 LEGEND_CELL = 5.0    # display cell at the legend's font size (9 pt)
 
+LINE_LABEL_INSET = 6.0  # between a line's end and its label
+LINE_NAMES = ("interaction", "visibility", "internal")
+
 INF = 10 ** 9
+
+
+def wrap_evenly(text: str, width: int) -> list:
+    """``wrap``, but a last line of one or two cells (a lone CJK character, a
+    word like "it") is avoided by wrapping a little narrower, when that takes
+    no more lines."""
+    lines = wrap(text, width)
+    if len(lines) > 1 and display_width(lines[-1]) <= 2:
+        for w in range(width - 1, max(width - 7, 3), -1):
+            alt = wrap(text, w)
+            if len(alt) == len(lines) and display_width(alt[-1]) > 2:
+                return alt
+    return lines
+
+
+def has_cjk(lines) -> bool:
+    """Whether any line holds a wide (CJK) character."""
+    return any(display_width(t) > len(t) for t in lines)
+
+
+def line_height(lines) -> float:
+    return CJK_LINE_H if has_cjk(lines) else LINE_H
+
+
+def text_width(text: str, cell: float = SMALL_CELL) -> float:
+    """Estimated width of one line of text in points (on the generous side)."""
+    return display_width(text) * cell
 
 
 @dataclass(frozen=True)
@@ -72,7 +107,8 @@ class Badge:
 
     @property
     def width(self) -> float:
-        return display_width(self.text) * SMALL_CELL + 10
+        # the symbol (▲ ● ★ ▼ ■ ◎) is a full em wide in CJK fonts: one cell more
+        return round((display_width(self.text) + 1) * SMALL_CELL + 8, 1)
 
 
 @dataclass
@@ -117,6 +153,7 @@ class Arrow:
     kind: str                # normal, recovery, rework
     from_support: bool       # a flow back up from the support lane
     label: tuple = ()        # wrapped lines of the condition
+    text: str = ""           # the condition in one line (to wrap it again narrower)
 
 
 @dataclass(frozen=True)
@@ -135,6 +172,7 @@ class Line:
     left: float
     right: float
     label: str
+    short: str = ""          # the name in the locale only, where the label does not fit
 
 
 @dataclass(frozen=True)
@@ -176,6 +214,7 @@ class Layout:
     columns: dict = field(default_factory=dict)  # step id -> column
     grid_left: float = 0.0
     grid_right: float = 0.0
+    legend_sample: float = LEGEND_SAMPLE  # width of the samples' column in the legend
 
     def box(self, name: str) -> Box:
         for b in self.boxes:
@@ -304,12 +343,16 @@ def badge_rows(badges: list, width: float) -> tuple:
 
 
 def step_height(lines, sub: str, rows) -> float:
-    h = 2 * NODE_PAD + len(lines) * LINE_H
+    h = 2 * NODE_PAD + len(lines) * line_height(lines)
     if sub:
         h += SMALL_H + 2
     if rows:
         h += len(rows) * BADGE_H + 3
-    return max(h, 34.0)
+    return _quantum(max(h, 34.0))
+
+
+def _quantum(h: float) -> float:
+    return math.ceil(h / QUANTUM - 1e-9) * QUANTUM
 
 
 def _sub_line(bp, step) -> str:
@@ -342,7 +385,7 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
     used: set = set()
     for n in st.order:
         s = bp.by_id[n]
-        lines = tuple(wrap(s.text, WRAP))
+        lines = tuple(wrap_evenly(s.text, WRAP))
         sub = _sub_line(bp, s)
         badges = badges_for(n, analysis, locale)
         rows = badge_rows(badges, NODE_W - 8)
@@ -355,22 +398,26 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
         if s.lane == "customer" and s.evidence:
             ev_lines = []
             for e in s.evidence:
-                item = wrap(e.text, WRAP - 4)
+                item = wrap_evenly(e.text, WRAP - 4)
                 ev_lines.append("• " + item[0])
                 ev_lines.extend("\u00a0" * 4 + more for more in item[1:])
-            ev = Box("evidence:" + n, "evidence", 0, 0, NODE_W, 2 * NODE_PAD + len(ev_lines) * LINE_H,
+            ev = Box("evidence:" + n, "evidence", 0, 0, NODE_W,
+                     _quantum(2 * NODE_PAD + len(ev_lines) * line_height(ev_lines)),
                      tuple(ev_lines), "", (), "evidence", columns[n], n)
             cells.setdefault((columns[n], "evidence"), []).append(ev)
             used.add(("evidence",))
     for cell in cells.values():
         cell.sort(key=lambda b: rank[b.step])
 
-    # horizontal: the lane-title column, then the grid
+    # horizontal: the lane-title column, then the grid, wide enough to name
+    # each of the three lines at least once (a narrow blueprint gets wider columns)
     grid_left = MARGIN + LANE_W
-    grid_right = grid_left + max(ncols, 1) * PITCH
+    widest_line = max(text_width(words.line_label(locale, name)) for name in LINE_NAMES)
+    pitch = max(PITCH, (widest_line + 2 * LINE_LABEL_INSET + 12) / max(ncols, 1))
+    grid_right = grid_left + max(ncols, 1) * pitch
 
     def col_x(c: int) -> float:
-        return grid_left + COL_GAP / 2 + c * PITCH + NODE_W / 2
+        return grid_left + c * pitch + pitch / 2
 
     # title block
     title_lines = tuple(wrap(bp.title or bp.id, 90))
@@ -394,11 +441,11 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
     phase_lines = {}
     for g, (lo, hi) in sorted(spans.items()):
         ph = bp.phases[g]
-        width_cells = int(((hi - lo + 1) * PITCH - 12) / CELL)
+        width_cells = int(((hi - lo + 1) * pitch - 12) / CELL)
         phase_lines[g] = tuple(wrap(ph.name, max(width_cells, 4)))[:2]
     ph_h = max([PHASE_H] + [len(v) * LINE_H + 10 for v in phase_lines.values()])
     for g, (lo, hi) in sorted(spans.items()):
-        left, right = grid_left + lo * PITCH + 2, grid_left + (hi + 1) * PITCH - 2
+        left, right = grid_left + lo * pitch + 2, grid_left + (hi + 1) * pitch - 2
         phase_boxes.append(Box(f"phase:{bp.phases[g].id}", "phase", (left + right) / 2, y + ph_h / 2,
                                right - left, ph_h, phase_lines[g]))
     bands_top = y + ph_h + 4
@@ -424,9 +471,12 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
 
     # total width: the grid, or the title block or legend if wider
     legend_entries = _legend_entries(bp, analysis, locale, used, st, curve_wanted)
-    entry_w = max([LEGEND_SAMPLE + 12 + display_width(t) * LEGEND_CELL + 18 for _, t, _ in legend_entries] + [200])
-    avail = max(grid_right - MARGIN, 4 * entry_w)
-    per_row = max(1, min(len(legend_entries), 4, int(avail // entry_w)))
+    sample_w = max([LEGEND_SAMPLE] + [b.width for _, _, b in legend_entries if b is not None])
+    entry_w = max([sample_w + 12 + display_width(t) * LEGEND_CELL + 18 for _, t, _ in legend_entries] + [200])
+    # as many columns (up to four) as fit under the bands or the title block;
+    # at least two, so a narrow diagram's legend does not become a long list
+    avail = max(grid_right - MARGIN, title_w)
+    per_row = max(1, min(len(legend_entries), max(2, min(4, int(avail // entry_w)))))
     right = grid_right  # bands end with the grid; the title block and legend may be wider
     page_right = max(grid_right, MARGIN + title_w, MARGIN + per_row * entry_w)
 
@@ -464,11 +514,11 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
                                ("visibility", "frontstage", "backstage"),
                                ("internal", "backstage", "support")):
         lines.append(Line(name, band_at[above].bottom, MARGIN + LANE_W, right,
-                          words.line_label(locale, name)))
+                          words.line_label(locale, name), words.line_short(locale, name)))
 
     for g, (lo, _) in sorted(spans.items()):
         if lo > 0:
-            separators.append((grid_left + lo * PITCH, bands_top - ph_h - 4, bands_bottom))
+            separators.append((grid_left + lo * pitch, bands_top - ph_h - 4, bands_bottom))
 
     # arrows
     arrows = []
@@ -477,12 +527,12 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
             if f.target not in bp.by_id:
                 continue
             if f.kind == "normal":
-                label = tuple(wrap(f.when, EDGE_WRAP)) if f.when else ()
+                text = f.when or ""
             else:
                 text = words.word(locale, f.kind) + (f": {f.when}" if f.when else "")
-                label = tuple(wrap(text, EDGE_WRAP))
+            label = tuple(wrap(text, EDGE_WRAP)) if text else ()
             up = s.lane == "support" and bp.by_id[f.target].lane != "support"
-            arrows.append(Arrow(f.source, f.target, f.kind, up, label))
+            arrows.append(Arrow(f.source, f.target, f.kind, up, label, text))
 
     curve = None
     if curve_wanted:
@@ -503,7 +553,7 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
         width=page_right + MARGIN, height=legend_bottom + MARGIN, locale=locale, title=title,
         boxes=boxes, lane_boxes=lane_boxes, phase_boxes=phase_boxes, arrows=arrows, bands=bands,
         lines=lines, separators=separators, legend_box=legend_box, legend=legend, curve=curve,
-        columns=columns, grid_left=grid_left, grid_right=grid_right,
+        columns=columns, grid_left=grid_left, grid_right=grid_right, legend_sample=sample_w,
     )
 
 
@@ -555,6 +605,6 @@ def _legend_entries(bp, analysis, locale, used, st, curve) -> list:
         out.append((f"line:{name}", w(f"line.{name}"), None))
     if ("evidence",) in used:
         out.append(("evidence", w("evidence.box"), None))
-    if curve:
-        out.append(("emotion", w("emotion.curve"), None))
+    if curve and any(bp.by_id[n].emotion is not None for n in st.customer_steps):
+        out.append(("emotion", w("emotion.curve"), None))  # only when there is a curve to see
     return out

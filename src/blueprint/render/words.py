@@ -153,3 +153,8 @@ def line_label(locale: str, line: str) -> str:
     if locale == "en":
         return i18n.line_name(line, "en")
     return f"{i18n.line_name(line, locale)} {i18n.line_name(line, 'en')}"
+
+
+def line_short(locale: str, line: str) -> str:
+    """The line's name in the locale alone (for where the two names do not fit)."""
+    return i18n.line_name(line, locale if locale in LOCALES else "en")
