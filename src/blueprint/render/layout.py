@@ -530,7 +530,7 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
                 text = f.when or ""
             else:
                 text = words.word(locale, f.kind) + (f": {f.when}" if f.when else "")
-            label = tuple(wrap(text, EDGE_WRAP)) if text else ()
+            label = tuple(wrap_evenly(text, EDGE_WRAP)) if text else ()
             up = s.lane == "support" and bp.by_id[f.target].lane != "support"
             arrows.append(Arrow(f.source, f.target, f.kind, up, label, text))
 
