@@ -40,6 +40,7 @@ LINE = 2e2         # a label across one of the three lines
 SEPARATOR = 50.0   # a label across a phase separator
 BUCKET = 64.0      # side of a cell of the spatial index, points
 SLIDE = 12.0       # between two spots for a label along a long segment
+MAX_SPOTS = 160    # spots tried per label, nearest the arrow's start first
 _NO_START = set("，。、；：！？）》」』】,.;:!?)]}")  # a wrapped line must not start with these
 
 
@@ -183,13 +184,27 @@ class Obstacles:
                     found.add(n)
         return [self.items[n] for n in sorted(found)]
 
-    def cost(self, rect, own=None) -> float:
-        """What a label at ``rect`` would cover; the segments of arrow ``own`` are free."""
+    def cost(self, rect, own=None, limit: float = float("inf")) -> float:
+        """What a label at ``rect`` would cover; the segments of arrow ``own``
+        are free. Counting stops at ``limit`` (the caller's best so far)."""
         total = 0.0
-        for r, c, owner in self.hits(rect):
-            if own is not None and owner == own and c == EDGE:
-                continue
-            total += c + (_overlap(rect, r) if c >= HARD else 0.0)
+        seen = set()
+        items = self.items
+        for k in self._keys(rect):
+            for n in self.buckets.get(k, ()):
+                if n in seen:
+                    continue
+                seen.add(n)
+                r, c, owner = items[n]
+                w = (r[2] if r[2] < rect[2] else rect[2]) - (r[0] if r[0] > rect[0] else rect[0])
+                if w <= 0:
+                    continue
+                h = (r[3] if r[3] < rect[3] else rect[3]) - (r[1] if r[1] > rect[1] else rect[1])
+                if h <= 0 or (own is not None and owner == own and c == EDGE):
+                    continue
+                total += c + (w * h if c >= HARD else 0.0)
+                if total >= limit:
+                    return total
         return total
 
 
@@ -409,16 +424,17 @@ def place(lay: L.Layout, routes) -> Placement:
 
 
 def _cheapest(spots, obs: Obstacles, area, own):
-    """The spot that covers least (the earliest of equals) and its cost."""
+    """The spot that covers least (the earliest of equals) and its cost,
+    among the first MAX_SPOTS."""
     best, best_cost = None, None
-    for n, text in enumerate(spots):
+    for n, text in enumerate(spots[:MAX_SPOTS]):
         r = text.rect
         cost = float(n)
         if r[0] < area[0] or r[1] < area[1] or r[2] > area[2] or r[3] > area[3]:
             cost += HARD
         if best_cost is not None and cost >= best_cost:
             continue
-        cost += obs.cost(r, own)
+        cost += obs.cost(r, own, float("inf") if best_cost is None else best_cost - cost)
         if best_cost is None or cost < best_cost:
             best, best_cost = text, cost
     return best, best_cost
