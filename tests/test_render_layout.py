@@ -478,3 +478,28 @@ def test_a_long_background_is_written_in_pieces_graphviz_can_read():
     assert text.count('" + "') == 0 and text.count("+ ") == len(pieces) - 1
     rebuilt = " ".join(p.strip() for p in pieces)
     assert rebuilt == " ".join(x.ops).replace('"', '\\"')
+
+
+def test_the_legend_shows_only_the_arrows_that_are_drawn(write):
+    bp, s = load(write, HEAD + """
+steps:
+  - {id: a, lane: customer, text: A, next: [{to: b, when: ok}]}
+  - {id: b, lane: support, text: B, next: [{to: a, kind: recovery}]}
+""")
+    samples = [e.sample for e in layout(bp, analyze(bp, s), emotion=True).legend]
+    # the flow back up from support is a recovery flow: drawn red, not as a support flow
+    assert "edge:support" not in samples and "edge:recovery" in samples
+    assert "edge:branch" in samples and "edge:normal" not in samples  # every other flow is a branch
+    assert "emotion" not in samples  # no customer action has an emotion: no curve
+
+
+def test_a_long_phase_name_is_cut_with_an_ellipsis_not_silently(write):
+    bp, s = load(write, HEAD + """
+phases: [{id: p, name: A very long name for a phase that has only one short column in the diagram and far too short to show all of this name in three lines}]
+steps:
+  - {id: a, lane: customer, phase: p, text: A}
+""")
+    (box,) = layout(bp, analyze(bp, s)).phase_boxes
+    assert len(box.lines) == 3 and box.lines[-1].endswith("…")
+    for line in box.lines:
+        assert display_width(line) * LM.CELL <= box.w

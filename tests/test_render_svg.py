@@ -253,3 +253,26 @@ def test_without_readable_routes_graphviz_labels_the_arrows_itself(run, write, t
     svg = render(run, path, tmp_path / "r.svg")
     texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter(SVG + "text")]
     assert "wants a table" in texts
+
+
+@pytest.mark.dot
+@pytest.mark.parametrize("extra", [(), ("--emotion",)], ids=["plain", "emotion"])
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_arrows_never_cross_a_box_between_their_ends(run, tmp_path, path, extra):
+    svg = render(run, path, tmp_path / "d.svg", *extra)
+    nodes, _ = parse(svg)
+    graph = ET.fromstring(svg).find(SVG + "g")
+    for g in graph.iter(SVG + "g"):
+        if g.get("class") != "edge":
+            continue
+        tail, head = g.find(SVG + "title").text.split("->")
+        d = g.find(SVG + "path").get("d")
+        nums = [float(n) for n in NUM.findall(d)]
+        pts = list(zip(nums[0::2], nums[1::2]))
+        for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+            seg = (min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
+            for name, box in nodes.items():
+                if name in (f"step:{tail}", f"step:{head}") or name.startswith(("label:", "line:", "frame:")):
+                    continue
+                inner = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)
+                assert not overlap((seg[0] - 0.1, seg[1] - 0.1, seg[2] + 0.1, seg[3] + 0.1), inner, 0), (g.get("id"), name)

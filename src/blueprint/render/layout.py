@@ -83,6 +83,14 @@ def wrap_evenly(text: str, width: int) -> list:
     return lines
 
 
+def _at_most(lines: list, n: int, width: int) -> tuple:
+    """The first ``n`` lines; when some are left out, the last one kept ends in "…"."""
+    if len(lines) <= n:
+        return tuple(lines)
+    last = wrap(lines[n - 1], max(width - 1, 1))[0]
+    return (*lines[:n - 1], last + "…")
+
+
 def has_cjk(lines) -> bool:
     """Whether any line holds a wide (CJK) character."""
     return any(display_width(t) > len(t) for t in lines)
@@ -442,7 +450,7 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
     for g, (lo, hi) in sorted(spans.items()):
         ph = bp.phases[g]
         width_cells = int(((hi - lo + 1) * pitch - 12) / CELL)
-        phase_lines[g] = tuple(wrap(ph.name, max(width_cells, 4)))[:2]
+        phase_lines[g] = _at_most(wrap_evenly(ph.name, max(width_cells, 4)), 3, max(width_cells, 4))
     ph_h = max([PHASE_H] + [len(v) * LINE_H + 10 for v in phase_lines.values()])
     for g, (lo, hi) in sorted(spans.items()):
         left, right = grid_left + lo * pitch + 2, grid_left + (hi + 1) * pitch - 2
@@ -592,14 +600,18 @@ def _legend_entries(bp, analysis, locale, used, st, curve) -> list:
         if ("badge", kind, declared) in used:
             text = samples[kind] + ("" if declared else "?")
             out.append(("badge", w(key), Badge(kind, text, declared)))
-    kinds = {d["kind"] for _, _, d in st.graph.edges(data=True)}
-    out.append(("edge:normal", w("edge.normal"), None))
-    if any(d["when"] and d["kind"] == "normal" for _, _, d in st.graph.edges(data=True)):
+    # each kind of arrow as it is drawn (see dot._edge_look): loops are red whatever their lanes
+    flows = [(s, f) for s in bp.steps for f in s.flows if f.target in bp.by_id]
+    up = [s.lane == "support" and bp.by_id[f.target].lane != "support" for s, f in flows]
+    normal = [f.kind == "normal" for _, f in flows]
+    if any(n and not u and not f.when for n, u, (_, f) in zip(normal, up, flows)):
+        out.append(("edge:normal", w("edge.normal"), None))
+    if any(n and f.when for n, (_, f) in zip(normal, flows)):
         out.append(("edge:branch", w("edge.branch"), None))
-    if any(st.lane(u) == "support" and st.lane(v) != "support" for u, v in st.graph.edges()):
+    if any(n and u for n, u in zip(normal, up)):
         out.append(("edge:support", w("edge.support"), None))
     for k in ("recovery", "rework"):
-        if k in kinds:
+        if any(f.kind == k for _, f in flows):
             out.append((f"edge:{k}", w(f"edge.{k}"), None))
     for name in ("interaction", "visibility", "internal"):
         out.append((f"line:{name}", w(f"line.{name}"), None))
