@@ -14,7 +14,7 @@ from blueprint.render import dot as D
 from blueprint.render.layout import assign_columns, layout
 from blueprint.textwidth import display_width, wrap
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
 
 
 def load(write, text):
@@ -503,3 +503,18 @@ steps:
     assert len(box.lines) == 3 and box.lines[-1].endswith("…")
     for line in box.lines:
         assert display_width(line) * LM.CELL <= box.w
+
+
+def test_the_peak_badge_is_the_analysis_peak_and_inferred_markers_can_be_left_out():
+    from blueprint.lint import check_file
+    from blueprint.render.layout import badges_for
+
+    res = check_file(str(ROOT / "blueprints" / "hotel-stay.yaml"))
+    a = res.context.analysis
+    assert a.peak == "report-problem" and a.best == "enter-room"  # the worst moment is the most intense
+    assert "peak" in [b.kind for b in badges_for("report-problem", a, "en")]
+    assert "high" in [b.kind for b in badges_for("enter-room", a, "en")]
+    inferred = [s.id for s in res.blueprint.steps if any(not b.declared for b in badges_for(s.id, a, "en"))]
+    assert inferred
+    assert not [s.id for s in res.blueprint.steps
+                if any(not b.declared for b in badges_for(s.id, a, "en", inferred=False))]

@@ -276,3 +276,18 @@ def test_arrows_never_cross_a_box_between_their_ends(run, tmp_path, path, extra)
                     continue
                 inner = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)
                 assert not overlap((seg[0] - 0.1, seg[1] - 0.1, seg[2] + 0.1, seg[3] + 0.1), inner, 0), (g.get("id"), name)
+
+
+@pytest.mark.dot
+def test_a_step_called_title_keeps_the_title_block_and_odd_characters_are_dropped(run, tmp_path):
+    src = tmp_path / "t.yaml"
+    src.write_text('blueprint: 1\nid: t\ntitle: The real title\nrules: {empty-lane: off}\nsteps:\n'
+                   '  - {id: title, lane: customer, text: "Walk \\uFFFF in", evidence: [x], next: [legend]}\n'
+                   '  - {id: legend, lane: frontstage, text: Greet, next: [sit]}\n'
+                   '  - {id: sit, lane: customer, text: Sit, evidence: [y]}\n', encoding="utf-8")
+    out = tmp_path / "t.svg"
+    r = run("render", src, "-o", out)
+    assert r.exit_code == 0, r.output
+    svg = out.read_text(encoding="utf-8")
+    ET.fromstring(svg)
+    assert "The real title" in svg and "Walk" in svg and "\uffff" not in svg

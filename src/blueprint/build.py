@@ -32,6 +32,7 @@ class BuildOptions:
     paper: str = "a4"
     theme: str = "color"
     templates: str | None = None
+    inferred: bool = True
 
 
 def _hash_tree(folder: str | None) -> str:
@@ -50,7 +51,7 @@ def _hash_tree(folder: str | None) -> str:
 def input_hash(path: str, options: BuildOptions, shared: str) -> str:
     """The content hash that decides whether ``path`` must be rebuilt."""
     h = hashlib.sha256()
-    h.update(f"{__version__}|{options.paper}|{options.theme}|{shared}|".encode())
+    h.update(f"{__version__}|{options.paper}|{options.theme}|{options.inferred}|{shared}|".encode())
     try:
         with open(path, "rb") as fh:
             h.update(fh.read())
@@ -136,7 +137,7 @@ def build_one(path: str, outdir: str, slug: str, options: BuildOptions) -> dict:
     from blueprint import render as rnd
     from blueprint.render.backend import GraphvizError
 
-    ropts = rnd.Options(theme=options.theme, paper=options.paper)
+    ropts = rnd.Options(theme=options.theme, paper=options.paper, inferred=options.inferred)
     try:
         out("diagram.svg", rnd.render(bp, analysis, "svg", ropts))
         out("diagram.pdf", rnd.render(bp, analysis, "pdf", ropts))

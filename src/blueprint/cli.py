@@ -205,7 +205,9 @@ def rules(rule_id, fmt):
 @click.option("--theme", type=click.Choice(["color", "mono"]), default="color", show_default=True,
               help="mono prints in black and white: markers differ by shape and text.")
 @click.option("--emotion", is_flag=True, help="Draw the customer's emotion curve above the customer lane.")
-def render(file, output, fmt, paper, theme, emotion):
+@click.option("--inferred/--no-inferred", default=True, show_default=True,
+              help="Draw the fail points and waits the analysis infers (dashed, with '?'), or only declared ones.")
+def render(file, output, fmt, paper, theme, emotion, inferred):
     """Draw a blueprint as a swimlane diagram (SVG, PNG, PDF or DOT).
 
     Lanes are bands in fixed order, columns are moments in time; markers show
@@ -235,7 +237,7 @@ def render(file, output, fmt, paper, theme, emotion):
 
     analysis = res.context.analysis
     try:
-        data = rnd.render(bp, analysis, fmt, rnd.Options(theme=theme, emotion=emotion, paper=paper))
+        data = rnd.render(bp, analysis, fmt, rnd.Options(theme=theme, emotion=emotion, paper=paper, inferred=inferred))
     except GraphvizError as exc:
         _usage_error(str(exc))
     if output == "-":
@@ -349,8 +351,10 @@ def analyze(file, fmt):
 @click.option("--theme", type=click.Choice(["color", "mono"]), default="color", show_default=True)
 @click.option("--templates", type=click.Path(file_okay=False), default=None,
               help="Folder of templates overriding the built-in script templates.")
+@click.option("--inferred/--no-inferred", default=True, show_default=True,
+              help="Draw the inferred fail points and waits in the diagrams, or only declared ones.")
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
-def build(paths, outdir, jobs, paper, theme, templates, force):
+def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
     """Build every blueprint (default: blueprints/) into a folder for a course:
     SVG and PDF diagrams, all scripts, a print handout per blueprint and an
     index.html with each one's check status and analysis headline.
@@ -376,7 +380,7 @@ def build(paths, outdir, jobs, paper, theme, templates, force):
         _usage_error(f"{outdir}: exists and is not a folder")
     if find_engine() is None:
         _usage_error("Graphviz is not installed (no 'neato' program); install it: sudo apt-get install graphviz")
-    options = b.BuildOptions(paper=paper, theme=theme, templates=templates)
+    options = b.BuildOptions(paper=paper, theme=theme, templates=templates, inferred=inferred)
     todo, reused, digests, manifest = b.plan(files, outdir, options)
     if force:
         todo += [(f, outdir, s["slug"], options) for f, s in reused.items()]

@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, fields, is_dataclass, replace
 
 from blueprint import i18n
+from blueprint.analysis.findings import NOTICEABLE_WAIT
 from blueprint.durations import format_duration
 from blueprint.textwidth import display_width, wrap
 
@@ -29,7 +30,7 @@ STAFF_LANES = ("frontstage", "backstage", "support")
 MOMENTS = ("key", "best", "worst", "end")  # markers shown as badges, in this order
 TEXT_WIDTH = 80
 #: inferred waits shorter than this (seconds) are left out of scripts
-MIN_INFERRED_WAIT = 60
+MIN_INFERRED_WAIT = NOTICEABLE_WAIT
 
 
 class ScriptError(Exception):

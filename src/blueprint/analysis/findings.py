@@ -14,6 +14,11 @@ from blueprint.graph import Structure
 from blueprint.model import Blueprint, FailPoint
 
 
+#: inferred waits shorter than this are not shown to people (diagrams, scripts):
+#: a ten-second lookup is not a wait a customer notices
+NOTICEABLE_WAIT = 60.0
+
+
 @dataclass(frozen=True)
 class FailFinding:
     step: str                      # step id

@@ -22,6 +22,7 @@ class Options:
     theme: str = "color"
     emotion: bool = False
     paper: str = "a4"
+    inferred: bool = True  # draw the analysis' inferred fail points and waits (dashed, with "?")
 
 
 def diagram_dot(bp, analysis, options: Options = Options()) -> str:
@@ -29,7 +30,7 @@ def diagram_dot(bp, analysis, options: Options = Options()) -> str:
     from blueprint.render.dot import to_dot
     from blueprint.render.layout import layout
 
-    return to_dot(layout(bp, analysis, emotion=options.emotion), options.theme)
+    return to_dot(layout(bp, analysis, emotion=options.emotion, inferred=options.inferred), options.theme)
 
 
 def render(bp, analysis, fmt: str, options: Options = Options()) -> bytes:
@@ -44,7 +45,7 @@ def render(bp, analysis, fmt: str, options: Options = Options()) -> bytes:
     from blueprint.render.dot import to_dot
     from blueprint.render.layout import layout
 
-    lay = layout(bp, analysis, emotion=options.emotion)
+    lay = layout(bp, analysis, emotion=options.emotion, inferred=options.inferred)
     if fmt == "dot":
         return to_dot(lay, options.theme).encode("utf-8")
     from blueprint.render import backend

@@ -65,7 +65,8 @@ COLOR = Theme(
              "backstage": "#c05a00", "support": "#6a1b9a"},
     text="#1f2328", muted="#5f6368", line="#37474f", edge="#455a64", recovery="#c62828", rework="#ad1457",
     phase_fill="#34495e", phase_text="#ffffff",
-    badges={"fail": "#c62828", "wait": "#b45309", "peak": "#6a1b9a", "low": "#1e4f9c", "end": "#263238",
+    badges={"fail": "#c62828", "wait": "#b45309", "peak": "#6a1b9a", "low": "#1e4f9c", "high": "#2e7d32",
+            "end": "#263238",
             "key": "#00695c"},
     evidence_fill="#fffdf0", evidence_border="#9e9e9e", curve="#6a1b9a", grid="#9aa5ad",
 )
@@ -78,13 +79,13 @@ MONO = Theme(
     borders={b: "#000000" for b in ("evidence", "emotion", "customer", "frontstage", "backstage", "support")},
     text="#000000", muted="#333333", line="#000000", edge="#000000", recovery="#000000", rework="#000000",
     phase_fill="#333333", phase_text="#ffffff",
-    badges={k: "#000000" for k in ("fail", "wait", "peak", "low", "end", "key")},
+    badges={k: "#000000" for k in ("fail", "wait", "peak", "low", "high", "end", "key")},
     evidence_fill="#ffffff", evidence_border="#555555", curve="#000000", grid="#888888",
 )
 
 THEMES = {"color": COLOR, "mono": MONO}
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")  # nothing XML (SVG) may not hold
 PIECE = 8000  # characters per quoted piece of a long string (see XDot.render)
 
 
@@ -319,8 +320,8 @@ def _draw_curve(x: XDot, lay: L.Layout, theme: Theme, font: str):
         x.fill(color)
         n = placed.get((px, py), 0)
         placed[(px, py)] = n + 1
-        above = (kind == "peak") != (n == 1)
-        base = py - 8 if above else py + 14
+        # the first mark at a point above it, the second below, further ones further out: never on top
+        base = py - 8 - 12 * (n // 2) if n % 2 == 0 else py + 14 + 12 * (n // 2)
         x.font(L.SMALL, font)
         x.text(px + 6, base, -1, text, L.SMALL_CELL)
         x.ellipse(px, py, 5, 5, filled=False)
@@ -494,7 +495,7 @@ def to_dot(lay: L.Layout, theme_name: str = "color", placement: LB.Placement | N
     add(f'  "frame:tl" [shape=point, style=invis, width=0.01, height=0.01, pos="0,{num(H)}!"];')
     add(f'  "frame:br" [shape=point, style=invis, width=0.01, height=0.01, pos="{num(lay.width)},0!"];')
     t = lay.title
-    add(f'  "title" [id="title", shape=box, style="filled", fillcolor="#ffffff", color="{theme.line}", '
+    add(f'  "block:title" [id="title", shape=box, style="filled", fillcolor="#ffffff", color="{theme.line}", '
         f"{_size(t)}, pos={_pos(t, H)}, label={label(title_label, t, theme)}];")
     for b in lay.lane_boxes:
         add(f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.titles[b.lane]}", '

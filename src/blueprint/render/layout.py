@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from blueprint.analysis.findings import NOTICEABLE_WAIT
 from blueprint.durations import format_duration
 from blueprint.model import BANDS
 from blueprint.render import words
@@ -308,28 +309,44 @@ def assign_columns(bp, structure) -> tuple[dict, dict]:
 
 # --- content ----------------------------------------------------------------
 
-def badges_for(step_id: str, analysis, locale: str) -> list:
-    """The badges of one step, in a fixed order: fail, wait, peak/low, end, key."""
+MOMENT_SYMBOL = {"peak": "★", "high": "☆", "low": "▼"}
+
+
+def moment_kind(step_id: str, analysis) -> str | None:
+    """'peak' for the most intense moment (the one the peak–end score uses),
+    'high' or 'low' for the other extreme of the journey, else None."""
+    if step_id == getattr(analysis, "peak", None):
+        return "peak"
+    if step_id in analysis.peaks:
+        return "low" if step_id == analysis.worst and step_id != analysis.best else "high"
+    return None
+
+
+def badges_for(step_id: str, analysis, locale: str, inferred: bool = True) -> list:
+    """The badges of one step, in a fixed order: fail, wait, peak/low, end, key.
+    Without ``inferred``, only what the blueprint declares (and the moments)."""
     m = analysis.markers(step_id)
+    if not inferred:
+        m = m - {"fail-inferred", "wait-inferred"}
     w = lambda k: words.word(locale, k)  # noqa: E731
     out = []
     if "fail" in m:
         out.append(Badge("fail", f"▲ {w('fail')}", True))
     elif "fail-inferred" in m:
         out.append(Badge("fail", f"▲ {w('fail')}?", False))
+    finding = analysis.wait_at(step_id)
+    expected = getattr(finding, "expected", None)
+    if "wait" not in m and expected is not None and expected < NOTICEABLE_WAIT:
+        m = m - {"wait-inferred"}  # too short to notice: the scripts leave it out too
     if "wait" in m or "wait-inferred" in m:
         declared = "wait" in m
-        finding = analysis.wait_at(step_id)
-        expected = getattr(finding, "expected", None)
         text = f"● {w('wait')}"
         if expected is not None:
             text += f" {'' if declared else '~'}{format_duration(expected)}"
         out.append(Badge("wait", text if declared else text + "?", declared))
-    if "peak" in m:
-        if "worst" in m and "best" not in m:
-            out.append(Badge("low", f"▼ {w('low')}", True))
-        else:
-            out.append(Badge("peak", f"★ {w('peak')}", True))
+    kind = moment_kind(step_id, analysis)
+    if kind is not None:
+        out.append(Badge(kind, f"{MOMENT_SYMBOL[kind]} {w(kind)}", True))
     if "end" in m:
         out.append(Badge("end", f"■ {w('end')}", True))
     if "key" in m:
@@ -379,7 +396,7 @@ def _sub_line(bp, step) -> str:
 
 # --- the whole layout -----------------------------------------------------------
 
-def layout(bp, analysis, *, emotion: bool = False) -> Layout:
+def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Layout:
     """Place everything. Pure: same blueprint and analysis, same layout."""
     st = analysis.structure
     locale = words.locale_of(bp)
@@ -395,7 +412,7 @@ def layout(bp, analysis, *, emotion: bool = False) -> Layout:
         s = bp.by_id[n]
         lines = tuple(wrap_evenly(s.text, WRAP))
         sub = _sub_line(bp, s)
-        badges = badges_for(n, analysis, locale)
+        badges = badges_for(n, analysis, locale, inferred)
         rows = badge_rows(badges, NODE_W - 8)
         for b in badges:
             used.add(("badge", b.kind, b.declared))
@@ -575,11 +592,10 @@ def _curve(bp, analysis, locale, st, columns, col_x, band) -> Curve:
     marks = []
     where = {p[2]: p for p in pts}
     for n in analysis.peaks:
-        if n in where:
+        kind = moment_kind(n, analysis)
+        if n in where and kind is not None:
             x, yy, _, e = where[n]
-            low = n == analysis.worst and n != analysis.best
-            kind = "low" if low else "peak"
-            marks.append((x, yy, ("▼ " if low else "★ ") + words.word(locale, kind), kind))
+            marks.append((x, yy, f"{MOMENT_SYMBOL[kind]} " + words.word(locale, kind), kind))
     for n in analysis.ends:
         if n in where:
             x, yy, _, _ = where[n]
@@ -592,10 +608,10 @@ def _legend_entries(bp, analysis, locale, used, st, curve) -> list:
     out = []
     order = [("fail", True, "fail.declared"), ("fail", False, "fail.inferred"),
              ("wait", True, "wait.declared"), ("wait", False, "wait.inferred"),
-             ("peak", True, "peak.best"), ("low", True, "peak.worst"),
+             ("peak", True, "peak.best"), ("high", True, "peak.high"), ("low", True, "peak.worst"),
              ("end", True, "end.moment"), ("key", True, "key.moment")]
     samples = {"fail": "▲ " + w("fail"), "wait": "● " + w("wait"), "peak": "★ " + w("peak"),
-               "low": "▼ " + w("low"), "end": "■ " + w("end"), "key": "◎ " + w("key")}
+               "low": "▼ " + w("low"), "high": "☆ " + w("high"), "end": "■ " + w("end"), "key": "◎ " + w("key")}
     for kind, declared, key in order:
         if ("badge", kind, declared) in used:
             text = samples[kind] + ("" if declared else "?")
