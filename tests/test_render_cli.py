@@ -136,9 +136,10 @@ def test_pdf_is_landscape_paper_with_the_chinese_text(run, tmp_path, paper, size
     res = run("render", src, "-o", out, "--paper", paper)
     assert res.exit_code == 0, res.output
     reader = PdfReader(io.BytesIO(out.read_bytes()))
-    assert len(reader.pages) == 1
-    box = reader.pages[0].mediabox
-    assert (round(float(box.width), 2), round(float(box.height), 2)) == size
+    assert len(reader.pages) >= 1  # the overview, then readable pieces when the drawing is wide
+    for page in reader.pages:
+        box = page.mediabox
+        assert (round(float(box.width), 2), round(float(box.height), 2)) == size
     text = reader.pages[0].extract_text()
     bp, _ = load_blueprint(str(src))
     assert bp.title in text
@@ -171,3 +172,37 @@ def test_render_module_is_not_imported_by_version():
     code = "import sys, blueprint.cli; print('blueprint.render' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_tiles_for_a_wide_drawing_overlap_and_cover_it():
+    from blueprint.render.pdf import MARGIN, OVERLAP, READABLE, paper_size, tiles
+
+    pw, ph = paper_size("a4")
+    assert tiles(800, 400, pw, ph, 0.9) == []  # readable overview: one page
+    dw, dh = 9000.0, 700.0
+    scale = min((pw - 2 * MARGIN) / dw, (ph - 2 * MARGIN) / dh)
+    parts = tiles(dw, dh, pw, ph, scale)
+    assert len(parts) > 1
+    s = parts[0][1]
+    assert s >= READABLE or s == (ph - 2 * MARGIN) / dh
+    room = pw - 2 * MARGIN
+    assert parts[0][0] == 0 and abs(parts[-1][0] + room - dw * s) < 1e-6  # the last piece ends at the right edge
+    for (a, _), (b, _) in zip(parts, parts[1:]):
+        assert 0 < b - a <= room - OVERLAP + 1e-6  # neighbours overlap
+
+
+@pytest.mark.dot
+def test_a_wide_blueprint_prints_an_overview_and_readable_pieces(run, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.generate import generate
+    from pypdf import PdfReader
+
+    src = tmp_path / "wide.yaml"
+    src.write_text(generate(120, 1), encoding="utf-8")
+    out = tmp_path / "wide.pdf"
+    assert run("render", src, "-o", out).exit_code == 0
+    pages = PdfReader(str(out)).pages
+    assert len(pages) > 2
+    assert all(float(p.mediabox.width) > float(p.mediabox.height) for p in pages)  # landscape
