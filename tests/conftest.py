@@ -46,3 +46,22 @@ def run():
         return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, **kw)
 
     return _run
+
+
+def hub(c: int, locale: str = "en", *, tolerance: str | None = None, declared_wait: bool = True) -> str:
+    """A blueprint whose c customer actions all feed one long chain of staff
+    work: the shape that makes inferring waits skip (its work budget)."""
+    lines = ["blueprint: 1", "id: hub", "title: Hub", f"locale: {locale}", "rules: {empty-lane: off}"]
+    if tolerance:
+        lines.append(f"tolerance: {tolerance}")
+    lines.append("steps:")
+    for i in range(c):
+        lines += [f"  - {{id: c{i}, lane: customer, text: c{i}, evidence: [e], next: [f{i}]}}",
+                  f"  - {{id: f{i}, lane: frontstage, text: f{i}, next: [s0]}}"]
+    for i in range(c):
+        nxt = f"s{i + 1}" if i + 1 < c else "serve"
+        lines.append(f"  - {{id: s{i}, lane: backstage, text: s{i}, duration: 1m, next: [{nxt}]}}")
+    wait = ", wait: {expected: 5m}" if declared_wait else ""
+    lines += ["  - {id: serve, lane: frontstage, text: serve, next: [done]}",
+              f"  - {{id: done, lane: customer, text: done, evidence: [e]{wait}}}"]
+    return "\n".join(lines) + "\n"

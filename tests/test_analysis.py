@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import pytest
+from conftest import hub
 
 from blueprint import lint
 from blueprint.analysis import HEURISTICS, Analysis, FailFinding, WaitFinding, analyze
@@ -489,18 +490,8 @@ def test_entangled_staff_work_skips_inferred_waits_instead_of_growing_quadratica
     with a reason, and declared findings are still reported."""
     from blueprint import lint
 
-    c = 400
-    lines = ["blueprint: 1", "id: hub", "title: Hub", "rules: {empty-lane: off}", "steps:"]
-    for i in range(c):
-        lines += [f"  - {{id: c{i}, lane: customer, text: c{i}, evidence: [e], next: [f{i}]}}",
-                  f"  - {{id: f{i}, lane: frontstage, text: f{i}, next: [s0]}}"]
-    for i in range(c):
-        nxt = f"s{i + 1}" if i + 1 < c else "serve"
-        lines.append(f"  - {{id: s{i}, lane: backstage, text: s{i}, duration: 1m, next: [{nxt}]}}")
-    lines += ["  - {id: serve, lane: frontstage, text: serve, next: [done]}",
-              "  - {id: done, lane: customer, text: done, evidence: [e], wait: {expected: 5m}}"]
     path = tmp_path / "hub.yaml"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(hub(400))
     a = lint.check_file(str(path)).context.analysis
     assert "inferred waits skipped" in a.waits_skipped
     assert [w.step for w in a.wait_points] == ["done"] and a.wait_points[0].declared
@@ -511,18 +502,8 @@ def test_when_waits_are_skipped_the_customer_time_is_unknown_not_short(tmp_path)
     from blueprint import lint
     from blueprint.analysis.text import report
 
-    c = 400
-    lines = ["blueprint: 1", "id: hub", "title: Hub", "tolerance: 30m", "rules: {empty-lane: off}", "steps:"]
-    for i in range(c):
-        lines += [f"  - {{id: c{i}, lane: customer, text: c{i}, evidence: [e], next: [f{i}]}}",
-                  f"  - {{id: f{i}, lane: frontstage, text: f{i}, next: [s0]}}"]
-    for i in range(c):
-        nxt = f"s{i + 1}" if i + 1 < c else "serve"
-        lines.append(f"  - {{id: s{i}, lane: backstage, text: s{i}, duration: 1m, next: [{nxt}]}}")
-    lines += ["  - {id: serve, lane: frontstage, text: serve, next: [done]}",
-              "  - {id: done, lane: customer, text: done, evidence: [e]}"]
     path = tmp_path / "hub.yaml"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(hub(400, tolerance="30m", declared_wait=False))
     a = lint.check_file(str(path)).context.analysis
     assert a.timing.customer.skipped and not a.timing.customer.complete
     assert a.timing.margin is None and not a.timing.over_tolerance

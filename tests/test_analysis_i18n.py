@@ -10,6 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from conftest import hub
 
 from blueprint import i18n
 from blueprint.textwidth import display_width
@@ -218,20 +219,6 @@ def test_chinese_words_are_in_the_right_script(table):
             fields = sorted(re.findall(r"\{[^{}]*\}", en))
             for loc in ("zh-CN", "zh-TW"):
                 assert sorted(re.findall(r"\{[^{}]*\}", t[loc][key])) == fields, (key, loc)
-
-
-def hub(c: int, locale: str) -> str:
-    """Customer actions all feeding one long chain of staff work (inferred waits are skipped)."""
-    lines = ["blueprint: 1", "id: hub", "title: Hub", f"locale: {locale}", "rules: {empty-lane: off}", "steps:"]
-    for i in range(c):
-        lines += [f"  - {{id: c{i}, lane: customer, text: c{i}, evidence: [e], next: [f{i}]}}",
-                  f"  - {{id: f{i}, lane: frontstage, text: f{i}, next: [s0]}}"]
-    for i in range(c):
-        nxt = f"s{i + 1}" if i + 1 < c else "serve"
-        lines.append(f"  - {{id: s{i}, lane: backstage, text: s{i}, duration: 1m, next: [{nxt}]}}")
-    lines += ["  - {id: serve, lane: frontstage, text: serve, next: [done]}",
-              "  - {id: done, lane: customer, text: done, evidence: [e], wait: {expected: 5m}}"]
-    return "\n".join(lines) + "\n"
 
 
 def test_skipped_waits_are_explained_in_the_locale(run, tmp_path):
