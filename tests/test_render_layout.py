@@ -377,7 +377,7 @@ steps:
     for t, route in zip(placed.conditions, routes):
         for box in lay.boxes:
             assert not rects_overlap(t.rect, (box.left, box.top, box.right, box.bottom)), (t, box.name)
-        (x0, y0), _ = route.points[0], route.points[1]
+        x0 = route.points[0][0]
         assert t.left >= x0 + LB.GAP - 0.01 or t.right <= x0 - LB.GAP + 0.01  # beside, not on, the arrow
     assert not rects_overlap(first.rect, second.rect)
     assert abs(first.top - (a.bottom + LB.GAP)) < 1  # the first one right where the arrow starts
