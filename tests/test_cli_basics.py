@@ -217,3 +217,17 @@ def test_absurd_durations_whole_float_emotions_and_ids_ending_in_a_newline(run, 
 
     bp, _ = load_blueprint(path)
     assert bp.by_id["a"].emotion == -2
+
+
+def test_dash_means_standard_output_and_versions_keep_their_zeros(run, write, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = write("blueprint: 1\nid: x\ntitle: T\nversion: 1.10\nrules: {empty-lane: off}\n"
+                 "steps:\n  - {id: a, lane: customer, text: t, evidence: [x]}\n")
+    r = run("check", "-o", "-", path)
+    assert r.exit_code == 0 and "no problems" in r.output
+    r = run("script", path, "--customer", "-o", "-")
+    assert r.exit_code == 0 and "Customer" in r.output
+    assert not (tmp_path / "-").exists()
+    from blueprint.lint import load_blueprint
+
+    assert load_blueprint(path)[0].version == "1.10"

@@ -100,7 +100,7 @@ def _discover(paths: list) -> list:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the report to this file instead of standard output.")
+              help="Write the report to this file instead of standard output (- for standard output).")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found (usage errors still exit 2).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
@@ -148,8 +148,8 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
     elif fmt == "junit":
         text = ci.junit(results, failing)
     else:
-        text = report.text(results, color=output is None and report.use_color(), quiet=quiet)
-    if output:
+        text = report.text(results, color=output in (None, "-") and report.use_color(), quiet=quiet)
+    if output and output != "-":
         from blueprint.fsutil import OutputError, write_atomic
 
         try:
@@ -293,7 +293,7 @@ def script_command(file, role, customer, all_, fmt, output, templates):
         text = scripts.render(handout, fmt, templates)
     except scripts.ScriptError as exc:
         _usage_error(str(exc))
-    if output:
+    if output and output != "-":
         from blueprint.fsutil import OutputError, write_atomic
 
         try:

@@ -45,6 +45,7 @@ class Document:
     data: object = None
     values: dict = field(default_factory=dict)  # path -> Pos of the value
     keys: dict = field(default_factory=dict)  # path -> Pos of the mapping key
+    numbers: dict = field(default_factory=dict)  # path -> the text of a value read as a number (1.10, 0x1f)
 
     def pos(self, path: Path) -> Pos:
         """Position of the value at ``path``, or of its nearest written parent."""
@@ -262,6 +263,8 @@ class _Composer:
                     self._key(stack, _key_text(value, ev.value.translate(self.restore) if self.restore else ev.value), pos)
                     continue
                 values.setdefault(path, pos)
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and len(path) < 2:
+                    self.doc.numbers.setdefault(path, ev.value)  # top-level only: 'version: 1.10' keeps its zero
                 if top is None:
                     root_set = True
                     self.doc.data = value

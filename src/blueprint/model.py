@@ -201,7 +201,7 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
         customer=_s(data.get("customer")),
         owner=_s(data.get("owner")),
         status=_s(data.get("status")),
-        version="" if data.get("version") is None else str(data.get("version")),
+        version="" if data.get("version") is None else doc.numbers.get(("version",), str(data.get("version"))),
         tolerance=_duration(doc, ("tolerance",), data.get("tolerance"), problems),
         positions={k: doc.key_pos((k,)) for k in data},
     )
