@@ -545,3 +545,25 @@ def test_work_in_parallel_overlaps_in_the_customers_time(tmp_path):
     assert c.total == 12 * 60  # order 1m + take 1m + 10m of work in parallel
     assert c.service + c.waits == 11 * 60
     assert "over-tolerance" not in {p.rule for p in res.problems}
+
+
+def test_work_that_runs_on_while_the_customer_does_something_else_still_counts(tmp_path):
+    """The customer checks the bill (10m) while the refund is investigated (1d)
+    and paid (2d): the journey takes 3 days 35 minutes, over a 1-day tolerance,
+    although the wait is not one the customer sits through at one step."""
+    from blueprint import lint
+
+    path = tmp_path / "fork.yaml"
+    path.write_text(
+        "blueprint: 1\nid: fork\ntitle: Refund\ntolerance: 1d\nsteps:\n"
+        "  - {id: complain, lane: customer, text: Complain, evidence: [Hotline], next: [visit]}\n"
+        "  - {id: visit, lane: frontstage, text: Visit, duration: 30m, next: [check, investigate]}\n"
+        "  - {id: check, lane: customer, text: Check the bill, evidence: [Bill], duration: 10m, next: [notify]}\n"
+        "  - {id: investigate, lane: backstage, text: Investigate, duration: 1d, next: [refund]}\n"
+        "  - {id: refund, lane: support, text: Refund, duration: 2d, next: [notify]}\n"
+        "  - {id: notify, lane: frontstage, text: Phone, duration: 5m, next: [receive]}\n"
+        "  - {id: receive, lane: customer, text: Receive the refund, evidence: [SMS]}\n")
+    res = lint.check_file(str(path))
+    t = res.context.analysis.timing
+    assert t.customer.total == 3 * 86400 + 35 * 60
+    assert t.over_tolerance and "over-tolerance" in {p.rule for p in res.problems}

@@ -34,7 +34,7 @@ class WorkLimit(Exception):
         return self.args[0] if len(self.args) == 1 and isinstance(self.args[0], str) else super().__str__()
 
 
-def segments(dag: FlowDag) -> list:
+def segments(dag: FlowDag, *, alongside: bool = False) -> list:
     """The work between each pair of consecutive customer actions, in flow order.
 
     A pair from :attr:`Structure.customer_next` is left out when the customer
@@ -78,8 +78,8 @@ def segments(dag: FlowDag) -> list:
             between = betweens[c2]
             if not between and c1 not in dag.pred[c2]:
                 continue
-            if len(nexts) > 1 and _alongside(dag, c1, c2, nexts, betweens, by_id):
-                continue
+            if not alongside and len(nexts) > 1 and _alongside(dag, c1, c2, nexts, betweens, by_id):
+                continue  # (timing keeps these pairs: the journey's time runs on while the customer is busy)
 
             def inv_w(n):
                 return (dur[n] or 0.0) if lane[n] in INVISIBLE else 0.0
