@@ -65,3 +65,19 @@ def hub(c: int, locale: str = "en", *, tolerance: str | None = None, declared_wa
     lines += ["  - {id: serve, lane: frontstage, text: serve, next: [done]}",
               f"  - {{id: done, lane: customer, text: done, evidence: [e]{wait}}}"]
     return "\n".join(lines) + "\n"
+
+
+#: a one-column Chinese blueprint: the narrowest diagram (line labels must still fit)
+NARROW = """
+blueprint: 1
+id: narrow
+title: 窄图
+locale: zh-CN
+steps:
+  - {id: enter, lane: customer, text: 进店, next: [greet]}
+  - {id: greet, lane: frontstage, text: 迎宾, next: [lookup]}
+  - {id: lookup, lane: support, text: 查桌, next: [lead]}
+  - {id: prep, lane: backstage, text: 备料, next: [lead]}
+  - {id: lead, lane: frontstage, text: 带位, next: [sit]}
+  - {id: sit, lane: customer, text: 入座}
+"""

@@ -14,7 +14,7 @@ from blueprint.render import dot as D
 from blueprint.render.layout import assign_columns, layout
 from blueprint.textwidth import display_width, wrap
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, NARROW
 
 
 def load(write, text):
@@ -295,19 +295,6 @@ from collections import Counter  # noqa: E402
 from blueprint.render import labels as LB  # noqa: E402
 from blueprint.render import layout as LM  # noqa: E402
 
-NARROW = """
-blueprint: 1
-id: narrow
-title: 窄图
-locale: zh-CN
-steps:
-  - {id: enter, lane: customer, text: 进店, next: [greet]}
-  - {id: greet, lane: frontstage, text: 迎宾, next: [lookup]}
-  - {id: lookup, lane: support, text: 查桌, next: [lead]}
-  - {id: prep, lane: backstage, text: 备料, next: [lead]}
-  - {id: lead, lane: frontstage, text: 带位, next: [sit]}
-  - {id: sit, lane: customer, text: 入座}
-"""
 
 
 def chain(n: int, locale: str) -> str:

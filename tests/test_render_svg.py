@@ -10,7 +10,7 @@ import pytest
 
 from blueprint.lint import load_blueprint
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, NARROW
 
 SVG = "{http://www.w3.org/2000/svg}"
 NUM = re.compile(r"-?\d+(?:\.\d+)?")
@@ -127,19 +127,6 @@ def test_same_input_gives_byte_identical_output_across_processes(tmp_path, fmt):
 
 # --- labels: where the conditions and the line labels are written ---------------------------
 
-NARROW = """
-blueprint: 1
-id: narrow
-title: 窄图
-locale: zh-CN
-steps:
-  - {id: enter, lane: customer, text: 进店, next: [greet]}
-  - {id: greet, lane: frontstage, text: 迎宾, next: [lookup]}
-  - {id: lookup, lane: support, text: 查桌, next: [lead]}
-  - {id: prep, lane: backstage, text: 备料, next: [lead]}
-  - {id: lead, lane: frontstage, text: 带位, next: [sit]}
-  - {id: sit, lane: customer, text: 入座}
-"""
 
 
 def background_texts(svg_bytes):
