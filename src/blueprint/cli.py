@@ -183,11 +183,9 @@ def rules(rule_id, fmt):
     registry = all_rules()
     if rule_id:
         if rule_id not in registry:
-            import difflib
+            from blueprint.problems import did_you_mean
 
-            close = difflib.get_close_matches(rule_id, list(registry), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            _usage_error(f"no rule '{rule_id}'{hint} (blueprint rules lists them)")
+            _usage_error(f"no rule '{rule_id}'{did_you_mean(rule_id, list(registry))} (blueprint rules lists them)")
         click.echo(one_rule(registry[rule_id]))
         return
     click.echo(markdown(registry) if fmt == "markdown" else table(registry))

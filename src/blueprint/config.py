@@ -11,14 +11,13 @@ the ``[tool.blueprint]`` table of a ``pyproject.toml``. A blueprint's own
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 
 from blueprint.load import printable
-from blueprint.problems import Pos, Problem, problem
+from blueprint.problems import Pos, Problem, did_you_mean, problem
 
 _LEVELS = ("off", "info", "warning", "error")
 
@@ -125,8 +124,7 @@ def config_problems(cfg: Config, known: set) -> list[Problem]:
     out = list(cfg.problems)
     for rid in cfg.rules:
         if rid not in known:
-            close = difflib.get_close_matches(rid, sorted(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(rid, sorted(known))
             out.append(problem(cfg.path or "config", cfg.positions.get(rid, Pos(1, 1)), "error",
                                f"unknown rule '{printable(rid)}'{hint}", "unknown-rule"))
     return out

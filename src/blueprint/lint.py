@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from blueprint.config import Config, find_config
 from blueprint.load import _UNSAFE, load_yaml, printable
-from blueprint.problems import Problem, problem
+from blueprint.problems import Problem, did_you_mean, problem
 
 QUOTE_LIMIT = 60  # characters of a quoted value shown in a message
 MESSAGE_LIMIT = 1000
@@ -81,10 +81,7 @@ def _load_blueprint(path: str) -> tuple:
 
 
 def _near(word: str, known) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.7)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(word, sorted(known), cutoff=0.7)
 
 
 def check_file(path: str, config: Config | None = None, *, only_load: bool = False) -> Result:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from blueprint.durations import parse_duration
 from blueprint.load import Document
-from blueprint.problems import Pos, Problem, problem
+from blueprint.problems import Pos, Problem, did_you_mean, problem
 
 LANES = ("customer", "frontstage", "backstage", "support")
 #: lanes in drawing order, evidence first
@@ -305,12 +305,10 @@ def _check_references(bp: Blueprint) -> list[Problem]:
     out = []
     ids = {s.id for s in bp.steps}
     phase_ids = {p.id for p in bp.phases}
-    import difflib
 
     def hint(word, choices):
         # short ids (two Chinese characters, say) differ by a larger share of their letters
-        close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.5 if len(word) <= 3 else 0.6)
-        return f"; did you mean '{close[0]}'?" if close else ""
+        return did_you_mean(word, sorted(choices), cutoff=0.5 if len(word) <= 3 else 0.6)
 
     for s in bp.steps:
         if s.phase is not None and s.phase not in phase_ids:

@@ -32,6 +32,16 @@ class Problem:
         return (self.path, self.line, self.col, self.rule, self.message)
 
 
+def did_you_mean(word, choices, cutoff: float = 0.6) -> str:
+    """'; did you mean 'x'?' for the choice closest to ``word``, or ''."""
+    if not isinstance(word, str):
+        return ""
+    import difflib
+
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=cutoff)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def problem(path: str, pos: Pos | None, severity: str, message: str, rule: str) -> Problem:
     pos = pos or Pos(1, 1)
     return Problem(path, pos.line, pos.col, severity, message, rule)

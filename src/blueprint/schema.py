@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from functools import lru_cache
 
 from blueprint.load import Document
-from blueprint.problems import Problem, problem
+from blueprint.problems import Problem, did_you_mean, problem
 from blueprint.resources import schema_text
 
 
@@ -100,10 +99,7 @@ def _short(value, limit=40) -> str:
 
 
 def _suggest(word, choices) -> str:
-    if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(word, choices)
 
 
 #: lane names designers write in Chinese (DOMAIN.md §1), to suggest the lane id
