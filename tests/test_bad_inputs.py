@@ -292,10 +292,17 @@ def test_nesting_limit_boundary():
     assert [(p.rule, p.line, p.col) for p in problems] == [("too-deep", 1, 14 + 63)]
 
 
-def test_very_deep_nesting_is_refused_quickly():
-    """100,000 levels would overflow a recursive reader; ours stops at level 65."""
-    doc, problems = load.parse_yaml("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "f.yaml")
-    assert [p.rule for p in problems] == ["too-deep"]
+@pytest.mark.parametrize("depth", [100_000, 2_000, 999])
+def test_very_deep_nesting_is_refused_quickly(depth):
+    """100,000 levels would overflow a recursive reader. Whichever notices first, our limit
+    (level 65) or libyaml's own (1,000 levels, PyYAML 6.0.4 and newer), the user gets one
+    `too-deep` problem on line 1, at or after the 65th bracket, and no document."""
+    text = "a: " + "[" * depth + "]" * depth + "\n"
+    doc, problems = load.parse_yaml(text, "f.yaml")
+    assert [(p.rule, p.line, p.severity) for p in problems] == [("too-deep", 1, "error")]
+    assert 3 + 64 <= problems[0].col <= len(text)
+    assert problems[0].message == "nesting deeper than 64 levels"
+    assert doc.data is None
 
 
 def test_alias_budget_boundary():

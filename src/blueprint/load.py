@@ -453,6 +453,12 @@ def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = _mark(mark) if mark else Pos(1, 1)
+        if "maximum nesting depth" in (exc.problem or ""):
+            # libyaml (PyYAML 6.0.4 and newer) stops at 1,000 levels while scanning ahead,
+            # before our own limit is reached: the same problem, where libyaml stopped
+            problems.append(problem(path, _clamp(text, pos), "error", f"nesting deeper than {MAX_DEPTH} levels", "too-deep"))
+            doc.data = None
+            return doc, problems
         msg = exc.problem or "invalid YAML"
         if exc.context:
             msg = f"{msg} ({exc.context}"
