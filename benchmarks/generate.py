@@ -56,30 +56,73 @@ CUSTOMER = [
     ("Describe the problem", "描述遇到的问题"),
 ]
 EVIDENCE = [
-    ("Shop sign", "门店招牌"), ("Clean entrance", "整洁的入口"), ("Tablet menu", "平板菜单"),
-    ("Queue number slip", "排队号码单"), ("Waiting stools", "等候座椅"), ("Itemised bill", "明细账单"),
-    ("Payment QR code", "付款二维码"), ("Receipt", "收据"), ("Feedback card", "意见卡"),
-    ("Uniformed staff", "着装统一的员工"), ("Progress screen", "进度显示屏"), ("Free tea", "免费茶水"),
-    ("Order summary", "订单摘要"), ("Membership app", "会员应用"), ("Parcel locker", "包裹柜"),
+    ("Shop sign", "门店招牌"),
+    ("Clean entrance", "整洁的入口"),
+    ("Tablet menu", "平板菜单"),
+    ("Queue number slip", "排队号码单"),
+    ("Waiting stools", "等候座椅"),
+    ("Itemised bill", "明细账单"),
+    ("Payment QR code", "付款二维码"),
+    ("Receipt", "收据"),
+    ("Feedback card", "意见卡"),
+    ("Uniformed staff", "着装统一的员工"),
+    ("Progress screen", "进度显示屏"),
+    ("Free tea", "免费茶水"),
+    ("Order summary", "订单摘要"),
+    ("Membership app", "会员应用"),
+    ("Parcel locker", "包裹柜"),
 ]
 FRONT = [
     ("Greet the guest", "问候客人", "Welcome! How many of you today?", "欢迎光临！请问几位？"),
     ("Take the order", "为客人点单", "What would you like to start with?", "请问想先点些什么？"),
-    ("Repeat the order back", "复述订单", "So that is one split pot and two teas.", "一个鸳鸯锅和两杯茶，对吗？"),
-    ("Serve the dishes", "上菜", "Here is your broth; please mind the heat.", "您的锅底来了，小心烫。"),
+    (
+        "Repeat the order back",
+        "复述订单",
+        "So that is one split pot and two teas.",
+        "一个鸳鸯锅和两杯茶，对吗？",
+    ),
+    (
+        "Serve the dishes",
+        "上菜",
+        "Here is your broth; please mind the heat.",
+        "您的锅底来了，小心烫。",
+    ),
     ("Explain the wait", "说明等候时间", "It will be about ten minutes.", "大约需要十分钟。"),
-    ("Present the bill", "呈上账单", "Here is your bill; you can scan to pay.", "这是您的账单，可以扫码支付。"),
-    ("Hand over the parcel", "交付包裹", "Please check the parcel before you sign.", "请先检查包裹再签收。"),
-    ("Apologise and offer a fix", "道歉并提出补救", "I am sorry; let me put that right at once.", "非常抱歉，我马上为您处理。"),
+    (
+        "Present the bill",
+        "呈上账单",
+        "Here is your bill; you can scan to pay.",
+        "这是您的账单，可以扫码支付。",
+    ),
+    (
+        "Hand over the parcel",
+        "交付包裹",
+        "Please check the parcel before you sign.",
+        "请先检查包裹再签收。",
+    ),
+    (
+        "Apologise and offer a fix",
+        "道歉并提出补救",
+        "I am sorry; let me put that right at once.",
+        "非常抱歉，我马上为您处理。",
+    ),
     ("See the guest off", "送别客人", "Thank you, see you again soon!", "谢谢光临，欢迎再来！"),
 ]
 BACK = [
-    ("Prepare the broth", "熬制汤底"), ("Plate the ingredients", "备菜装盘"), ("Check the stock", "清点库存"),
-    ("Pack the parcel", "打包包裹"), ("Clear and reset the table", "清理并重新摆台"), ("Review the complaint", "复核投诉"),
+    ("Prepare the broth", "熬制汤底"),
+    ("Plate the ingredients", "备菜装盘"),
+    ("Check the stock", "清点库存"),
+    ("Pack the parcel", "打包包裹"),
+    ("Clear and reset the table", "清理并重新摆台"),
+    ("Review the complaint", "复核投诉"),
 ]
 SUPPORT = [
-    ("Print the kitchen ticket", "打印厨房单"), ("Record the payment", "记录付款"), ("Look up the booking", "查询预订"),
-    ("Update the membership points", "更新会员积分"), ("Deliver supplies", "配送物资"), ("Send the confirmation text", "发送确认短信"),
+    ("Print the kitchen ticket", "打印厨房单"),
+    ("Record the payment", "记录付款"),
+    ("Look up the booking", "查询预订"),
+    ("Update the membership points", "更新会员积分"),
+    ("Deliver supplies", "配送物资"),
+    ("Send the confirmation text", "发送确认短信"),
 ]
 CONDITIONS = [
     (("table free", "no table"), ("有空桌", "没有空桌")),
@@ -88,20 +131,40 @@ CONDITIONS = [
     (("in stock", "out of stock"), ("有货", "缺货")),
 ]
 RISKS = [
-    ("Order taken wrongly", "点单出错"), ("Dish served cold", "菜品上桌已凉"),
-    ("Payment terminal offline", "支付终端离线"), ("Parcel damaged", "包裹破损"),
+    ("Order taken wrongly", "点单出错"),
+    ("Dish served cold", "菜品上桌已凉"),
+    ("Payment terminal offline", "支付终端离线"),
+    ("Parcel damaged", "包裹破损"),
 ]
 PHASES = [
-    ("Arrive", "到店"), ("Order", "点单"), ("Wait", "等候"), ("Eat", "用餐"), ("Pay", "结账"),
-    ("Leave", "离店"), ("Follow up", "回访"), ("Complain", "投诉"), ("Recover", "补救"), ("Return", "再次光临"),
+    ("Arrive", "到店"),
+    ("Order", "点单"),
+    ("Wait", "等候"),
+    ("Eat", "用餐"),
+    ("Pay", "结账"),
+    ("Leave", "离店"),
+    ("Follow up", "回访"),
+    ("Complain", "投诉"),
+    ("Recover", "补救"),
+    ("Return", "再次光临"),
 ]
 ROLES = {
-    "frontstage": [("host", "Host", "迎宾"), ("waiter", "Waiter", "服务员"), ("cashier", "Cashier", "收银员")],
+    "frontstage": [
+        ("host", "Host", "迎宾"),
+        ("waiter", "Waiter", "服务员"),
+        ("cashier", "Cashier", "收银员"),
+    ],
     "backstage": [("kitchen", "Kitchen", "厨房"), ("busser", "Busser", "传菜员")],
-    "support": [("pos", "POS system", "收银系统"), ("crm", "CRM", "客户关系系统"), ("supplier", "Supplier", "供应商")],
+    "support": [
+        ("pos", "POS system", "收银系统"),
+        ("crm", "CRM", "客户关系系统"),
+        ("supplier", "Supplier", "供应商"),
+    ],
 }
 
-_PLAIN = re.compile(r"^[A-Za-z\u4e00-\u9fff][A-Za-z0-9 '.!?\u3000-\u303f\u4e00-\u9fff\uff01-\uff1f-]*$")
+_PLAIN = re.compile(
+    r"^[A-Za-z\u4e00-\u9fff][A-Za-z0-9 '.!?\u3000-\u303f\u4e00-\u9fff\uff01-\uff1f-]*$"
+)
 _DURATION = re.compile(r"^[0-9]+[smhdw]$")
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
 
@@ -126,7 +189,9 @@ def _dur(seconds: int) -> str:
 class _Builder:
     def __init__(self, n: int, seed: int):
         if n < 2:
-            raise ValueError("a blueprint needs at least 2 steps (a customer action and a front-stage step)")
+            raise ValueError(
+                "a blueprint needs at least 2 steps (a customer action and a front-stage step)"
+            )
         self.n = n
         self.rng = random.Random(seed)
         self.steps: list[dict] = []
@@ -158,22 +223,31 @@ class _Builder:
         k = self.rng.randint(1, 3)
         evidence = [self._pick(EVIDENCE) for _ in range(k)]
         evidence = list(dict.fromkeys(evidence))
-        step = self._add(sid, "customer", text=self._pick(CUSTOMER), evidence=evidence,
-                         emotion=self.rng.choice([-1, 0, 0, 1, 1, 2]))
+        step = self._add(
+            sid,
+            "customer",
+            text=self._pick(CUSTOMER),
+            evidence=evidence,
+            emotion=self.rng.choice([-1, 0, 0, 1, 1, 2]),
+        )
         if self.rng.random() < 0.08:
             step["key"] = True
         return step
 
     def _front(self, sid: str, *, fail: bool = False) -> dict:
-        text, says = (lambda t: (t[1], t[3]) if self._zh() else (t[0], t[2]))(self.rng.choice(FRONT))
+        text, says = (lambda t: (t[1], t[3]) if self._zh() else (t[0], t[2]))(
+            self.rng.choice(FRONT)
+        )
         seconds = self.rng.choice([20, 30, 45, 60, 90, 120, 180, 300])
         role = self.rng.choice(ROLES["frontstage"])[0]
         step = self._add(sid, "frontstage", role=role, text=text, says=says, duration=_dur(seconds))
         self.total_seconds += seconds
         if self.rng.random() < 0.4:
             within = seconds * self.rng.choice([1, 2, 3])
-            std = ("在规定时间内完成" if self._zh() else f"Done within {_dur(within)}")
-            step["standard"] = {"text": std, "within": _dur(within)} if self.rng.random() < 0.7 else std
+            std = "在规定时间内完成" if self._zh() else f"Done within {_dur(within)}"
+            step["standard"] = (
+                {"text": std, "within": _dur(within)} if self.rng.random() < 0.7 else std
+            )
         if fail:
             risk = self._pick(RISKS)
             step["fail"] = {
@@ -186,7 +260,9 @@ class _Builder:
         return step
 
     def _back(self, sid: str, lane: str, bank) -> tuple[dict, int]:
-        seconds = self.rng.choice([30, 60, 120, 300, 480] if lane == "backstage" else [5, 10, 30, 60])
+        seconds = self.rng.choice(
+            [30, 60, 120, 300, 480] if lane == "backstage" else [5, 10, 30, 60]
+        )
         role = self.rng.choice(ROLES[lane])[0]
         step = self._add(sid, lane, role=role, text=self._pick(bank), duration=_dur(seconds))
         self.total_seconds += seconds
@@ -231,8 +307,12 @@ class _Builder:
             self._link(pending, c)
             pending = [c]
             size -= 1
-        kind = {1: "simple", 2: "recovery", 3: self.rng.choice(["branch", "backoffice", "prepared"]),
-                4: self.rng.choice(["backoffice-support", "branch-recovery"])}[size]
+        kind = {
+            1: "simple",
+            2: "recovery",
+            3: self.rng.choice(["branch", "backoffice", "prepared"]),
+            4: self.rng.choice(["backoffice-support", "branch-recovery"]),
+        }[size]
         if not self.back_office and size == 4:
             kind = "backoffice-support"
         if kind in ("backoffice-support", "prepared"):
@@ -249,7 +329,9 @@ class _Builder:
             self._link(src, f)
             cond = ("出错了", "一切正常") if self._zh() else ("something went wrong", "all fine")
             f["next"].append({"to": fix["id"], "when": cond[0]})
-            fix["next"].append({"to": f["id"], "kind": "recovery", "when": "重做" if self._zh() else "redo"})
+            fix["next"].append(
+                {"to": f["id"], "kind": "recovery", "when": "重做" if self._zh() else "redo"}
+            )
             self.loops += 1
             f["_when"] = cond[1]
             return [f]
@@ -264,7 +346,9 @@ class _Builder:
             if kind == "branch-recovery":
                 fix = self._front(f"f{m}-fix")
                 self._apology(fix)
-                b["next"].append({"to": fix["id"], "when": "出错了" if self._zh() else "something went wrong"})
+                b["next"].append(
+                    {"to": fix["id"], "when": "出错了" if self._zh() else "something went wrong"}
+                )
                 fix["next"].append({"to": f["id"], "kind": "recovery"})
                 b["_when"] = "一切正常" if self._zh() else "all fine"
                 self.loops += 1
@@ -300,7 +384,11 @@ class _Builder:
 
     def _apology(self, step: dict) -> None:
         step["text"] = "道歉并重做" if self._zh() else "Apologise and redo it"
-        step["says"] = "非常抱歉，我马上为您处理。" if self._zh() else "I am sorry; let me put that right at once."
+        step["says"] = (
+            "非常抱歉，我马上为您处理。"
+            if self._zh()
+            else "I am sorry; let me put that right at once."
+        )
 
     @staticmethod
     def _seconds(step: dict) -> int:
@@ -329,7 +417,11 @@ def generate_data(n: int, seed: int = 1) -> dict:
             if t["lane"] == "customer" and "wait" not in t:
                 t["wait"] = {"expected": _dur(expected), "tolerable": _dur(expected * 2)}
                 if b.rng.random() < 0.6:
-                    t["wait"]["fill"] = "免费茶水和小吃" if re.search(r"[\u4e00-\u9fff]", t["text"]) else "Free tea and snacks"
+                    t["wait"]["fill"] = (
+                        "免费茶水和小吃"
+                        if re.search(r"[\u4e00-\u9fff]", t["text"])
+                        else "Free tea and snacks"
+                    )
                 if b.rng.random() < 0.6:
                     t["wait"]["explain"] = "The progress screen shows the order"
                 b.total_seconds += expected
@@ -354,7 +446,9 @@ def generate_data(n: int, seed: int = 1) -> dict:
         "status": "as-is",
         "version": "1.0",
         "tolerance": f"{hours}h",
-        "phases": [{"id": pid, "name": f"{PHASES[i][0]} {PHASES[i][1]}"} for i, pid in enumerate(b.phases)],
+        "phases": [
+            {"id": pid, "name": f"{PHASES[i][0]} {PHASES[i][1]}"} for i, pid in enumerate(b.phases)
+        ],
         "roles": roles,
         "steps": steps,
     }
@@ -373,9 +467,22 @@ def _flow_yaml(f) -> str:
 
 def to_yaml(data: dict) -> str:
     """Write the data the way a designer would: block style, short flow mappings."""
-    out = ["# yaml-language-server: $schema=../schema/blueprint.schema.json",
-           "# Generated by benchmarks/generate.py; do not edit."]
-    for key in ("blueprint", "id", "title", "description", "locale", "customer", "owner", "status", "version", "tolerance"):
+    out = [
+        "# yaml-language-server: $schema=../schema/blueprint.schema.json",
+        "# Generated by benchmarks/generate.py; do not edit.",
+    ]
+    for key in (
+        "blueprint",
+        "id",
+        "title",
+        "description",
+        "locale",
+        "customer",
+        "owner",
+        "status",
+        "version",
+        "tolerance",
+    ):
         value = data[key]
         out.append(f"{key}: {value if isinstance(value, int) else _q(str(value))}")
     out.append("")
@@ -443,9 +550,13 @@ def write(path: str, text: str) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="Write a synthetic, valid service blueprint of N steps.")
+    ap = argparse.ArgumentParser(
+        description="Write a synthetic, valid service blueprint of N steps."
+    )
     ap.add_argument("steps", type=int, help="number of steps (at least 2)")
-    ap.add_argument("--seed", type=int, default=1, help="random seed (default 1); same seed, same file")
+    ap.add_argument(
+        "--seed", type=int, default=1, help="random seed (default 1); same seed, same file"
+    )
     ap.add_argument("-o", "--output", help="file to write (default: standard output)")
     args = ap.parse_args(argv)
     if args.steps < 2:

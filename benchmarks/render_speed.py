@@ -54,12 +54,16 @@ def main(argv=None) -> int:
     ap.add_argument("sizes", nargs="*", type=int, default=[25, 100, 400, 1000])
     ap.add_argument("-n", "--runs", type=int, default=5)
     args = ap.parse_args(argv)
-    exe = shutil.which("blueprint", path=os.path.dirname(sys.executable)) or shutil.which("blueprint")
+    exe = shutil.which("blueprint", path=os.path.dirname(sys.executable)) or shutil.which(
+        "blueprint"
+    )
     neato = shutil.which("neato")
     if not exe or not neato:
         print("needs the blueprint command and Graphviz's neato on PATH", file=sys.stderr)
         return 2
-    print("| steps | render SVG, whole command: median (min) | CPU | neato -n2 alone: median (min) | CPU | ratio |")
+    print(
+        "| steps | render SVG, whole command: median (min) | CPU | neato -n2 alone: median (min) | CPU | ratio |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
@@ -69,10 +73,15 @@ def main(argv=None) -> int:
             dot = os.path.join(tmp, f"bp-{n}.dot")
             subprocess.run([exe, "render", src, "-o", dot], check=True, stderr=subprocess.DEVNULL)
             whole = measure([exe, "render", src, "-o", os.path.join(tmp, f"bp-{n}.svg")], args.runs)
-            alone = measure([neato, "-n2", "-Tsvg", dot, "-o", os.path.join(tmp, f"gv-{n}.svg")], args.runs)
-            print(f"| {n} | {whole['median']:.3f} s ({whole['min']:.3f}) | {whole['cpu']:.3f} s "
-                  f"| {alone['median']:.3f} s ({alone['min']:.3f}) | {alone['cpu']:.3f} s "
-                  f"| {whole['median'] / alone['median']:.2f}x |", flush=True)
+            alone = measure(
+                [neato, "-n2", "-Tsvg", dot, "-o", os.path.join(tmp, f"gv-{n}.svg")], args.runs
+            )
+            print(
+                f"| {n} | {whole['median']:.3f} s ({whole['min']:.3f}) | {whole['cpu']:.3f} s "
+                f"| {alone['median']:.3f} s ({alone['min']:.3f}) | {alone['cpu']:.3f} s "
+                f"| {whole['median'] / alone['median']:.2f}x |",
+                flush=True,
+            )
     return 0
 
 

@@ -72,11 +72,18 @@ FLOORS = {k: f for k, _, f in ROWS if f}
 
 # --- running one command ------------------------------------------------------------
 
+
 class Run:
     __slots__ = ("seconds", "cpu", "maxrss_kib", "code", "stderr")
 
     def __init__(self, seconds, cpu, maxrss_kib, code, stderr):
-        self.seconds, self.cpu, self.maxrss_kib, self.code, self.stderr = seconds, cpu, maxrss_kib, code, stderr
+        self.seconds, self.cpu, self.maxrss_kib, self.code, self.stderr = (
+            seconds,
+            cpu,
+            maxrss_kib,
+            code,
+            stderr,
+        )
 
 
 TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
@@ -176,18 +183,22 @@ def measure_set(jobs: list, workdir: str, repeat: int, *, warmup: bool = True) -
     return out
 
 
-def measure(cmd: list[str] | None, workdir: str, repeat: int, *, ok=(0,), warmup: bool = True) -> dict:
+def measure(
+    cmd: list[str] | None, workdir: str, repeat: int, *, ok=(0,), warmup: bool = True
+) -> dict:
     """Median and minimum over ``repeat`` runs of one command, after a warm-up run."""
     return measure_set([("x", cmd, ok)], workdir, repeat, warmup=warmup)["x"]
 
 
 def _show(cmd: list[str]) -> str:
     def short(a):
-        return a[len(ROOT) + 1:] if a.startswith(ROOT + os.sep) else a
+        return a[len(ROOT) + 1 :] if a.startswith(ROOT + os.sep) else a
+
     return " ".join(short(a) if " " not in a else repr(a) for a in cmd)
 
 
 # --- what blueprint can do ----------------------------------------------------------
+
 
 def find_blueprint() -> tuple[list[str], str]:
     """The ``blueprint`` console script users run, and the interpreter behind it."""
@@ -220,12 +231,18 @@ def blueprint_commands(bp: list[str]) -> dict:
     if have["analyze"] is not None:
         cmds["analyze"] = lambda f, out: bp + ["analyze", f]
     if have["render"] is not None:
-        cmds["render-svg"] = lambda f, out: bp + ["render", f, "-o", os.path.join(out, _stem(f) + ".svg"), "--format", "svg"]
-        cmds["render-dot"] = lambda f, out: bp + ["render", f, "-o", os.path.join(out, _stem(f) + ".dot"), "--format", "dot"]
+        cmds["render-svg"] = lambda f, out: (
+            bp + ["render", f, "-o", os.path.join(out, _stem(f) + ".svg"), "--format", "svg"]
+        )
+        cmds["render-dot"] = lambda f, out: (
+            bp + ["render", f, "-o", os.path.join(out, _stem(f) + ".dot"), "--format", "dot"]
+        )
     if have["script"] is not None:
         extra = ["--all"] if "--all" in have["script"] else []
         fmt = ["--format", "md"] if re.search(r"--format\b", have["script"]) else []
-        cmds["script"] = lambda f, out: bp + ["script", f] + extra + fmt + ["-o", os.path.join(out, _stem(f) + ".script.md")]
+        cmds["script"] = lambda f, out: (
+            bp + ["script", f] + extra + fmt + ["-o", os.path.join(out, _stem(f) + ".script.md")]
+        )
     return cmds
 
 
@@ -244,7 +261,9 @@ def graphviz_engine(dot_text: str) -> list[str]:
     (``pos="x,y!"``) are drawn by ``neato -n2``, which only routes the arrows;
     otherwise the DOT's ``layout`` attribute or ``dot``."""
     layout = re.search(r'\blayout\s*=\s*"?(\w+)', dot_text)
-    if re.search(r'\bpos\s*=\s*"[-0-9.e]+,[-0-9.e]+!?"', dot_text) and (not layout or layout.group(1) == "neato"):
+    if re.search(r'\bpos\s*=\s*"[-0-9.e]+,[-0-9.e]+!?"', dot_text) and (
+        not layout or layout.group(1) == "neato"
+    ):
         return ["neato", "-n2"]
     return [layout.group(1) if layout else "dot"]
 
@@ -271,10 +290,17 @@ def machine(py: str, bp: list[str]) -> dict:
             mem = int(re.search(r"MemTotal:\s+(\d+)", fh.read()).group(1)) / 1024 / 1024
     except (OSError, AttributeError):
         mem = None
-    libs = subprocess.run([py, "-c", "import sys, yaml; print(sys.version.split()[0], yaml.__version__, "
-                                     "getattr(yaml, '__with_libyaml__', False), end=' ');\n"
-                                     "import yaml._yaml as y; print(y.get_version_string())"],
-                          capture_output=True, text=True).stdout.split()
+    libs = subprocess.run(
+        [
+            py,
+            "-c",
+            "import sys, yaml; print(sys.version.split()[0], yaml.__version__, "
+            "getattr(yaml, '__with_libyaml__', False), end=' ');\n"
+            "import yaml._yaml as y; print(y.get_version_string())",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     info = {
         "cpu": cpu,
         "nproc": os.cpu_count(),
@@ -298,6 +324,7 @@ def machine(py: str, bp: list[str]) -> dict:
 
 
 # --- the run -----------------------------------------------------------------------
+
 
 def repeats_for(n: int, base: int) -> int:
     """Fewer runs for the big sizes: the runner should take minutes, not hours."""
@@ -323,14 +350,24 @@ def bench(args) -> dict:
             print(msg, file=sys.stderr, flush=True)
 
     # startup and the bundled example
-    got = measure_set([("version", bp + ["--version"], (0,)), ("python", [py, "-c", "pass"], (0,))], workdir, args.repeat)
+    got = measure_set(
+        [("version", bp + ["--version"], (0,)), ("python", [py, "-c", "pass"], (0,))],
+        workdir,
+        args.repeat,
+    )
     results["version"]["-"], results["python"]["-"] = got["version"], got["python"]
-    log(f"--version: {_fmt(results['version']['-'])}   python -c pass: {_fmt(results['python']['-'])}")
+    log(
+        f"--version: {_fmt(results['version']['-'])}   python -c pass: {_fmt(results['python']['-'])}"
+    )
     example = {}
     if os.path.exists(EXAMPLE):
-        jobs = [(key, cmds[key](EXAMPLE, workdir) if key in cmds else None, _ok(key))
-                for key in ("check", "analyze", "render-svg", "script")]
-        example = measure_set(jobs + [("yaml", [py, "-c", YAML_FLOOR, EXAMPLE], (0,))], workdir, args.repeat)
+        jobs = [
+            (key, cmds[key](EXAMPLE, workdir) if key in cmds else None, _ok(key))
+            for key in ("check", "analyze", "render-svg", "script")
+        ]
+        example = measure_set(
+            jobs + [("yaml", [py, "-c", YAML_FLOOR, EXAMPLE], (0,))], workdir, args.repeat
+        )
         log("example: " + "  ".join(f"{k} {_fmt(v)}" for k, v in example.items()))
 
     competitor_warm = False
@@ -342,7 +379,7 @@ def bench(args) -> dict:
         dot_path = os.path.join(workdir, f"bp-{n}.dot")
         engine: list = []
 
-        def graphviz_cmd():
+        def graphviz_cmd(dot_path=dot_path, engine=engine, n=n):
             # Graphviz alone on the DOT that `render --format dot` wrote in its warm-up run
             if not os.path.exists(dot_path):
                 return None
@@ -353,16 +390,20 @@ def bench(args) -> dict:
         if os.path.exists(dot_path):
             os.remove(dot_path)
         jobs = [("yaml", [py, "-c", YAML_FLOOR, path], (0,))]
-        jobs += [(key, cmds[key](path, workdir) if key in cmds else None, _ok(key))
-                 for key in ("check", "analyze", "render-dot", "render-svg", "script")]
+        jobs += [
+            (key, cmds[key](path, workdir) if key in cmds else None, _ok(key))
+            for key in ("check", "analyze", "render-dot", "render-svg", "script")
+        ]
         jobs.append(("graphviz", graphviz_cmd, (0,)))
         for key, r in measure_set(jobs, workdir, rep).items():
             results[key][n] = r
         if engine:
             results["graphviz"][n]["engine"] = " ".join(engine)
         if results["check"][n].get("code") == 1:
-            notes.append(f"`blueprint check` found problems in the generated {n}-step blueprint "
-                         f"(a generator bug or a new rule): run it on benchmarks/results/work/bp-{n}.yaml")
+            notes.append(
+                f"`blueprint check` found problems in the generated {n}-step blueprint "
+                f"(a generator bug or a new rule): run it on benchmarks/results/work/bp-{n}.yaml"
+            )
         # PlantUML and Mermaid on the same steps
         if not args.no_competitors:
             crep = max(1, rep // 2) if n < 1000 else 1
@@ -370,14 +411,39 @@ def bench(args) -> dict:
             mmd = os.path.join(workdir, f"bp-{n}.mmd")
             write(puml, competitors.to_plantuml(data))
             write(mmd, competitors.to_mermaid(data))
-            got = measure_set([
-                ("plantuml", competitors.plantuml_command(puml, workdir), (0,)),
-                ("mermaid", competitors.mermaid_command(mmd, os.path.join(workdir, f"bp-{n}.mmd.svg"), workdir), (0,)),
-            ], workdir, crep, warmup=not competitor_warm)
+            got = measure_set(
+                [
+                    ("plantuml", competitors.plantuml_command(puml, workdir), (0,)),
+                    (
+                        "mermaid",
+                        competitors.mermaid_command(
+                            mmd, os.path.join(workdir, f"bp-{n}.mmd.svg"), workdir
+                        ),
+                        (0,),
+                    ),
+                ],
+                workdir,
+                crep,
+                warmup=not competitor_warm,
+            )
             results["plantuml"][n], results["mermaid"][n] = got["plantuml"], got["mermaid"]
             competitor_warm = True
-        log(f"{n:>5} steps: " + "  ".join(f"{k} {_fmt(results[k].get(n, {}))}" for k in
-                                          ("yaml", "check", "analyze", "render-svg", "graphviz", "script", "plantuml", "mermaid")))
+        log(
+            f"{n:>5} steps: "
+            + "  ".join(
+                f"{k} {_fmt(results[k].get(n, {}))}"
+                for k in (
+                    "yaml",
+                    "check",
+                    "analyze",
+                    "render-svg",
+                    "graphviz",
+                    "script",
+                    "plantuml",
+                    "mermaid",
+                )
+            )
+        )
 
     info["load_after"] = round(os.getloadavg()[0], 2)
     return {
@@ -394,6 +460,7 @@ def bench(args) -> dict:
 
 
 # --- the report --------------------------------------------------------------------
+
 
 def _fmt(r: dict, digits: int = 3) -> str:
     if not r or r.get("status") == "n/a":
@@ -428,7 +495,11 @@ def derived(report: dict) -> dict:
             ratios[key] = {n: _ratio(res[key].get(n), res[floor].get(n)) for n in sizes}
     growth = {}
     if 100 in sizes and 1000 in sizes:
-        growth = {k: _ratio(res[k].get(1000), res[k].get(100)) for k in LABELS if k not in ("version", "python")}
+        growth = {
+            k: _ratio(res[k].get(1000), res[k].get(100))
+            for k in LABELS
+            if k not in ("version", "python")
+        }
 
     def med(key, n):
         r = res[key].get(n) or {}
@@ -442,17 +513,30 @@ def derived(report: dict) -> dict:
             status = "n/a"
         else:
             status = "pass" if (value < limit if less else value > limit) else "miss"
-        targets.append({"target": what, "value": value, "limit": limit, "unit": unit, "status": status})
+        targets.append(
+            {"target": what, "value": value, "limit": limit, "unit": unit, "status": status}
+        )
 
     target("blueprint --version < 0.2 s", med("version", "-"), 0.2)
-    target("check of the hot-pot example < 0.3 s", (ex.get("check") or {}).get("median") if (ex.get("check") or {}).get("status") == "ok" else None, 0.3)
+    target(
+        "check of the hot-pot example < 0.3 s",
+        (ex.get("check") or {}).get("median")
+        if (ex.get("check") or {}).get("status") == "ok"
+        else None,
+        0.3,
+    )
     if 25 in sizes:
         target("render --format svg at 25 steps < 0.3 s", med("render-svg", 25), 0.3)
     if 1000 in sizes:
         target("check at 1,000 steps < 1 s", med("check", 1000), 1.0)
         target("analyze at 1,000 steps < 1.5 s", med("analyze", 1000), 1.5)
         target("render --format svg at 1,000 steps < 2 s", med("render-svg", 1000), 2.0)
-        target("render svg ÷ Graphviz alone at 1,000 steps ≤ 1.5×", ratios["render-svg"].get(1000), 1.5, "×")
+        target(
+            "render svg ÷ Graphviz alone at 1,000 steps ≤ 1.5×",
+            ratios["render-svg"].get(1000),
+            1.5,
+            "×",
+        )
     if growth:
         target("check grows ≤ 12× from 100 to 1,000 steps", growth.get("check"), 12.0, "×")
         target("analyze grows ≤ 12× from 100 to 1,000 steps", growth.get("analyze"), 12.0, "×")
@@ -463,11 +547,21 @@ def derived(report: dict) -> dict:
                 r = _ratio(res["render-svg"].get(n), res[comp].get(n))
                 if r is not None:
                     worst = r if worst is None else max(worst, r)
-            target(f"render svg faster than {LABELS[comp].split(' (')[0]} at every size (worst ratio < 1)", worst, 1.0, "×")
+            target(
+                f"render svg faster than {LABELS[comp].split(' (')[0]} at every size (worst ratio < 1)",
+                worst,
+                1.0,
+                "×",
+            )
     # how steady the timings were: median ÷ fastest run, averaged over blueprint's
     # commands and the floors (PlantUML and Mermaid start many processes of their own)
-    spreads = [r["median"] / r["min"] for k in LABELS if k not in ("plantuml", "mermaid")
-               for r in res[k].values() if r and r.get("status") == "ok" and r["min"] > 0]
+    spreads = [
+        r["median"] / r["min"]
+        for k in LABELS
+        if k not in ("plantuml", "mermaid")
+        for r in res[k].values()
+        if r and r.get("status") == "ok" and r["min"] > 0
+    ]
     spread = statistics.mean(spreads) if spreads else None
     return {"ratios": ratios, "growth": growth, "targets": targets, "spread": spread}
 
@@ -480,48 +574,73 @@ def markdown(report: dict) -> str:
     res, sizes, m = report["results"], report["sizes"], report["machine"]
     d = report["derived"]
     out = []
-    out.append(f"Run on {report['date']} in {report['seconds']:.0f} s: seed {report['seed']}, "
-               f"median of up to {report['repeat']} runs after a warm-up run (fewer at 400 and 1,000 steps), "
-               "minimum in parentheses, in seconds.")
+    out.append(
+        f"Run on {report['date']} in {report['seconds']:.0f} s: seed {report['seed']}, "
+        f"median of up to {report['repeat']} runs after a warm-up run (fewer at 400 and 1,000 steps), "
+        "minimum in parentheses, in seconds."
+    )
     out.append("")
     out.append("Machine:")
     out.append("")
-    out.append(f"- CPU: {m['cpu']}, {m['nproc']} CPUs" + (f", {m['memory_gib']} GiB of memory" if m.get("memory_gib") else "")
-               + f"; {m['os']}")
-    out.append(f"- Python {m['python']}, PyYAML {m['pyyaml']} with libyaml {m['libyaml']}, Graphviz {m['graphviz']}, "
-               f"blueprint {m['blueprint']}")
+    out.append(
+        f"- CPU: {m['cpu']}, {m['nproc']} CPUs"
+        + (f", {m['memory_gib']} GiB of memory" if m.get("memory_gib") else "")
+        + f"; {m['os']}"
+    )
+    out.append(
+        f"- Python {m['python']}, PyYAML {m['pyyaml']} with libyaml {m['libyaml']}, Graphviz {m['graphviz']}, "
+        f"blueprint {m['blueprint']}"
+    )
     if m.get("plantuml"):
         out.append(f"- PlantUML {m['plantuml']} on Java {m['java']}")
     if m.get("mermaid-cli"):
-        out.append(f"- Mermaid CLI {m['mermaid-cli']} on Node {m['node']}, Chromium {m['chromium']}")
-    out.append(f"- load average {m.get('load_before')} before the run, {m.get('load_after')} after it "
-               "(PlantUML and Mermaid raise it themselves)")
+        out.append(
+            f"- Mermaid CLI {m['mermaid-cli']} on Node {m['node']}, Chromium {m['chromium']}"
+        )
+    out.append(
+        f"- load average {m.get('load_before')} before the run, {m.get('load_after')} after it "
+        "(PlantUML and Mermaid raise it themselves)"
+    )
     out.append("")
     spread = d.get("spread")
     busy = m.get("load_before") or 0
     if (m.get("nproc") and busy > 0.5 * m["nproc"]) or (spread and spread > 1.10):
-        out.append(f"**Warning:** the machine was busy (load average {busy} on {m['nproc']} CPUs before the run; "
-                   f"median ÷ fastest run {f'{spread:.2f}' if spread else 'n/a'} on average): other programs competed for the CPUs, "
-                   "so wall times are inflated. Rerun on a quiet machine; the CPU-time table is less affected.")
+        out.append(
+            f"**Warning:** the machine was busy (load average {busy} on {m['nproc']} CPUs before the run; "
+            f"median ÷ fastest run {f'{spread:.2f}' if spread else 'n/a'} on average): other programs competed for the CPUs, "
+            "so wall times are inflated. Rerun on a quiet machine; the CPU-time table is less affected."
+        )
         out.append("")
     out.append("### Targets")
     out.append("")
     out.append("| target | measured | |")
     out.append("|---|---|---|")
     for t in d["targets"]:
-        v = "n/a" if t["value"] is None else (f"{t['value']:.3f} s" if t["unit"] == "s" else f"{t['value']:.2f}×")
+        v = (
+            "n/a"
+            if t["value"] is None
+            else (f"{t['value']:.3f} s" if t["unit"] == "s" else f"{t['value']:.2f}×")
+        )
         mark = {"pass": "✓", "miss": "✗ miss", "n/a": "not yet measurable"}[t["status"]]
         out.append(f"| {t['target']} | {v} | {mark} |")
     out.append("")
     out.append("### Startup and the hot-pot example")
     out.append("")
-    out.append("`blueprints/hotpot-dine-in.yaml`; seconds (fastest run in parentheses) and peak memory in MiB.")
+    out.append(
+        "`blueprints/hotpot-dine-in.yaml`; seconds (fastest run in parentheses) and peak memory in MiB."
+    )
     out.append("")
     out.append("| command | seconds | peak memory |")
     out.append("|---|---|---|")
-    rows = [(LABELS["version"], res["version"].get("-")), (LABELS["python"], res["python"].get("-"))]
-    rows += [(f"{LABELS[k]} (example)", report["example"].get(k)) for k in ("check", "analyze", "render-svg", "script", "yaml")
-             if k in report["example"]]
+    rows = [
+        (LABELS["version"], res["version"].get("-")),
+        (LABELS["python"], res["python"].get("-")),
+    ]
+    rows += [
+        (f"{LABELS[k]} (example)", report["example"].get(k))
+        for k in ("check", "analyze", "render-svg", "script", "yaml")
+        if k in report["example"]
+    ]
     for label, r in rows:
         out.append(f"| {label} | {_cell(r)} | {_mem(r)} |")
     out.append("")
@@ -532,12 +651,30 @@ def markdown(report: dict) -> str:
     growth = bool(d["growth"])
     out.append(f"| command | {_sizes_header(sizes)} |" + (" 100 → 1,000 |" if growth else ""))
     out.append("|---|" + "---|" * len(sizes) + ("---|" if growth else ""))
-    for key in ("check", "analyze", "render-svg", "render-dot", "script", "yaml", "graphviz", "plantuml", "mermaid"):
-        if not res[key] or all((res[key].get(n) or {}).get("status") in (None, "n/a") for n in sizes) and key in ("plantuml", "mermaid"):
+    for key in (
+        "check",
+        "analyze",
+        "render-svg",
+        "render-dot",
+        "script",
+        "yaml",
+        "graphviz",
+        "plantuml",
+        "mermaid",
+    ):
+        if (
+            not res[key]
+            or all((res[key].get(n) or {}).get("status") in (None, "n/a") for n in sizes)
+            and key in ("plantuml", "mermaid")
+        ):
             continue
         g = d["growth"].get(key)
-        out.append(f"| {LABELS[key]} | " + " | ".join(_cell(res[key].get(n)) for n in sizes) + " |"
-                   + (f" {f'{g:.1f}×' if g else 'n/a'} |" if growth else ""))
+        out.append(
+            f"| {LABELS[key]} | "
+            + " | ".join(_cell(res[key].get(n)) for n in sizes)
+            + " |"
+            + (f" {f'{g:.1f}×' if g else 'n/a'} |" if growth else "")
+        )
     out.append("")
     out.append("### Ratio to the floor")
     out.append("")
@@ -549,14 +686,22 @@ def markdown(report: dict) -> str:
         if key == "version":
             continue
         r = d["ratios"][key]
-        out.append(f"| {LABELS[key]} | {LABELS[floor].replace('floor: ', '')} | "
-                   + " | ".join(f"{r[n]:.2f}×" if r.get(n) else "n/a" for n in sizes) + " |")
+        out.append(
+            f"| {LABELS[key]} | {LABELS[floor].replace('floor: ', '')} | "
+            + " | ".join(f"{r[n]:.2f}×" if r.get(n) else "n/a" for n in sizes)
+            + " |"
+        )
     v = d["ratios"]["version"]["-"]
-    out.append(f"| {LABELS['version']} | python -c pass | {f'{v:.2f}×' if v else 'n/a'} |" + " |" * (len(sizes) - 1))
+    out.append(
+        f"| {LABELS['version']} | python -c pass | {f'{v:.2f}×' if v else 'n/a'} |"
+        + " |" * (len(sizes) - 1)
+    )
     out.append("")
     out.append("### CPU time")
     out.append("")
-    out.append("Seconds of user and system time (median), the programs it ran included; less sensitive to other load than wall time.")
+    out.append(
+        "Seconds of user and system time (median), the programs it ran included; less sensitive to other load than wall time."
+    )
     out.append("")
     out.append(f"| command | {_sizes_header(sizes)} |")
     out.append("|---|" + "---|" * len(sizes))
@@ -569,19 +714,40 @@ def markdown(report: dict) -> str:
     out.append("")
     out.append(f"| command | {_sizes_header(sizes)} |")
     out.append("|---|" + "---|" * len(sizes))
-    for key in ("check", "analyze", "render-svg", "script", "yaml", "graphviz", "plantuml", "mermaid"):
-        if all((res[key].get(n) or {}).get("status") in (None, "n/a") for n in sizes) and key in ("plantuml", "mermaid"):
+    for key in (
+        "check",
+        "analyze",
+        "render-svg",
+        "script",
+        "yaml",
+        "graphviz",
+        "plantuml",
+        "mermaid",
+    ):
+        if all((res[key].get(n) or {}).get("status") in (None, "n/a") for n in sizes) and key in (
+            "plantuml",
+            "mermaid",
+        ):
             continue
         out.append(f"| {LABELS[key]} | " + " | ".join(_mem(res[key].get(n)) for n in sizes) + " |")
     engines = sorted({(res["graphviz"].get(n) or {}).get("engine") for n in sizes} - {None})
     out.append("")
     if any((res["mermaid"].get(n) or {}).get("status") == "ok" for n in sizes):
-        out.append("Mermaid's CLI runs Node and several Chromium processes at once; its figure is the largest "
-                   "single one, so its total is higher.")
+        out.append(
+            "Mermaid's CLI runs Node and several Chromium processes at once; its figure is the largest "
+            "single one, so its total is higher."
+        )
         out.append("")
     if engines:
-        out.append(f"Graphviz floor: `{' / '.join(engines)} -Tsvg` on the DOT written by `blueprint render --format dot`.")
-    failed = [(LABELS[k], n, r) for k in res for n, r in res[k].items() if (r or {}).get("status") == "failed"]
+        out.append(
+            f"Graphviz floor: `{' / '.join(engines)} -Tsvg` on the DOT written by `blueprint render --format dot`."
+        )
+    failed = [
+        (LABELS[k], n, r)
+        for k in res
+        for n, r in res[k].items()
+        if (r or {}).get("status") == "failed"
+    ]
     for label, n, r in failed:
         out.append(f"- {label} at {n} failed with exit {r.get('code')}: {r.get('error')}")
     for note in report["notes"]:
@@ -602,20 +768,44 @@ def _mem(r: dict) -> str:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="Benchmark blueprint's commands against their floors and other tools.")
-    ap.add_argument("--sizes", default=",".join(map(str, SIZES)),
-                    help="comma-separated numbers of steps (default: 25,100,400,1000)")
-    ap.add_argument("--repeat", type=int, default=7, help="timed runs per command at small sizes (default 7)")
-    ap.add_argument("--seed", type=int, default=1, help="seed of the generated blueprints (default 1)")
-    ap.add_argument("--quick", action="store_true", help="25 and 100 steps, 3 runs, no PlantUML or Mermaid")
+    ap = argparse.ArgumentParser(
+        description="Benchmark blueprint's commands against their floors and other tools."
+    )
+    ap.add_argument(
+        "--sizes",
+        default=",".join(map(str, SIZES)),
+        help="comma-separated numbers of steps (default: 25,100,400,1000)",
+    )
+    ap.add_argument(
+        "--repeat", type=int, default=7, help="timed runs per command at small sizes (default 7)"
+    )
+    ap.add_argument(
+        "--seed", type=int, default=1, help="seed of the generated blueprints (default 1)"
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="25 and 100 steps, 3 runs, no PlantUML or Mermaid"
+    )
     ap.add_argument("--no-competitors", action="store_true", help="skip PlantUML and Mermaid")
-    ap.add_argument("--graphviz", help="the Graphviz floor's engine and flags (default: read from the DOT, e.g. 'neato -n2')")
-    ap.add_argument("--output", default=os.path.join(HERE, "results"), help="folder for latest.md and latest.json")
-    ap.add_argument("--docs", metavar="FILE",
-                    help="also put the results into FILE between <!-- results:begin --> and <!-- results:end --> "
-                         "(e.g. docs/performance.md)")
-    ap.add_argument("--report-only", action="store_true",
-                    help="run nothing: write the report again from the last latest.json (e.g. with --docs)")
+    ap.add_argument(
+        "--graphviz",
+        help="the Graphviz floor's engine and flags (default: read from the DOT, e.g. 'neato -n2')",
+    )
+    ap.add_argument(
+        "--output",
+        default=os.path.join(HERE, "results"),
+        help="folder for latest.md and latest.json",
+    )
+    ap.add_argument(
+        "--docs",
+        metavar="FILE",
+        help="also put the results into FILE between <!-- results:begin --> and <!-- results:end --> "
+        "(e.g. docs/performance.md)",
+    )
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="run nothing: write the report again from the last latest.json (e.g. with --docs)",
+    )
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
     args = ap.parse_args(argv)
     try:
@@ -644,8 +834,10 @@ def main(argv=None) -> int:
         except (OSError, ValueError) as exc:
             ap.error(f"cannot read {os.path.join(args.output, 'latest.json')}: {exc}")
         # JSON turned the sizes into text keys
-        report["results"] = {k: {(int(n) if n.isdigit() else n): r for n, r in v.items()}
-                             for k, v in report["results"].items()}
+        report["results"] = {
+            k: {(int(n) if n.isdigit() else n): r for n, r in v.items()}
+            for k, v in report["results"].items()
+        }
         report["derived"] = derived(report)
         text = markdown(report)
         write(os.path.join(args.output, "latest.md"), text)
@@ -659,15 +851,21 @@ def main(argv=None) -> int:
     except (OSError, subprocess.TimeoutExpired):
         ok = False
     if not ok:
-        print("run.py: blueprint is not installed; create .venv first with 'bash scripts/examples.sh' "
-              "(or 'bash scripts/test.sh')", file=sys.stderr)
+        print(
+            "run.py: blueprint is not installed; create .venv first with 'bash scripts/examples.sh' "
+            "(or 'bash scripts/test.sh')",
+            file=sys.stderr,
+        )
         return 2
     report = bench(args)
     report["derived"] = derived(report)
     text = markdown(report)
     os.makedirs(args.output, exist_ok=True)
     write(os.path.join(args.output, "latest.md"), text)
-    write(os.path.join(args.output, "latest.json"), json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+    write(
+        os.path.join(args.output, "latest.json"),
+        json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
+    )
     if args.docs:
         update_docs(args.docs, text)
     sys.stdout.write(text)

@@ -47,7 +47,13 @@ def chain(n):
     lanes = ("customer", "frontstage", "backstage", "frontstage")
     out = []
     for i in range(n - 1):
-        _steps(out, f"s{i}", lanes[i % 4], [f"s{i + 1}" if i < n - 2 else "end"], lanes[i % 4] == "customer")
+        _steps(
+            out,
+            f"s{i}",
+            lanes[i % 4],
+            [f"s{i + 1}" if i < n - 2 else "end"],
+            lanes[i % 4] == "customer",
+        )
     _steps(out, "end", "customer", evidence=True)
     return out
 
@@ -89,7 +95,13 @@ SHAPES = {"chain": chain, "hub": hub, "fan": fan, "starts": starts}
 
 
 def blueprint_text(shape: str, n: int) -> str:
-    head = ["blueprint: 1", f"id: {shape}", f"title: {shape} of {n} steps", "rules: {empty-lane: off}", "steps:"]
+    head = [
+        "blueprint: 1",
+        f"id: {shape}",
+        f"title: {shape} of {n} steps",
+        "rules: {empty-lane: off}",
+        "steps:",
+    ]
     return "\n".join(head + SHAPES[shape](n)) + "\n"
 
 
@@ -107,8 +119,16 @@ def timed(stage: str, path: str, repeat: int) -> float:
 
             bp, _ = lint.load_blueprint(path)
             st = Structure(bp)
-            for name in ("forward", "order", "customer_steps", "customer_next", "customer_next_all",
-                         "customer_starts", "customer_ends", "journey"):
+            for name in (
+                "forward",
+                "order",
+                "customer_steps",
+                "customer_next",
+                "customer_next_all",
+                "customer_starts",
+                "customer_ends",
+                "journey",
+            ):
                 getattr(st, name)
         else:
             lint.check_file(path, Config())
@@ -118,8 +138,12 @@ def timed(stage: str, path: str, repeat: int) -> float:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=1000, help="the smaller size (the larger is twice that)")
-    ap.add_argument("--shape", choices=sorted(SHAPES), action="append", help="shapes to run (default: all)")
+    ap.add_argument(
+        "--n", type=int, default=1000, help="the smaller size (the larger is twice that)"
+    )
+    ap.add_argument(
+        "--shape", choices=sorted(SHAPES), action="append", help="shapes to run (default: all)"
+    )
     ap.add_argument("--stage", choices=["load", "graph", "check"], default="check")
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args(argv)
@@ -136,8 +160,10 @@ def main(argv=None) -> int:
             growth = times[1] / times[0] if times[0] > 0 else float("nan")
             worst = max(worst, growth)
             flag = "  <- grows faster than the blueprint" if growth > 3 else ""
-            print(f"{shape:<8} {args.stage:<6} {args.n:>8} {times[0]:>8.2f} {2 * args.n:>8} {times[1]:>8.2f} "
-                  f"{growth:>6.1f}x{flag}")
+            print(
+                f"{shape:<8} {args.stage:<6} {args.n:>8} {times[0]:>8.2f} {2 * args.n:>8} {times[1]:>8.2f} "
+                f"{growth:>6.1f}x{flag}"
+            )
     return 0
 
 

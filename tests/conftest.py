@@ -19,7 +19,9 @@ def pytest_collection_modifyitems(config, items):
     never in CI (the set-up installs it there and a missing dot is a failure)."""
     if has_dot() or os.environ.get("CI"):
         return
-    skip = pytest.mark.skip(reason="Graphviz 'dot' is not installed (bash scripts/test.sh installs it)")
+    skip = pytest.mark.skip(
+        reason="Graphviz 'dot' is not installed (bash scripts/test.sh installs it)"
+    )
     for item in items:
         if "dot" in item.keywords:
             item.add_marker(skip)
@@ -48,22 +50,34 @@ def run():
     return _run
 
 
-def hub(c: int, locale: str = "en", *, tolerance: str | None = None, declared_wait: bool = True) -> str:
+def hub(
+    c: int, locale: str = "en", *, tolerance: str | None = None, declared_wait: bool = True
+) -> str:
     """A blueprint whose c customer actions all feed one long chain of staff
     work: the shape that makes inferring waits skip (its work budget)."""
-    lines = ["blueprint: 1", "id: hub", "title: Hub", f"locale: {locale}", "rules: {empty-lane: off}"]
+    lines = [
+        "blueprint: 1",
+        "id: hub",
+        "title: Hub",
+        f"locale: {locale}",
+        "rules: {empty-lane: off}",
+    ]
     if tolerance:
         lines.append(f"tolerance: {tolerance}")
     lines.append("steps:")
     for i in range(c):
-        lines += [f"  - {{id: c{i}, lane: customer, text: c{i}, evidence: [e], next: [f{i}]}}",
-                  f"  - {{id: f{i}, lane: frontstage, text: f{i}, next: [s0]}}"]
+        lines += [
+            f"  - {{id: c{i}, lane: customer, text: c{i}, evidence: [e], next: [f{i}]}}",
+            f"  - {{id: f{i}, lane: frontstage, text: f{i}, next: [s0]}}",
+        ]
     for i in range(c):
         nxt = f"s{i + 1}" if i + 1 < c else "serve"
         lines.append(f"  - {{id: s{i}, lane: backstage, text: s{i}, duration: 1m, next: [{nxt}]}}")
     wait = ", wait: {expected: 5m}" if declared_wait else ""
-    lines += ["  - {id: serve, lane: frontstage, text: serve, next: [done]}",
-              f"  - {{id: done, lane: customer, text: done, evidence: [e]{wait}}}"]
+    lines += [
+        "  - {id: serve, lane: frontstage, text: serve, next: [done]}",
+        f"  - {{id: done, lane: customer, text: done, evidence: [e]{wait}}}",
+    ]
     return "\n".join(lines) + "\n"
 
 

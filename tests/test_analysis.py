@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-
 import pytest
-from conftest import hub
 
 from blueprint import lint
 from blueprint.analysis import HEURISTICS, Analysis, FailFinding, WaitFinding, analyze
 from blueprint.config import Config
 from blueprint.graph import Structure
+from conftest import hub
 
 
 def analysed(write, text: str) -> Analysis:
     res = lint.check_file(write(text), Config())
-    assert res.loaded and not [p for p in res.problems if p.severity == "error"], \
-        "\n".join(p.format() for p in res.problems)
+    assert res.loaded and not [p for p in res.problems if p.severity == "error"], "\n".join(
+        p.format() for p in res.problems
+    )
     return analyze(res.blueprint, res.structure)
 
 
@@ -27,7 +27,9 @@ title: T
 
 # --- inferred waits ------------------------------------------------------------------
 
-KITCHEN = HEAD + """
+KITCHEN = (
+    HEAD
+    + """
 steps:
   - {id: order, lane: customer, text: Order, evidence: [Menu], next: [take]}
   - {id: take, lane: frontstage, text: Take the order, duration: 1m, next: [ticket]}
@@ -38,6 +40,7 @@ steps:
   - {id: serve, lane: frontstage, text: Serve, duration: 2m, next: [eat]}
   - {id: eat, lane: customer, text: Eat, evidence: [Bowl]}
 """
+)
 
 
 def test_inferred_wait_is_the_longest_path_through_the_invisible_work(write):
@@ -74,8 +77,10 @@ def test_a_missing_duration_makes_the_wait_unknown_not_guessed(write):
 
 
 def test_a_declared_wait_is_not_counted_twice(write):
-    text = KITCHEN.replace("{id: eat, lane: customer, text: Eat,",
-                           "{id: eat, lane: customer, text: Eat, wait: {expected: 15m, tolerable: 10m, fill: Tea},")
+    text = KITCHEN.replace(
+        "{id: eat, lane: customer, text: Eat,",
+        "{id: eat, lane: customer, text: Eat, wait: {expected: 15m, tolerable: 10m, fill: Tea},",
+    )
     a = analysed(write, text)
     (w,) = a.wait_points
     assert (w.step, w.declared, w.expected, w.tolerable) == ("eat", True, 900, 600)
@@ -89,8 +94,10 @@ def test_a_declared_wait_is_not_counted_twice(write):
 
 
 def test_a_declared_wait_without_expected_uses_the_estimate(write):
-    text = KITCHEN.replace("{id: eat, lane: customer, text: Eat,",
-                           "{id: eat, lane: customer, text: Eat, wait: {tolerable: 10m, fill: Tea, explain: Kitchen is busy},")
+    text = KITCHEN.replace(
+        "{id: eat, lane: customer, text: Eat,",
+        "{id: eat, lane: customer, text: Eat, wait: {tolerable: 10m, fill: Tea, explain: Kitchen is busy},",
+    )
     a = analysed(write, text)
     (w,) = a.wait_points
     assert w.declared and w.expected == 790 and w.after == "order"
@@ -100,7 +107,10 @@ def test_a_declared_wait_without_expected_uses_the_estimate(write):
 def test_work_in_parallel_with_the_customer_is_not_a_wait(write):
     # the kitchen cooks while the customer walks to the table: the wait is
     # measured from the last customer action before eating
-    a = analysed(write, HEAD + """
+    a = analysed(
+        write,
+        HEAD
+        + """
 steps:
   - {id: order, lane: customer, text: Order, evidence: [Menu], next: [take]}
   - {id: take, lane: frontstage, text: Take the order, next: [cook, show-table]}
@@ -110,13 +120,17 @@ steps:
   - {id: pour, lane: frontstage, text: Pour tea, next: [serve]}
   - {id: serve, lane: frontstage, text: Serve, next: [eat]}
   - {id: eat, lane: customer, text: Eat, evidence: [Bowl]}
-""")
+""",
+    )
     assert [(w.after, w.step) for w in a.wait_points] == []
     assert [(s.after, s.step) for s in a.segments] == [("order", "sit"), ("sit", "eat")]
 
 
 def test_alternative_branches_are_not_parallel_work(write):
-    a = analysed(write, HEAD + """
+    a = analysed(
+        write,
+        HEAD
+        + """
 steps:
   - {id: enter, lane: customer, text: Walk in, evidence: [Door], next: [greet]}
   - {id: greet, lane: frontstage, text: Greet, next: [look-up]}
@@ -132,13 +146,19 @@ steps:
   - {id: call, lane: frontstage, text: Call the number, next: [seat]}
   - {id: seat, lane: frontstage, text: Seat the party, next: [sit]}
   - {id: sit, lane: customer, text: Sit down, evidence: [Table]}
-""")
-    assert [(w.after, w.step, w.expected) for w in a.wait_points] == [("enter", "queue", 20), ("enter", "sit", 20)]
+""",
+    )
+    assert [(w.after, w.step, w.expected) for w in a.wait_points] == [
+        ("enter", "queue", 20),
+        ("enter", "sit", 20),
+    ]
 
 
 # --- ends, peak and end -----------------------------------------------------------------
 
-BRANCHES = HEAD + """
+BRANCHES = (
+    HEAD
+    + """
 steps:
   - {id: enter, lane: customer, text: Walk in, evidence: [Door], emotion: 1, next: [check]}
   - id: check
@@ -154,6 +174,7 @@ steps:
   - {id: sorry, lane: frontstage, text: Say sorry, next: [go-away]}
   - {id: go-away, lane: customer, text: Walk away hungry, evidence: [Door], emotion: -2}
 """
+)
 
 
 def test_a_branching_journey_has_two_ends_each_with_its_own_peak(write):
@@ -180,26 +201,44 @@ def test_the_branch_that_never_comes_back_is_a_fail_point_candidate(write):
     f = a.fail_at("sorry")
     assert f is not None and not f.declared and "branch-without-recovery" in f.heuristics
     assert "'full'" in f.reasons[f.heuristics.index("branch-without-recovery")]
-    assert "branch-without-recovery" not in (a.fail_at("seat").heuristics if a.fail_at("seat") else ())
+    assert "branch-without-recovery" not in (
+        a.fail_at("seat").heuristics if a.fail_at("seat") else ()
+    )
     # a recovery flow back into the journey removes it
-    back = BRANCHES.replace("{id: sorry, lane: frontstage, text: Say sorry, next: [go-away]}",
-                            "{id: sorry, lane: frontstage, text: Say sorry, next: [go-away, {to: check, kind: recovery}]}")
+    back = BRANCHES.replace(
+        "{id: sorry, lane: frontstage, text: Say sorry, next: [go-away]}",
+        "{id: sorry, lane: frontstage, text: Say sorry, next: [go-away, {to: check, kind: recovery}]}",
+    )
     b = analysed(write, back)
-    assert b.fail_at("sorry") is None or "branch-without-recovery" not in b.fail_at("sorry").heuristics
+    assert (
+        b.fail_at("sorry") is None or "branch-without-recovery" not in b.fail_at("sorry").heuristics
+    )
 
 
-@pytest.mark.parametrize("emotions, peak, end, score, mean, worst", [
-    ((1, -2, 1, 0), "b", 0, -1.0, 0.0, False),      # the low moment is the peak; the end is neutral
-    ((2, 1, 0, -1), "a", -1, 0.5, 0.5, True),       # ends on the worst moment
-    ((0, 1, 2, 2), "c", 2, 2.0, 1.25, False),       # ties: the earlier moment is the peak
-    ((-1, -1, -1, -1), "a", -1, -1.0, -1.0, False), # a flat journey: the end is not "the worst"
-])
+@pytest.mark.parametrize(
+    "emotions, peak, end, score, mean, worst",
+    [
+        ((1, -2, 1, 0), "b", 0, -1.0, 0.0, False),  # the low moment is the peak; the end is neutral
+        ((2, 1, 0, -1), "a", -1, 0.5, 0.5, True),  # ends on the worst moment
+        ((0, 1, 2, 2), "c", 2, 2.0, 1.25, False),  # ties: the earlier moment is the peak
+        (
+            (-1, -1, -1, -1),
+            "a",
+            -1,
+            -1.0,
+            -1.0,
+            False,
+        ),  # a flat journey: the end is not "the worst"
+    ],
+)
 def test_peak_end_score_of_a_known_sequence(write, emotions, peak, end, score, mean, worst):
     ids = "abcd"
     lines = []
     for i, (n, e) in enumerate(zip(ids, emotions)):
         nxt = f", next: [s{n}]" if i < 3 else ""
-        lines.append(f"  - {{id: {n}, lane: customer, text: {n}, evidence: [x], emotion: {e}{nxt}}}")
+        lines.append(
+            f"  - {{id: {n}, lane: customer, text: {n}, evidence: [x], emotion: {e}{nxt}}}"
+        )
         if i < 3:
             lines.append(f"  - {{id: s{n}, lane: frontstage, text: s{n}, next: [{ids[i + 1]}]}}")
     a = analysed(write, HEAD + "steps:\n" + "\n".join(lines) + "\n")
@@ -212,7 +251,9 @@ def test_peak_end_score_of_a_known_sequence(write, emotions, peak, end, score, m
 
 # --- timing -----------------------------------------------------------------------------
 
-OVER = HEAD + """
+OVER = (
+    HEAD
+    + """
 tolerance: 5m
 phases: [{id: in, name: In}, {id: out, name: Out}]
 steps:
@@ -223,6 +264,7 @@ steps:
   - {id: leave, lane: customer, phase: out, text: Leave, evidence: [Shoes], duration: 30s}
   - {id: restock, lane: support, phase: in, text: Restock, duration: 1h, next: [fetch]}
 """
+)
 
 
 def test_a_blueprint_over_its_tolerance(write):
@@ -237,7 +279,9 @@ def test_a_blueprint_over_its_tolerance(write):
     assert t.critical_seconds == 450
     assert t.preparation == ("restock",) and t.preparation_seconds == 3600
     assert [(p.phase, p.work, p.critical, p.actions, p.service, p.waits) for p in t.phases] == [
-        ("in", 60 + 180 + 120 + 3600, 360, 60, 180, 120), ("out", 90, 90, 30, 60, 0)]
+        ("in", 60 + 180 + 120 + 3600, 360, 60, 180, 120),
+        ("out", 90, 90, 30, 60, 0),
+    ]
     (s,) = t.standards
     assert (s.step, s.status, s.over) == ("brush", "exceeded", 60)
 
@@ -253,7 +297,10 @@ def test_over_tolerance_and_standard_are_check_warnings(write):
 
 
 def test_without_durations_or_emotions_nothing_crashes_and_missing_is_said(write):
-    a = analysed(write, HEAD + """
+    a = analysed(
+        write,
+        HEAD
+        + """
 tolerance: 1h
 steps:
   - {id: order, lane: customer, text: Order, evidence: [Menu], next: [take]}
@@ -261,7 +308,8 @@ steps:
   - {id: cook, lane: backstage, text: Cook, next: [serve]}
   - {id: serve, lane: frontstage, text: Serve, next: [eat]}
   - {id: eat, lane: customer, text: Eat, evidence: [Bowl]}
-""")
+""",
+    )
     assert a.emotions_missing and a.peak is None and a.peaks == [] and a.best is None
     assert a.peak_end_score is None and a.mean_emotion is None
     assert a.ends == ["eat"] and a.end_moments[0].score is None
@@ -281,8 +329,12 @@ steps:
 
 # --- fail points -------------------------------------------------------------------------
 
+
 def test_declared_and_inferred_fail_points_merge_per_step(write):
-    a = analysed(write, HEAD + """
+    a = analysed(
+        write,
+        HEAD
+        + """
 steps:
   - {id: order, lane: customer, text: Order, evidence: [Menu], next: [take]}
   - id: take
@@ -295,10 +347,15 @@ steps:
   - {id: stock, lane: support, text: Order stock}
   - {id: serve, lane: frontstage, text: Serve, standard: Name the dish, next: [eat]}
   - {id: eat, lane: customer, text: Eat, evidence: [Bowl]}
-""")
+""",
+    )
     by = {f.step: f for f in a.fail_points}
     assert list(by) == ["take", "cook", "stock", "serve"]
-    assert by["take"].declared and by["take"].heuristics == () and by["take"].fail.risk == "Allergy not noted"
+    assert (
+        by["take"].declared
+        and by["take"].heuristics == ()
+        and by["take"].fail.risk == "Allergy not noted"
+    )
     assert by["cook"].heuristics == ("handoff-visibility",)
     assert by["stock"].heuristics == ("handoff-internal",)
     assert by["serve"].heuristics == ("handoff-visibility",)
@@ -308,7 +365,10 @@ steps:
 
 
 def test_a_parallel_join_is_inferred_but_branches_meeting_again_are_not(write):
-    a = analysed(write, HEAD + """
+    a = analysed(
+        write,
+        HEAD
+        + """
 steps:
   - {id: queue, lane: customer, text: Queue, evidence: [Number], next: [check]}
   - id: check
@@ -323,14 +383,18 @@ steps:
   - {id: clear, lane: backstage, text: Clear the table, next: [call]}
   - {id: call, lane: frontstage, text: Call the party, standard: s, next: [sit]}
   - {id: sit, lane: customer, text: Sit, evidence: [Table]}
-""")
+""",
+    )
     # call needs the table cleared (parallel work) as well as the party: a synchronisation
     assert "parallel-join" in a.fail_at("call").heuristics
     assert a.fail_at("vip") is None and a.fail_at("normal") is None
 
 
 def test_alternatives_meeting_again_are_not_a_parallel_join(write):
-    a = analysed(write, HEAD + """
+    a = analysed(
+        write,
+        HEAD
+        + """
 steps:
   - {id: queue, lane: customer, text: Queue, evidence: [Number], next: [check]}
   - id: check
@@ -344,11 +408,14 @@ steps:
   - {id: normal, lane: frontstage, text: Greet, standard: s, next: [call]}
   - {id: call, lane: frontstage, text: Call the party, standard: s, next: [sit]}
   - {id: sit, lane: customer, text: Sit, evidence: [Table]}
-""")
+""",
+    )
     assert a.fail_points == []
 
 
-SILENCE = HEAD + """
+SILENCE = (
+    HEAD
+    + """
 {rules}steps:
   - {{id: order, lane: customer, text: Order, evidence: [Menu], next: [take]}}
   - {{id: take, lane: frontstage, text: Take the order, next: [cook]}}
@@ -356,17 +423,24 @@ SILENCE = HEAD + """
   - {{id: serve, lane: frontstage, text: Serve, next: [eat]}}
   - {{id: eat, lane: customer, text: Eat, evidence: [Bowl]}}
 """
+)
 
 
 def test_a_heuristic_is_silenced_for_a_step_or_the_whole_blueprint(write):
     a = analysed(write, SILENCE.format(rules="", ignore=""))
     assert [(f.step, f.heuristics) for f in a.fail_points] == [
-        ("take", ("contact-without-standard",)), ("cook", ("handoff-visibility",)),
-        ("serve", ("handoff-visibility", "contact-without-standard"))]
+        ("take", ("contact-without-standard",)),
+        ("cook", ("handoff-visibility",)),
+        ("serve", ("handoff-visibility", "contact-without-standard")),
+    ]
     a = analysed(write, SILENCE.format(rules="", ignore=", ignore: [handoff-visibility]"))
     assert a.fail_at("cook") is None and "handoff-visibility" in a.fail_at("serve").heuristics
-    a = analysed(write, SILENCE.format(rules="rules: {handoff-visibility: off, contact-without-standard: off}\n",
-                                       ignore=""))
+    a = analysed(
+        write,
+        SILENCE.format(
+            rules="rules: {handoff-visibility: off, contact-without-standard: off}\n", ignore=""
+        ),
+    )
     assert a.fail_points == []
     assert a.heuristics_off == ("handoff-visibility", "contact-without-standard")
     # the same, from the project configuration
@@ -378,12 +452,21 @@ def test_a_heuristic_is_silenced_for_a_step_or_the_whole_blueprint(write):
 def test_heuristic_rules_are_off_in_check_unless_turned_on(write):
     quiet = lint.check_file(write(SILENCE.format(rules="", ignore="")), Config())
     assert not [p for p in quiet.problems if p.rule in HEURISTICS]
-    loud = lint.check_file(write(SILENCE.format(rules="rules: {handoff-visibility: warning}\n", ignore="")), Config())
+    loud = lint.check_file(
+        write(SILENCE.format(rules="rules: {handoff-visibility: warning}\n", ignore="")), Config()
+    )
     got = [(p.rule, p.line, p.severity) for p in loud.problems if p.rule in HEURISTICS]
     # at the flows that hand over: take -> cook (line 8), cook -> serve (line 9)
     assert got == [("handoff-visibility", 8, "warning"), ("handoff-visibility", 9, "warning")]
-    ignored = lint.check_file(write(SILENCE.format(rules="rules: {handoff-visibility: warning}\n",
-                                                   ignore=", ignore: [handoff-visibility]")), Config())
+    ignored = lint.check_file(
+        write(
+            SILENCE.format(
+                rules="rules: {handoff-visibility: warning}\n",
+                ignore=", ignore: [handoff-visibility]",
+            )
+        ),
+        Config(),
+    )
     assert [p.line for p in ignored.problems if p.rule == "handoff-visibility"] == [9]
 
 
@@ -397,6 +480,7 @@ def test_every_heuristic_is_a_known_rule():
 
 # --- shape and robustness ---------------------------------------------------------------
 
+
 def test_shape_counts(write):
     a = analysed(write, BRANCHES)
     sh = a.shape
@@ -404,19 +488,24 @@ def test_shape_counts(write):
     assert sh.lanes == {"customer": 4, "frontstage": 4, "backstage": 0, "support": 0}
     assert sh.crossings == {"interaction": 5, "visibility": 0, "internal": 0}
     assert sh.branching == ("check",) and sh.divergence == 1 and sh.joins == ()
-    assert sh.longest_path == ("enter", "check", "seat", "sit", "bill", "leave") and sh.complexity == 6
+    assert (
+        sh.longest_path == ("enter", "check", "seat", "sit", "bill", "leave") and sh.complexity == 6
+    )
     assert (sh.flows, sh.loops) == (7, 0)
 
 
 def test_an_undeclared_cycle_does_not_hang_the_analysis(write):
-    path = write(HEAD + """
+    path = write(
+        HEAD
+        + """
 steps:
   - {id: a, lane: customer, text: A, evidence: [x], next: [b]}
   - {id: b, lane: frontstage, text: B, duration: 1m, next: [c]}
   - {id: c, lane: backstage, text: C, duration: 1m, next: [b, d]}
   - {id: d, lane: frontstage, text: D, next: [e]}
   - {id: e, lane: customer, text: E, evidence: [x], next: [a]}
-""")
+"""
+    )
     bp, problems = lint.load_blueprint(path)
     a = analyze(bp, Structure(bp))
     assert a.timing.critical_seconds == 120
@@ -427,13 +516,34 @@ def test_the_contract_fields_are_kept():
     import dataclasses
 
     wf = {f.name for f in dataclasses.fields(WaitFinding)}
-    assert {"step", "declared", "after", "expected", "tolerable", "path", "missing_durations",
-            "over_tolerance", "kinds", "remedies"} <= wf
+    assert {
+        "step",
+        "declared",
+        "after",
+        "expected",
+        "tolerable",
+        "path",
+        "missing_durations",
+        "over_tolerance",
+        "kinds",
+        "remedies",
+    } <= wf
     ff = {f.name for f in dataclasses.fields(FailFinding)}
     assert {"step", "declared", "fail", "heuristics", "reasons"} <= ff
     af = {f.name for f in dataclasses.fields(Analysis)}
-    assert {"bp", "structure", "fail_points", "wait_points", "ends", "best", "worst", "peaks",
-            "peak_end_score", "mean_emotion", "emotions_missing"} <= af
+    assert {
+        "bp",
+        "structure",
+        "fail_points",
+        "wait_points",
+        "ends",
+        "best",
+        "worst",
+        "peaks",
+        "peak_end_score",
+        "mean_emotion",
+        "emotions_missing",
+    } <= af
     for name in ("markers", "wait_at", "fail_at"):
         assert callable(getattr(Analysis, name))
 
@@ -456,7 +566,12 @@ def test_shoeshine_example():
     f = a.fail_at("polish")
     assert f.declared and f.fail.risk == "Polish of the wrong colour"
     t = a.timing
-    assert t.critical_seconds == 120 and t.critical_path[1:5] == ("brush", "polish", "buff", "admire")
+    assert t.critical_seconds == 120 and t.critical_path[1:5] == (
+        "brush",
+        "polish",
+        "buff",
+        "admire",
+    )
     assert (t.tolerance, t.customer.total, t.margin) == (300, 120, 180)
     assert set(t.preparation) == {"buy-supplies", "stock-kit"}
     assert a.peak == "admire" and a.ends == ["pay"] and a.peak_end_score == 1.5
@@ -465,7 +580,10 @@ def test_shoeshine_example():
 def test_the_expected_branch_is_not_a_candidate_even_when_a_fix_is_listed_first(write):
     # the fix loops back before the split, so 'all fine' is the expected path;
     # the record kept in any case (no when:) is not a branch
-    a = analysed(write, HEAD + """
+    a = analysed(
+        write,
+        HEAD
+        + """
 steps:
   - {id: hand-over, lane: customer, text: Hand over the parcel, evidence: [Parcel], next: [check]}
   - id: check
@@ -480,7 +598,8 @@ steps:
   - {id: log, lane: support, text: Log the parcel}
   - {id: sign, lane: frontstage, text: Ask for a signature, standard: s, next: [leave]}
   - {id: leave, lane: customer, text: Leave, evidence: [Receipt]}
-""".replace("{to: log, lane: support}", "log"))
+""".replace("{to: log, lane: support}", "log"),
+    )
     assert all("branch-without-recovery" not in f.heuristics for f in a.fail_points), a.fail_points
 
 
@@ -516,10 +635,12 @@ def test_a_journey_that_loops_back_to_its_start_still_has_an_end(tmp_path):
     from blueprint import lint
 
     path = tmp_path / "loop.yaml"
-    path.write_text("blueprint: 1\nid: loop\ntitle: Loop\nrules: {empty-lane: off}\nsteps:\n"
-                    "  - {id: a, lane: customer, text: a, evidence: [x], emotion: 1, next: [f]}\n"
-                    "  - {id: f, lane: frontstage, text: f, next: [c]}\n"
-                    "  - {id: c, lane: customer, text: c, evidence: [x], emotion: -1, next: [{to: a, kind: recovery}]}\n")
+    path.write_text(
+        "blueprint: 1\nid: loop\ntitle: Loop\nrules: {empty-lane: off}\nsteps:\n"
+        "  - {id: a, lane: customer, text: a, evidence: [x], emotion: 1, next: [f]}\n"
+        "  - {id: f, lane: frontstage, text: f, next: [c]}\n"
+        "  - {id: c, lane: customer, text: c, evidence: [x], emotion: -1, next: [{to: a, kind: recovery}]}\n"
+    )
     res = lint.check_file(str(path))
     assert res.context.analysis.ends == ["c"]
     assert {p.rule for p in res.problems} >= {"negative-end", "end-is-worst"}
@@ -532,13 +653,15 @@ def test_work_in_parallel_overlaps_in_the_customers_time(tmp_path):
     from blueprint import lint
 
     path = tmp_path / "par.yaml"
-    path.write_text("blueprint: 1\nid: par\ntitle: Par\ntolerance: 15m\nrules: {empty-lane: off}\nsteps:\n"
-                    "  - {id: order, lane: customer, text: Order, evidence: [m], duration: 1m, next: [take]}\n"
-                    "  - {id: take, lane: frontstage, text: Take, duration: 1m, next: [pour, cook]}\n"
-                    "  - {id: pour, lane: frontstage, text: Pour drinks, duration: 10m, next: [serve]}\n"
-                    "  - {id: cook, lane: backstage, text: Cook, duration: 10m, next: [serve]}\n"
-                    "  - {id: serve, lane: frontstage, text: Serve, next: [eat]}\n"
-                    "  - {id: eat, lane: customer, text: Eat, evidence: [bowl]}\n")
+    path.write_text(
+        "blueprint: 1\nid: par\ntitle: Par\ntolerance: 15m\nrules: {empty-lane: off}\nsteps:\n"
+        "  - {id: order, lane: customer, text: Order, evidence: [m], duration: 1m, next: [take]}\n"
+        "  - {id: take, lane: frontstage, text: Take, duration: 1m, next: [pour, cook]}\n"
+        "  - {id: pour, lane: frontstage, text: Pour drinks, duration: 10m, next: [serve]}\n"
+        "  - {id: cook, lane: backstage, text: Cook, duration: 10m, next: [serve]}\n"
+        "  - {id: serve, lane: frontstage, text: Serve, next: [eat]}\n"
+        "  - {id: eat, lane: customer, text: Eat, evidence: [bowl]}\n"
+    )
     res = lint.check_file(str(path))
     c = res.context.analysis.timing.customer
     assert c.route == ("order", "eat")
@@ -562,7 +685,8 @@ def test_work_that_runs_on_while_the_customer_does_something_else_still_counts(t
         "  - {id: investigate, lane: backstage, text: Investigate, duration: 1d, next: [refund]}\n"
         "  - {id: refund, lane: support, text: Refund, duration: 2d, next: [notify]}\n"
         "  - {id: notify, lane: frontstage, text: Phone, duration: 5m, next: [receive]}\n"
-        "  - {id: receive, lane: customer, text: Receive the refund, evidence: [SMS]}\n")
+        "  - {id: receive, lane: customer, text: Receive the refund, evidence: [SMS]}\n"
+    )
     res = lint.check_file(str(path))
     t = res.context.analysis.timing
     assert t.customer.total == 3 * 86400 + 35 * 60

@@ -22,7 +22,10 @@ def test_every_example_analyses(run, path):
     doc = json.loads(j.output)
     # the report speaks the blueprint's locale (tests/test_analysis_i18n.py)
     titles = {"zh-CN": ("失误点：", "时间\n", "结构\n"), "zh-TW": ("失誤點：", "時間\n", "結構\n")}
-    assert all(f"\n{t}" in r.output for t in titles.get(doc["locale"], ("Fail points:", "Timing\n", "Shape\n")))
+    assert all(
+        f"\n{t}" in r.output
+        for t in titles.get(doc["locale"], ("Fail points:", "Timing\n", "Shape\n"))
+    )
     assert doc["version"] == 1 and doc["id"]
     ids = {s["id"] for s in doc["steps"]}
     for f in doc["fail_points"]:
@@ -50,8 +53,21 @@ def test_json_is_stable_and_documented(run):
     b = run("analyze", "--format", "json", path).output
     assert a == b
     doc = json.loads(a)
-    assert list(doc) == ["version", "path", "id", "title", "locale", "heuristics", "fail_points",
-                         "wait_points", "waits_skipped", "moments", "timing", "shape", "steps"]
+    assert list(doc) == [
+        "version",
+        "path",
+        "id",
+        "title",
+        "locale",
+        "heuristics",
+        "fail_points",
+        "wait_points",
+        "waits_skipped",
+        "moments",
+        "timing",
+        "shape",
+        "steps",
+    ]
     assert doc["waits_skipped"] is None
     polish = next(f for f in doc["fail_points"] if f["step"] == "polish")
     assert polish["declared"] and polish["risk"] == "Polish of the wrong colour"
@@ -66,8 +82,12 @@ def test_json_is_stable_and_documented(run):
     def keys(x, prefix=""):
         if isinstance(x, dict):
             for k, v in x.items():
-                if prefix.endswith("heuristics.") or prefix.endswith("lanes.") or prefix.endswith("phases.") \
-                        or prefix.endswith("crossings."):
+                if (
+                    prefix.endswith("heuristics.")
+                    or prefix.endswith("lanes.")
+                    or prefix.endswith("phases.")
+                    or prefix.endswith("crossings.")
+                ):
                     continue
                 yield k
                 yield from keys(v, prefix + k + ".")
@@ -99,7 +119,11 @@ def test_chinese_blueprint_columns_align_by_display_width(run, write):
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     start = lines.index(next(ln for ln in lines if ln.startswith("峰值与终点")))
-    rows = [ln for ln in lines[start + 1:] if ln.startswith(("  峰值 ", "  最佳 ", "  最差 ", "  终点 "))]
+    rows = [
+        ln
+        for ln in lines[start + 1 :]
+        if ln.startswith(("  峰值 ", "  最佳 ", "  最差 ", "  终点 "))
+    ]
     assert len(rows) == 4
     # the emotion column starts at the same display column on every row
     cols = set()
@@ -111,7 +135,9 @@ def test_chinese_blueprint_columns_align_by_display_width(run, write):
 
 
 def test_errors_are_printed_as_check_prints_them_and_exit_1(run, write):
-    path = write("blueprint: 1\nid: x\ntitle: X\nsteps:\n  - {id: a, lane: customer, text: A, next: [zz]}\n")
+    path = write(
+        "blueprint: 1\nid: x\ntitle: X\nsteps:\n  - {id: a, lane: customer, text: A, next: [zz]}\n"
+    )
     r = run("analyze", path)
     assert r.exit_code == 1
     assert f"{path}:5:" in r.output and "[unknown-step]" in r.output
@@ -137,11 +163,19 @@ def test_project_configuration_turns_a_heuristic_off(run, tmp_path):
     assert "heuristics turned off for this blueprint: handoff-visibility" in out
     doc = json.loads(run("analyze", "--format", "json", path).output)
     assert doc["heuristics"]["handoff-visibility"]["off"] is True
-    assert all("handoff-visibility" not in [i["heuristic"] for i in f["inferred"]] for f in doc["fail_points"])
+    assert all(
+        "handoff-visibility" not in [i["heuristic"] for i in f["inferred"]]
+        for f in doc["fail_points"]
+    )
 
 
 def test_blueprint_rules_accept_heuristic_ids(run, write):
-    path = write(CHINESE.replace("tolerance: 30m\n", "tolerance: 30m\nrules: {handoff-visibility: off, parallel-join: off}\n"))
+    path = write(
+        CHINESE.replace(
+            "tolerance: 30m\n",
+            "tolerance: 30m\nrules: {handoff-visibility: off, parallel-join: off}\n",
+        )
+    )
     r = run("check", path)
     assert "unknown-rule" not in r.output
     assert run("analyze", path).exit_code == 0
@@ -150,7 +184,9 @@ def test_blueprint_rules_accept_heuristic_ids(run, write):
 def test_the_report_in_the_docs_is_the_real_one(run, monkeypatch):
     """docs/analysis.md shows the shoeshine report in full: it must not drift."""
     docs = (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8")
-    start = docs.index("$ blueprint analyze blueprints/shoeshine.yaml\n") + len("$ blueprint analyze blueprints/shoeshine.yaml\n")
-    shown = docs[start:docs.index("```", start)]
+    start = docs.index("$ blueprint analyze blueprints/shoeshine.yaml\n") + len(
+        "$ blueprint analyze blueprints/shoeshine.yaml\n"
+    )
+    shown = docs[start : docs.index("```", start)]
     monkeypatch.chdir(ROOT)
     assert run("analyze", "blueprints/shoeshine.yaml").output == shown

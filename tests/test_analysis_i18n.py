@@ -10,10 +10,10 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from conftest import hub
 
 from blueprint import i18n
 from blueprint.textwidth import display_width
+from conftest import hub
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "blueprints").glob("*.yaml"))
@@ -26,10 +26,12 @@ TITLES = {
 }
 
 # characters written differently in Simplified and Traditional Chinese, as pairs
-_PAIRS = ("点點 误誤 标標 断斷 顾顧 为為 务務 复復 间間 结結 构構 汇匯 长長 径徑 达達 态態 阶階 个個 条條 "
-          "检檢 错錯 无無 没沒 说說 办辦 让讓 显顯 线線 视視 动動 时時 关關 键鍵 预預 计計 准準 备備 严嚴 "
-          "这這 过過 还還 会會 单單 号號 从從 对對 记記 忆憶 图圖 蓝藍 启啟 闭閉 规規 则則 类類 与與 终終 "
-          "绪緒 处處 团團 队隊 遗遺 缩縮 虑慮 递遞 开開 问問 写寫 链鏈 许許 员員 后後 内內 进進 数數 种種")
+_PAIRS = (
+    "点點 误誤 标標 断斷 顾顧 为為 务務 复復 间間 结結 构構 汇匯 长長 径徑 达達 态態 阶階 个個 条條 "
+    "检檢 错錯 无無 没沒 说說 办辦 让讓 显顯 线線 视視 动動 时時 关關 键鍵 预預 计計 准準 备備 严嚴 "
+    "这這 过過 还還 会會 单單 号號 从從 对對 记記 忆憶 图圖 蓝藍 启啟 闭閉 规規 则則 类類 与與 终終 "
+    "绪緒 处處 团團 队隊 遗遺 缩縮 虑慮 递遞 开開 问問 写寫 链鏈 许許 员員 后後 内內 进進 数數 种種"
+)
 SIMPLIFIED = {p[0] for p in _PAIRS.split()}
 TRADITIONAL = {p[1] for p in _PAIRS.split()}
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -58,7 +60,9 @@ def titles_in(report: str) -> list:
     return [ln for prev, ln in pairwise(lines) if not prev and ln and not ln.startswith(" ")]
 
 
-@pytest.mark.parametrize("path", [p for p in EXAMPLES if locale_of(p) != "en"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in EXAMPLES if locale_of(p) != "en"], ids=lambda p: p.name
+)
 def test_chinese_examples_get_a_chinese_report(run, path):
     loc = locale_of(path)
     r = run("analyze", path)
@@ -70,7 +74,11 @@ def test_chinese_examples_get_a_chinese_report(run, path):
     # the fixed words are in the locale's script, ids stay as written (they are searched for and copied)
     other = SIMPLIFIED if loc == "zh-TW" else TRADITIONAL
     fixed = "\n".join(ln for ln in r.output.splitlines() if "：" in ln or ln in titles)
-    assert "Fail points" not in r.output and "critical path" not in r.output and "Remedies" not in r.output
+    assert (
+        "Fail points" not in r.output
+        and "critical path" not in r.output
+        and "Remedies" not in r.output
+    )
     doc = json.loads(run("analyze", "--format", "json", path).output)
     for f in doc["fail_points"]:
         assert f["step"] in r.output
@@ -89,10 +97,17 @@ def test_zh_cn_report_in_detail(run):
     assert "    - 服务修复：顾客到错日子时，当天有空余名额就直接安排体检" in lines
     assert "    - handoff-visibility：由“answer-call”跨越可视分界线交接过来：信息可能丢失" in lines
     assert "    - contact-without-standard：顾客看得见这一步，但它没有工作标准" in lines
-    assert any("branch-without-recovery：从“read-report”分出的“需要进一步治疗”分支" in ln for ln in lines)
+    assert any(
+        "branch-without-recovery：从“read-report”分出的“需要进一步治疗”分支" in ln for ln in lines
+    )
     assert "  峰终得分 -0.50（取各终点中最低的）；全部情绪的平均值 +0.04" in lines
-    assert any(ln.startswith("  可容忍时间  10天") and ln.endswith("余量 6天21小时") for ln in lines)
-    assert any("跨越分界线" in ln and "外部互动分界线 26，可视分界线 6，内部互动分界线 2" in ln for ln in lines)
+    assert any(
+        ln.startswith("  可容忍时间  10天") and ln.endswith("余量 6天21小时") for ln in lines
+    )
+    assert any(
+        "跨越分界线" in ln and "外部互动分界线 26，可视分界线 6，内部互动分界线 2" in ln
+        for ln in lines
+    )
 
 
 def test_zh_tw_report_says_the_remedies_of_waiting(run):
@@ -101,7 +116,7 @@ def test_zh_tw_report_says_the_remedies_of_waiting(run):
     assert "  改進辦法（等待心理學）：" in lines
     assert "  read-confirmation（在 place-order 之後）：" in lines
     assert "    - 讓等待顯得更長：無事可做、未加說明" in lines
-    remedies = out[out.index("改進辦法"):]
+    remedies = out[out.index("改進辦法") :]
     assert "無事可做（read-confirmation）：讓顧客在等待時有事可做" in remedies
     assert "（wait: {fill: ...}）" in remedies.replace("\n      ", "")
     assert "handoff-visibility：由「enter-order」跨越可視分界線交接過來：資訊可能遺失" in out
@@ -113,10 +128,14 @@ def column(line: str, token: str) -> int:
     return display_width(line[: line.index(token)])
 
 
-@pytest.mark.parametrize("name, loc", [("health-checkup", "zh-CN"), ("tobacco-retail-service", "zh-TW")])
+@pytest.mark.parametrize(
+    "name, loc", [("health-checkup", "zh-CN"), ("tobacco-retail-service", "zh-TW")]
+)
 def test_chinese_tables_align_by_display_width(run, name, loc):
     out = run("analyze", ROOT / "blueprints" / f"{name}.yaml").output
-    doc = json.loads(run("analyze", "--format", "json", ROOT / "blueprints" / f"{name}.yaml").output)
+    doc = json.loads(
+        run("analyze", "--format", "json", ROOT / "blueprints" / f"{name}.yaml").output
+    )
     w = i18n.report_words(loc)
     lines = out.splitlines()
     # the wait points: every row's step id starts under the heading "step", its kind under "kind"
@@ -148,7 +167,9 @@ def test_every_example_in_every_locale(run, path, loc, tmp_path):
     for want in TITLES[loc]:
         assert any(t.startswith(want) for t in titles), (want, titles)
     if loc == "en":
-        words = "".join(i18n.report_words("zh-CN").values()) + "".join(i18n.report_words("zh-TW").values())
+        words = "".join(i18n.report_words("zh-CN").values()) + "".join(
+            i18n.report_words("zh-TW").values()
+        )
         ours = set(CJK.findall(words)) - set(CJK.findall(p.read_text(encoding="utf-8")))
         assert not set(CJK.findall(r.output)) & ours
 
@@ -158,7 +179,9 @@ def test_json_is_the_same_in_every_locale(run, path, tmp_path):
     """Keys, English reasons and remedies, ids: only the locale field follows the blueprint."""
     docs = {}
     for loc in ("en", "zh-CN", "zh-TW"):
-        doc = json.loads(run("analyze", "--format", "json", with_locale(path, loc, tmp_path)).output)
+        doc = json.loads(
+            run("analyze", "--format", "json", with_locale(path, loc, tmp_path)).output
+        )
         assert doc.pop("locale") == loc
         doc.pop("path")
         docs[loc] = doc
@@ -173,36 +196,50 @@ def test_english_reasons_are_the_sentences_they_always_were():
     """The JSON, check's messages and docs/analysis.md show these exact sentences."""
     P = i18n.Phrase
     assert P("handoff-visibility", names=("a", "b", "c", "d")) == (
-        "hand-off from 'a', 'b', 'c' and 1 more across the line of visibility: information can be lost")
+        "hand-off from 'a', 'b', 'c' and 1 more across the line of visibility: information can be lost"
+    )
     assert P("handoff-internal", names=("a",)) == (
-        "hand-off from 'a' across the line of internal interaction: another team must act on it")
+        "hand-off from 'a' across the line of internal interaction: another team must act on it"
+    )
     assert P("parallel-join", n=2, names=("x", "y")) == (
-        "waits for 2 flows in parallel ('x', 'y'): a late or lost one stalls it")
+        "waits for 2 flows in parallel ('x', 'y'): a late or lost one stalls it"
+    )
     assert P("contact-without-standard") == "the customer sees it, but it has no work standard"
     assert P("branch-without-recovery", when="declined", step="pay") == (
-        "branch 'declined' from 'pay' never comes back to the journey (no recovery flow)")
+        "branch 'declined' from 'pay' never comes back to the journey (no recovery flow)"
+    )
     assert P("waits-skipped", budget=12345).startswith(
         "inferred waits skipped: the staff work behind the customer actions is too entangled to trace within "
-        "12,345 steps of work")
+        "12,345 steps of work"
+    )
     from blueprint.analysis.waits import REMEDIES
 
-    assert REMEDIES["unoccupied"] == ("Fill the wait with something to do, read, taste or watch, because "
-                                      "unoccupied time feels longer than occupied time (wait: {fill: ...}).")
+    assert REMEDIES["unoccupied"] == (
+        "Fill the wait with something to do, read, taste or watch, because "
+        "unoccupied time feels longer than occupied time (wait: {fill: ...})."
+    )
     assert set(REMEDIES) == {"pre-process", "unoccupied", "unexplained", "over"}
 
 
 def test_a_phrase_is_its_english_text_and_can_be_said_in_each_locale():
     p = i18n.Phrase("parallel-join", n=4, names=("a", "b", "c", "d"))
     assert isinstance(p, str) and json.dumps(p) == json.dumps(str(p)) and f"{p}" == str(p)
-    assert p.said_in("zh-CN") == "要等 4 条并行的流程（“a”、“b”、“c”及另外 1 个步骤）汇合：任何一条延误或丢失都会让这一步停下来"
-    assert p.said_in("zh-TW") == "要等 4 條並行的流程（「a」、「b」、「c」及另外 1 個步驟）匯合：任何一條延誤或遺失都會讓這一步停下來"
+    assert (
+        p.said_in("zh-CN")
+        == "要等 4 条并行的流程（“a”、“b”、“c”及另外 1 个步骤）汇合：任何一条延误或丢失都会让这一步停下来"
+    )
+    assert (
+        p.said_in("zh-TW")
+        == "要等 4 條並行的流程（「a」、「b」、「c」及另外 1 個步驟）匯合：任何一條延誤或遺失都會讓這一步停下來"
+    )
     assert p.said_in("fr") == p.said_in(None) == p
     q = pickle.loads(pickle.dumps(p))  # build -j sends analyses between processes
     assert q == p and q.said_in("zh-TW") == p.said_in("zh-TW")
     assert i18n.said_in("plain text", "zh-CN") == "plain text"
     # a step id or a branch condition with braces is a value, never a template
     assert i18n.Phrase("branch-without-recovery", when="{x}", step="{0}").said_in("zh-CN") == (
-        "从“{0}”分出的“{x}”分支再也回不到顾客旅程（没有修复流程）")
+        "从“{0}”分出的“{x}”分支再也回不到顾客旅程（没有修复流程）"
+    )
 
 
 @pytest.mark.parametrize("table", ["report", "sentences"])
@@ -215,7 +252,11 @@ def test_chinese_words_are_in_the_right_script(table):
     assert "信息" not in traditional and "资讯" not in simplified  # Taiwan says 資訊
     # the same templates in every locale: as many fields, so no locale fails where another works
     for key, en in t["en"].items():
-        if key.endswith("_fmt") or table == "sentences" and not key.startswith(("remedy_", "quote_", "names_sep")):
+        if (
+            key.endswith("_fmt")
+            or table == "sentences"
+            and not key.startswith(("remedy_", "quote_", "names_sep"))
+        ):
             fields = sorted(re.findall(r"\{[^{}]*\}", en))
             for loc in ("zh-CN", "zh-TW"):
                 assert sorted(re.findall(r"\{[^{}]*\}", t[loc][key])) == fields, (key, loc)
@@ -226,7 +267,10 @@ def test_skipped_waits_are_explained_in_the_locale(run, tmp_path):
     en.write_text(hub(250, "en"), encoding="utf-8")
     zh.write_text(hub(250, "zh-CN"), encoding="utf-8")
     out_en, out_zh = run("analyze", en).output, run("analyze", zh).output
-    assert "  inferred waits skipped: the staff work behind the customer actions is too entangled" in out_en
+    assert (
+        "  inferred waits skipped: the staff work behind the customer actions is too entangled"
+        in out_en
+    )
     assert "  未推断等待：顾客行为背后的员工工作过于交错" in out_zh
     j = json.loads(run("analyze", "--format", "json", zh).output)
     assert j["waits_skipped"].startswith("inferred waits skipped:")
@@ -238,7 +282,7 @@ def test_the_chinese_excerpt_in_the_docs_is_the_real_report(run, monkeypatch):
     docs = (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8")
     command = "$ blueprint analyze blueprints/restaurant-preorder.yaml\n"
     start = docs.index(command) + len(command)
-    shown = docs[start:docs.index("```", start)]
+    shown = docs[start : docs.index("```", start)]
     monkeypatch.chdir(ROOT)
     out = run("analyze", "blueprints/restaurant-preorder.yaml").output
     parts = [p for p in shown.split("  ...\n") if p]

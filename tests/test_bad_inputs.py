@@ -23,7 +23,9 @@ from blueprint.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "bad"
 MANIFEST = BAD / "expected.txt"
-PROBLEM = re.compile(r"^(?P<path>.+?):(?P<line>[1-9]\d*):(?P<col>[1-9]\d*): (?:error|warning|info) \S.* \[[a-z][a-z0-9-]*\]$")
+PROBLEM = re.compile(
+    r"^(?P<path>.+?):(?P<line>[1-9]\d*):(?P<col>[1-9]\d*): (?:error|warning|info) \S.* \[[a-z][a-z0-9-]*\]$"
+)
 SUMMARY = re.compile(r"^\d+ files? checked: ")
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -70,22 +72,32 @@ def test_corpus_is_large_and_listed():
     assert len(files) >= 40
 
 
-@pytest.mark.parametrize(("name", "rule", "line", "col", "code"), ENTRIES, ids=[e[0] for e in ENTRIES])
+@pytest.mark.parametrize(
+    ("name", "rule", "line", "col", "code"), ENTRIES, ids=[e[0] for e in ENTRIES]
+)
 def test_bad_file(run, no_config, name, rule, line, col, code):
     path = BAD / name
     r = run("check", "--format", "text", "--config", no_config, path)
     problems = assert_clean_report(r.output)
     assert r.exit_code == code, r.output
-    wanted = [p for p in problems if p.startswith(f"{path}:{line}:{col}: ") and p.endswith(f" [{rule}]")]
+    wanted = [
+        p for p in problems if p.startswith(f"{path}:{line}:{col}: ") and p.endswith(f" [{rule}]")
+    ]
     assert wanted, f"expected {path}:{line}:{col}: ... [{rule}], got:\n{r.output}"
     assert all(p.startswith(f"{path}:") for p in problems)
 
 
 def test_whole_corpus_in_a_real_process():
     """The real command on the folder: no traceback on stderr, one line per problem, exit 1."""
-    r = subprocess.run([sys.executable, "-m", "blueprint", "check", "--format", "text", str(BAD)],
-                       capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=ROOT,
-                       env={**os.environ, "NO_COLOR": "1"})
+    r = subprocess.run(
+        [sys.executable, "-m", "blueprint", "check", "--format", "text", str(BAD)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     assert r.returncode == 1
     assert r.stderr == ""
     problems = assert_clean_report(r.stdout)
@@ -138,8 +150,11 @@ def test_steps_yaml_is_clean_but_for_the_last_evidence(tmp_path):
 
 def test_1mb_label(run, no_config, tmp_path):
     path = tmp_path / "label.yaml"
-    path.write_text("blueprint: 1\nid: big-label\ntitle: " + "火" * 1_000_000 + "\nsteps:\n"
-                    "  - id: a\n    lane: customr\n    text: A\n", encoding="utf-8")
+    path.write_text(
+        "blueprint: 1\nid: big-label\ntitle: " + "火" * 1_000_000 + "\nsteps:\n"
+        "  - id: a\n    lane: customr\n    text: A\n",
+        encoding="utf-8",
+    )
     r = run("check", "--format", "text", "--config", no_config, path)
     problems = assert_clean_report(r.output)
     assert r.exit_code == 1
@@ -149,8 +164,10 @@ def test_1mb_label(run, no_config, tmp_path):
 
 def test_huge_value_is_shortened_in_messages(run, no_config, tmp_path):
     path = tmp_path / "long.yaml"
-    path.write_text("blueprint: 1\nid: x\ntitle: X\nstatus: " + "x" * 100_000 + "\nsteps:\n"
-                    "  - id: a\n    lane: customer\n    text: A\n")
+    path.write_text(
+        "blueprint: 1\nid: x\ntitle: X\nstatus: " + "x" * 100_000 + "\nsteps:\n"
+        "  - id: a\n    lane: customer\n    text: A\n"
+    )
     r = run("check", "--format", "text", "--config", no_config, path)
     assert r.exit_code == 1
     assert f"{path}:4:9: error status is 'xxx" in r.output
@@ -160,8 +177,10 @@ def test_huge_value_is_shortened_in_messages(run, no_config, tmp_path):
 def test_huge_ids_and_keys_are_shortened_in_messages(run, no_config, tmp_path):
     big = "a" * 100_000
     path = tmp_path / "ids.yaml"
-    path.write_text(f"blueprint: 1\nid: x\ntitle: X\nsteps:\n  - id: s\n    lane: customer\n    text: A\n"
-                    f"    phase: {big}\n    ? {big}\n    : 1\n")
+    path.write_text(
+        f"blueprint: 1\nid: x\ntitle: X\nsteps:\n  - id: s\n    lane: customer\n    text: A\n"
+        f"    phase: {big}\n    ? {big}\n    : 1\n"
+    )
     r = run("check", "--format", "text", "--config", no_config, path)
     problems = assert_clean_report(r.output)
     assert [p.split(": error ")[0] for p in problems] == [f"{path}:8:12", f"{path}:9:7"]
@@ -175,21 +194,27 @@ def test_file_name_with_a_line_break_cannot_forge_a_problem_line(run, no_config,
     path.write_bytes((BAD / "unknown-step.yaml").read_bytes())
     r = run("check", "--format", "text", "--config", no_config, tmp_path)
     problems = assert_clean_report(r.output)
-    assert problems == [f"{tmp_path}/a\\x0aforged.yaml:1:1: error fake [yaml-syntax]\\x0a\\x1b[2J.yaml:9:12: "
-                        "error step 'a' flows to unknown step 'b' [unknown-step]"]
+    assert problems == [
+        f"{tmp_path}/a\\x0aforged.yaml:1:1: error fake [yaml-syntax]\\x0a\\x1b[2J.yaml:9:12: "
+        "error step 'a' flows to unknown step 'b' [unknown-step]"
+    ]
 
 
 def test_folder_named_like_a_blueprint(run, no_config, tmp_path):
     folder = tmp_path / "x.yaml"
     folder.mkdir()
     r = run("check", "--format", "text", "--config", no_config, folder)
-    assert assert_clean_report(r.output) == [f"{folder}:1:1: error is a folder, not a file [file-unreadable]"]
+    assert assert_clean_report(r.output) == [
+        f"{folder}:1:1: error is a folder, not a file [file-unreadable]"
+    ]
     assert r.exit_code == 1
 
 
 def test_folder_named_like_a_blueprint_inside_a_folder_is_skipped(run, no_config, tmp_path):
     (tmp_path / "x.yaml").mkdir()
-    (tmp_path / "ok.yaml").write_text((ROOT / "tests" / "rules" / "empty-lane.pass.yaml").read_text())
+    (tmp_path / "ok.yaml").write_text(
+        (ROOT / "tests" / "rules" / "empty-lane.pass.yaml").read_text()
+    )
     r = run("check", "--format", "text", "--config", no_config, tmp_path)
     assert r.exit_code == 0, r.output
     assert r.output == "1 file checked: no problems\n"
@@ -198,12 +223,16 @@ def test_folder_named_like_a_blueprint_inside_a_folder_is_skipped(run, no_config
 def test_missing_file_is_a_usage_error(run, no_config, tmp_path):
     r = run("check", "--format", "text", "--config", no_config, tmp_path / "nope.yaml")
     assert r.exit_code == 2
-    assert assert_clean_report(r.output) == [f"{tmp_path / 'nope.yaml'}:1:1: error no such file or folder [file-unreadable]"]
+    assert assert_clean_report(r.output) == [
+        f"{tmp_path / 'nope.yaml'}:1:1: error no such file or folder [file-unreadable]"
+    ]
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="running as root: chmod 000 does not stop root from reading "
-                           "(test_unreadable_file_simulated covers the refusal)")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="running as root: chmod 000 does not stop root from reading "
+    "(test_unreadable_file_simulated covers the refusal)",
+)
 def test_unreadable_file_chmod(run, no_config, tmp_path):
     path = tmp_path / "secret.yaml"
     path.write_text("blueprint: 1\n")
@@ -214,7 +243,8 @@ def test_unreadable_file_chmod(run, no_config, tmp_path):
         path.chmod(0o644)
     assert r.exit_code == 1
     assert assert_clean_report(r.output) == [
-        f"{path}:1:1: error cannot read the file: Permission denied [file-unreadable]"]
+        f"{path}:1:1: error cannot read the file: Permission denied [file-unreadable]"
+    ]
 
 
 def test_unreadable_file_simulated(run, no_config, tmp_path, monkeypatch):
@@ -232,7 +262,8 @@ def test_unreadable_file_simulated(run, no_config, tmp_path, monkeypatch):
     r = run("check", "--format", "text", "--config", no_config, path)
     assert r.exit_code == 1
     assert assert_clean_report(r.output) == [
-        f"{path}:1:1: error cannot read the file: Permission denied [file-unreadable]"]
+        f"{path}:1:1: error cannot read the file: Permission denied [file-unreadable]"
+    ]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
@@ -242,7 +273,8 @@ def test_named_pipe_is_refused_without_blocking(run, no_config, tmp_path):
     r = run("check", "--format", "text", "--config", no_config, path)
     assert r.exit_code == 1
     assert assert_clean_report(r.output) == [
-        f"{path}:1:1: error is not a regular file (a pipe, socket or device) [file-unreadable]"]
+        f"{path}:1:1: error is not a regular file (a pipe, socket or device) [file-unreadable]"
+    ]
 
 
 def test_symlink_loop_and_dangling_symlink(run, no_config, tmp_path):
@@ -264,7 +296,8 @@ def test_file_too_large(run, no_config, tmp_path):
     r = run("check", "--format", "text", "--config", no_config, path)
     assert r.exit_code == 1
     assert assert_clean_report(r.output) == [
-        f"{path}:1:1: error file is 20.0 MiB; the limit is 20 MiB [file-too-large]"]
+        f"{path}:1:1: error file is 20.0 MiB; the limit is 20 MiB [file-too-large]"
+    ]
 
 
 def test_nul_byte_after_the_first_8_kib(run, no_config, tmp_path):
@@ -273,7 +306,8 @@ def test_nul_byte_after_the_first_8_kib(run, no_config, tmp_path):
     r = run("check", "--format", "text", "--config", no_config, path)
     assert r.exit_code == 1
     assert assert_clean_report(r.output) == [
-        f"{path}:4:9014: error YAML syntax: control characters are not allowed [yaml-syntax]"]
+        f"{path}:4:9014: error YAML syntax: control characters are not allowed [yaml-syntax]"
+    ]
 
 
 # --- the limits, at their boundaries -------------------------------------------------------
@@ -309,7 +343,9 @@ def test_alias_budget_boundary():
     """Aliases may expand up to the budget (100,000 values for small files), not beyond."""
     anchor = "a: &a [" + ", ".join(["x"] * 999) + "]\n"  # 1,000 values with the list itself
     for uses, ok in ((98, True), (100, False)):
-        doc, problems = load.parse_yaml(anchor + "b: [" + ", ".join(["*a"] * uses) + "]\n", "f.yaml")
+        doc, problems = load.parse_yaml(
+            anchor + "b: [" + ", ".join(["*a"] * uses) + "]\n", "f.yaml"
+        )
         assert (problems == []) is ok, (uses, problems)
         if not ok:
             assert [p.rule for p in problems] == ["alias-limit"]
@@ -331,7 +367,9 @@ def test_aliases_are_shared_not_copied():
 def test_no_python_object_is_ever_built(tmp_path):
     """Tags name no constructor: the value stays plain text, and the tag is reported."""
     marker = tmp_path / "pwned"
-    doc, problems = load.parse_yaml(f"a: !!python/object/apply:os.system ['touch {marker}']\n", "f.yaml")
+    doc, problems = load.parse_yaml(
+        f"a: !!python/object/apply:os.system ['touch {marker}']\n", "f.yaml"
+    )
     assert not marker.exists()
     assert [p.rule for p in problems] == ["yaml-tag"]
     assert doc.data == {"a": [f"touch {marker}"]}
@@ -344,7 +382,7 @@ def test_tab_inside_a_block_scalar_is_fine():
 
 
 def test_line_separators_do_not_shift_lines():
-    doc, problems = load.parse_yaml("a: x\u2028y\nb: \"p\u2029q\"\nc: z\x85w\nd: 1\n", "f.yaml")
+    doc, problems = load.parse_yaml('a: x\u2028y\nb: "p\u2029q"\nc: z\x85w\nd: 1\n', "f.yaml")
     assert problems == []
     assert doc.data == {"a": "x\u2028y", "b": "p\u2029q", "c": "z\x85w", "d": 1}
     assert doc.values[("d",)] == load.Pos(4, 4)

@@ -43,7 +43,14 @@ def test_build_writes_everything_and_second_run_redoes_nothing(run, course, tmp_
     assert r.exit_code == 0, r.output
     assert "2 built, 0 up to date" in r.output
     for stem in ("hotpot-dine-in", "health-checkup"):
-        for name in ("diagram.svg", "diagram.pdf", "handout.html", "customer.md", "analysis.json", "check.txt"):
+        for name in (
+            "diagram.svg",
+            "diagram.pdf",
+            "handout.html",
+            "customer.md",
+            "analysis.json",
+            "check.txt",
+        ):
             assert (site / stem / name).stat().st_size > 0, (stem, name)
     assert (site / "hotpot-dine-in" / "role-waiter.md").exists()
     assert (site / "hotpot-dine-in" / "role-waiter.html").exists()
@@ -74,7 +81,9 @@ def test_a_changed_file_rebuilds_only_itself(run, course, tmp_path):
 
 
 def test_a_broken_blueprint_is_reported_and_the_others_are_built(run, course, tmp_path):
-    (course / "broken.yaml").write_text("blueprint: 1\nid: b\ntitle: B\nsteps: [{id: a, lane: customr, text: t}]\n")
+    (course / "broken.yaml").write_text(
+        "blueprint: 1\nid: b\ntitle: B\nsteps: [{id: a, lane: customr, text: t}]\n"
+    )
     site = tmp_path / "site"
     r = run("build", course, "-o", site, "--jobs", "2")
     assert r.exit_code == 1
@@ -91,18 +100,35 @@ def test_no_temporary_files_are_left(run, course, tmp_path):
     assert not [p for p in site.rglob(".tmp-*")]
 
 
-@pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")),
-                    reason="Chromium is not installed")
+@pytest.mark.skipif(
+    not (shutil.which("chromium") or shutil.which("chromium-browser")),
+    reason="Chromium is not installed",
+)
 def test_index_opens_in_a_headless_browser_without_console_errors(run, course, tmp_path):
     site = tmp_path / "site"
     assert run("build", course, "-o", site).exit_code == 0
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     profile = tmp_path / "profile"
     r = subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-         "--enable-logging=stderr", "--v=0", "--dump-dom", (site / "index.html").as_uri()],
-        capture_output=True, text=True, timeout=120)
+        [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+            (site / "index.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "Service blueprints" in r.stdout
     console = [line for line in r.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert console == []
@@ -121,7 +147,9 @@ def test_odd_names_and_an_output_in_the_way(run, tmp_path):
     r = run("build", src, src / "other.yaml", "-o", site)
     assert r.exit_code == 1
     assert "internal error" not in r.output
-    assert "2 blueprints" in r.output  # other.yaml named twice is built once; the lock file is skipped
+    assert (
+        "2 blueprints" in r.output
+    )  # other.yaml named twice is built once; the lock file is skipped
     assert (site / "index.html").is_file()
     assert (site / "index.html-blueprint" / "diagram.svg").exists()
     assert "other.yaml: not fully built" in r.output and "cannot write" in r.output

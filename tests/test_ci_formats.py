@@ -8,8 +8,10 @@ from blueprint.report import ci
 def test_github_escaping_of_message_and_properties():
     p = Problem("dir/a,b:c.yaml", 3, 7, "error", "100% sure: a, b\nnext line", "some-rule")
     line = ci.github_line(p)
-    assert line == ("::error file=dir/a%2Cb%3Ac.yaml,line=3,col=7,endLine=3,endColumn=7,"
-                    "title=blueprint some-rule::100%25 sure: a, b%0Anext line")
+    assert line == (
+        "::error file=dir/a%2Cb%3Ac.yaml,line=3,col=7,endLine=3,endColumn=7,"
+        "title=blueprint some-rule::100%25 sure: a, b%0Anext line"
+    )
     assert "\n" not in line
 
 
@@ -37,7 +39,11 @@ def test_sarif_has_rules_and_regions(run, write):
     ids = [rule["id"] for rule in driver["rules"]]
     assert "flow-skips-line" in ids and "yaml-syntax" in ids
     for rule in driver["rules"]:
-        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
+        assert (
+            rule["shortDescription"]["text"]
+            and rule["fullDescription"]["text"]
+            and rule["help"]["text"]
+        )
     res = doc["runs"][0]["results"][0]
     assert res["ruleId"] == "invalid-value"
     assert driver["rules"][res["ruleIndex"]]["id"] == "invalid-value"
@@ -45,7 +51,9 @@ def test_sarif_has_rules_and_regions(run, write):
 
 
 def test_junit_one_case_per_file(run, write):
-    bad = write("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: '<&>'}]\n", "bad.yaml")
+    bad = write(
+        "blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: '<&>'}]\n", "bad.yaml"
+    )
     r = run("check", "--format", "junit", bad, "blueprints/hotpot-dine-in.yaml")
     assert r.exit_code == 1
     root = ET.fromstring(r.output)
@@ -89,7 +97,10 @@ SCHEMAS = __import__("pathlib").Path(__file__).parent / "schemas"
 
 
 def _results(write):
-    bad = write("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: '<&> 100%'}]\n", "bad dir,x.yaml")
+    bad = write(
+        "blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: '<&> 100%'}]\n",
+        "bad dir,x.yaml",
+    )
     from blueprint import lint
 
     return [lint.check_file(bad), lint.check_file("blueprints/hotpot-dine-in.yaml")]
@@ -123,15 +134,18 @@ def test_odd_file_names_and_control_characters_stay_valid_in_sarif_and_junit(tmp
     weird = tmp_path / "a#b %c 点\x01.yaml"
     weird.write_text("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: a, lane: customr, text: t}]\n")
     results = [lint.check_file(str(weird))]
-    uri = json.loads(ci.sarif(results, {}))["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
-        "artifactLocation"]["uri"]
+    uri = json.loads(ci.sarif(results, {}))["runs"][0]["results"][0]["locations"][0][
+        "physicalLocation"
+    ]["artifactLocation"]["uri"]
     assert "#" not in uri and " " not in uri and "%23" in uri and "%E7%82%B9" in uri
     xmlschema.XMLSchema(str(SCHEMAS / "junit-10.xsd")).validate(ci.junit(results))
 
 
 def test_analyze_never_sends_escape_sequences_to_the_terminal(run, write):
-    path = write('blueprint: 1\nid: x\ntitle: "T\\e[2J\\e[31m"\nrules: {empty-lane: off}\n'
-                 'steps:\n  - {id: a, lane: customer, text: "a\\u202e", evidence: [x]}\n')
+    path = write(
+        'blueprint: 1\nid: x\ntitle: "T\\e[2J\\e[31m"\nrules: {empty-lane: off}\n'
+        'steps:\n  - {id: a, lane: customer, text: "a\\u202e", evidence: [x]}\n'
+    )
     out = run("analyze", path).output
     assert "\x1b" not in out and "\u202e" not in out
     assert "\\x1b[2J" in out

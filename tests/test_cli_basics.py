@@ -18,7 +18,9 @@ def test_help_lists_commands(run):
 
 
 def test_python_dash_m_help():
-    r = subprocess.run([sys.executable, "-m", "blueprint", "--help"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "blueprint", "--help"], capture_output=True, text=True
+    )
     assert r.returncode == 0
     assert "check" in r.stdout
 
@@ -53,7 +55,10 @@ def test_broken_file_reports_many_problems_at_their_positions(run, write):
     r = run("check", path)
     assert r.exit_code == 1
     lines = [line for line in r.output.splitlines() if line.startswith(path)]
-    got = {(line.split(":")[1], line.split(":")[2], line.rsplit("[", 1)[1].rstrip("]")) for line in lines}
+    got = {
+        (line.split(":")[1], line.split(":")[2], line.rsplit("[", 1)[1].rstrip("]"))
+        for line in lines
+    }
     assert ("6", "11", "invalid-value") in got
     assert ("8", "5", "unknown-key") in got
     assert ("9", "15", "unknown-step") in got
@@ -83,7 +88,9 @@ def test_chinese_ids_are_accepted_and_spaces_are_not(run, write):
     """)
     r = run("check", "--strict", path)
     assert r.exit_code == 0, r.output
-    bad = write("blueprint: 1\nid: x\ntitle: T\nsteps: [{id: 'a b', lane: customer, text: t}]\n", "bad.yaml")
+    bad = write(
+        "blueprint: 1\nid: x\ntitle: T\nsteps: [{id: 'a b', lane: customer, text: t}]\n", "bad.yaml"
+    )
     r = run("check", bad)
     assert r.exit_code == 1
     assert ":4:14: error 'a b' is not a valid id" in r.output
@@ -166,9 +173,15 @@ def test_check_without_arguments_outside_a_project_is_a_usage_error(run, tmp_pat
 
 def test_yaml_indentation_errors_say_so(run, write):
     p1 = write("blueprint: 1\nid: x\ntitle: T\nsteps:\n  - id: a\n      lane: customer\n", "a.yaml")
-    p2 = write("blueprint: 1\nid: x\ntitle: T\nsteps:\n  - id: a\n    lane: customer\n   text: t\n", "b.yaml")
+    p2 = write(
+        "blueprint: 1\nid: x\ntitle: T\nsteps:\n  - id: a\n    lane: customer\n   text: t\n",
+        "b.yaml",
+    )
     out = run("check", p1, p2).output
-    assert f"{p1}:6:11: error YAML syntax: mapping values are not allowed" in out and "indented too far" in out
+    assert (
+        f"{p1}:6:11: error YAML syntax: mapping values are not allowed" in out
+        and "indented too far" in out
+    )
     assert f"{p2}:7:4: error YAML syntax: did not find expected '-' indicator" in out
     assert "check the indentation of this line" in out
 
@@ -182,7 +195,11 @@ def test_every_command_refuses_a_blueprint_with_errors_and_a_broken_config(run, 
           - {id: a, lane: customer, text: t, evidence: [x], next: [b]}
           - {id: b, lane: frontstage, text: t, next: [a]}
     """)
-    for args in (["render", cycle, "-o", tmp_path / "x.svg"], ["script", cycle], ["analyze", cycle]):
+    for args in (
+        ["render", cycle, "-o", tmp_path / "x.svg"],
+        ["script", cycle],
+        ["analyze", cycle],
+    ):
         r = run(*args)
         assert r.exit_code == 1, args
         assert "[undeclared-cycle]" in r.output, args
@@ -193,8 +210,13 @@ def test_every_command_refuses_a_blueprint_with_errors_and_a_broken_config(run, 
 
     shutil.copy("blueprints/shoeshine.yaml", good / "shoeshine.yaml")
     (good / "blueprint.toml").write_text('[rules]\ndead-end = "loud"\n')
-    for args in (["render", good / "shoeshine.yaml", "-o", tmp_path / "y.svg"], ["script", good / "shoeshine.yaml"],
-                 ["analyze", good / "shoeshine.yaml"], ["check", good], ["build", good, "-o", tmp_path / "site"]):
+    for args in (
+        ["render", good / "shoeshine.yaml", "-o", tmp_path / "y.svg"],
+        ["script", good / "shoeshine.yaml"],
+        ["analyze", good / "shoeshine.yaml"],
+        ["check", good],
+        ["build", good, "-o", tmp_path / "site"],
+    ):
         r = run(*args)
         assert r.exit_code == 2, args
         assert "blueprint.toml" in r.output, args
@@ -219,10 +241,14 @@ def test_absurd_durations_whole_float_emotions_and_ids_ending_in_a_newline(run, 
     assert bp.by_id["a"].emotion == -2
 
 
-def test_dash_means_standard_output_and_versions_keep_their_zeros(run, write, tmp_path, monkeypatch):
+def test_dash_means_standard_output_and_versions_keep_their_zeros(
+    run, write, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
-    path = write("blueprint: 1\nid: x\ntitle: T\nversion: 1.10\nrules: {empty-lane: off}\n"
-                 "steps:\n  - {id: a, lane: customer, text: t, evidence: [x]}\n")
+    path = write(
+        "blueprint: 1\nid: x\ntitle: T\nversion: 1.10\nrules: {empty-lane: off}\n"
+        "steps:\n  - {id: a, lane: customer, text: t, evidence: [x]}\n"
+    )
     r = run("check", "-o", "-", path)
     assert r.exit_code == 0 and "no problems" in r.output
     r = run("script", path, "--customer", "-o", "-")

@@ -43,7 +43,9 @@ def test_example_validates_against_the_json_schema(path):
     assert problems == []
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft7Validator.check_schema(schema)
-    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(doc.data), key=lambda e: list(e.path))
+    errors = sorted(
+        jsonschema.Draft7Validator(schema).iter_errors(doc.data), key=lambda e: list(e.path)
+    )
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
 
 
@@ -172,7 +174,13 @@ def test_examples_together_cover_the_format(models):
             for f in s.flows:
                 if f.kind in ("recovery", "rework") and _closes_cycle(st.graph, s.id, f.target):
                     seen.add(f"{f.kind} loop")
-            if s.fail and s.fail.prevention and s.fail.recovery and s.fail.likelihood and s.fail.severity:
+            if (
+                s.fail
+                and s.fail.prevention
+                and s.fail.recovery
+                and s.fail.likelihood
+                and s.fail.severity
+            ):
                 seen.add("fail point")
             w = s.wait
             if w and w.expected and w.tolerable and w.fill and w.explain:
@@ -196,9 +204,24 @@ def test_examples_together_cover_the_format(models):
             seen.add("tolerance")
         if bp.status:
             seen.add(f"status {bp.status}")
-    expected = {"branch", "recovery loop", "rework loop", "fail point", "wait point", "standard within",
-                "standard as text", "says", "emotion -2", "emotion +2", "key moment", "step description",
-                "ignore", "tolerance", "status as-is", "status to-be"}
+    expected = {
+        "branch",
+        "recovery loop",
+        "rework loop",
+        "fail point",
+        "wait point",
+        "standard within",
+        "standard as text",
+        "says",
+        "emotion -2",
+        "emotion +2",
+        "key moment",
+        "step description",
+        "ignore",
+        "tolerance",
+        "status as-is",
+        "status to-be",
+    }
     assert expected - seen == set()
     # small and large services both
     assert min(sizes) <= 20 and max(sizes) >= 35, sizes

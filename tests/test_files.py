@@ -44,7 +44,9 @@ def test_output_equal_to_input_is_refused(run, blueprint_file, command):
 
 
 @pytest.mark.parametrize("command", sorted(WRITERS))
-def test_output_reaching_the_input_another_way_is_refused(run, blueprint_file, command, monkeypatch):
+def test_output_reaching_the_input_another_way_is_refused(
+    run, blueprint_file, command, monkeypatch
+):
     """The same file under another name: a relative path, a symlink, a hard link."""
     args, _ = WRITERS[command]
     before = blueprint_file.read_bytes()
@@ -92,9 +94,14 @@ def test_output_that_is_a_folder_is_a_usage_error(run, blueprint_file, command):
 
 
 @pytest.mark.parametrize("command", sorted(WRITERS))
-@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()],
-                         ids=["disk-full", "ctrl-c"])
-def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(run, blueprint_file, command, failure, monkeypatch):
+@pytest.mark.parametrize(
+    "failure",
+    [OSError(28, "No space left on device"), KeyboardInterrupt()],
+    ids=["disk-full", "ctrl-c"],
+)
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
+    run, blueprint_file, command, failure, monkeypatch
+):
     args, suffix = WRITERS[command]
     out = blueprint_file.parent / ("out" + suffix)
     out.write_text("the previous, complete output\n")

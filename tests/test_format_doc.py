@@ -97,7 +97,9 @@ def test_every_field_of_the_schema_is_documented():
         names |= _fields(d[part])
     names |= set(d["step"]["properties"]["lane"]["enum"])
     names |= set(d["flow"]["properties"]["kind"]["enum"])
-    names |= set(SCHEMA["properties"]["locale"]["enum"]) | set(SCHEMA["properties"]["status"]["enum"])
+    names |= set(SCHEMA["properties"]["locale"]["enum"]) | set(
+        SCHEMA["properties"]["status"]["enum"]
+    )
     names |= set(d["severity"]["enum"]) | set(d["fail"]["properties"]["likelihood"]["enum"])
     undocumented = sorted(n for n in names if f"`{n}`" not in text and f"{n}:" not in text)
     assert undocumented == []
@@ -105,13 +107,17 @@ def test_every_field_of_the_schema_is_documented():
 
 def test_every_duration_unit_is_documented():
     text = DOC.read_text(encoding="utf-8")
-    units = re.search(r"\((s\|sec\|m\|min\|h\|d\|w)\)", SCHEMA["definitions"]["duration"]["pattern"]).group(1)
+    units = re.search(
+        r"\((s\|sec\|m\|min\|h\|d\|w)\)", SCHEMA["definitions"]["duration"]["pattern"]
+    ).group(1)
     for unit in units.split("|"):
         assert f"`{unit}`" in text, unit
 
 
 def test_rule_ids_named_in_the_doc_exist():
     text = DOC.read_text(encoding="utf-8")
-    named = set(re.findall(r"\((?:rule )?`([a-z]+(?:-[a-z]+)+)`", text))  # written as (`rule-id`) or (rule `rule-id`)
+    named = set(
+        re.findall(r"\((?:rule )?`([a-z]+(?:-[a-z]+)+)`", text)
+    )  # written as (`rule-id`) or (rule `rule-id`)
     assert named, "the doc names rules in parentheses"
     assert named - set(all_rules()) == set()

@@ -22,7 +22,20 @@ import yaml
 from test_properties import parse_html
 
 #: each token is short and has no space, so that word wrapping never splits one
-TOKENS = ["<b>x</b>", "&amp;", "</script>", "{{6007*3}}", "{%raw%}", "a|b", "\"q'", "c\\d", "${z}", "`e`", "*f*", "[g](h)"]
+TOKENS = [
+    "<b>x</b>",
+    "&amp;",
+    "</script>",
+    "{{6007*3}}",
+    "{%raw%}",
+    "a|b",
+    "\"q'",
+    "c\\d",
+    "${z}",
+    "`e`",
+    "*f*",
+    "[g](h)",
+]
 HOSTILE = " ".join(TOKENS[:6]) + "\n" + " ".join(TOKENS[6:])
 #: what must never appear in an output: the tokens acting as markup or code
 EVALUATED = "18021"  # 6007*3, should a template ever evaluate the token
@@ -38,23 +51,74 @@ def hostile_blueprint() -> dict:
         "customer": "C " + h,
         "owner": "O " + h,
         "tolerance": "2h",
-        "phases": [{"id": "arrive", "name": "P " + h, "description": "PD " + h},
-                   {"id": "leave", "name": "Q " + h}],
+        "phases": [
+            {"id": "arrive", "name": "P " + h, "description": "PD " + h},
+            {"id": "leave", "name": "Q " + h},
+        ],
         "roles": {"waiter": {"name": "R " + h, "description": "RD " + h}},
         "steps": [
-            {"id": "enter", "lane": "customer", "phase": "arrive", "text": "S1 " + h, "description": "SD " + h,
-             "evidence": ["E " + h], "emotion": 1, "key": True, "next": ["greet"]},
-            {"id": "greet", "lane": "frontstage", "phase": "arrive", "role": "waiter", "text": "S2 " + h,
-             "says": "SAY " + h, "duration": "1m", "standard": {"text": "STD " + h, "within": "2m"},
-             "fail": {"risk": "RISK " + h, "prevention": "PREV " + h, "recovery": "REC " + h},
-             "next": [{"to": "cook", "when": "W " + h}]},
-            {"id": "cook", "lane": "backstage", "phase": "arrive", "role": "waiter", "text": "S3 " + h,
-             "duration": "5m", "next": ["serve"]},
-            {"id": "stock", "lane": "support", "phase": "arrive", "text": "S4 " + h, "next": ["cook"]},
-            {"id": "serve", "lane": "frontstage", "phase": "leave", "role": "waiter", "text": "S5 " + h,
-             "says": "SAY2 " + h, "next": ["eat"]},
-            {"id": "eat", "lane": "customer", "phase": "leave", "text": "S6 " + h, "evidence": ["E2 " + h],
-             "emotion": 2, "wait": {"expected": "5m", "tolerable": "10m", "fill": "FILL " + h, "explain": "EXP " + h}},
+            {
+                "id": "enter",
+                "lane": "customer",
+                "phase": "arrive",
+                "text": "S1 " + h,
+                "description": "SD " + h,
+                "evidence": ["E " + h],
+                "emotion": 1,
+                "key": True,
+                "next": ["greet"],
+            },
+            {
+                "id": "greet",
+                "lane": "frontstage",
+                "phase": "arrive",
+                "role": "waiter",
+                "text": "S2 " + h,
+                "says": "SAY " + h,
+                "duration": "1m",
+                "standard": {"text": "STD " + h, "within": "2m"},
+                "fail": {"risk": "RISK " + h, "prevention": "PREV " + h, "recovery": "REC " + h},
+                "next": [{"to": "cook", "when": "W " + h}],
+            },
+            {
+                "id": "cook",
+                "lane": "backstage",
+                "phase": "arrive",
+                "role": "waiter",
+                "text": "S3 " + h,
+                "duration": "5m",
+                "next": ["serve"],
+            },
+            {
+                "id": "stock",
+                "lane": "support",
+                "phase": "arrive",
+                "text": "S4 " + h,
+                "next": ["cook"],
+            },
+            {
+                "id": "serve",
+                "lane": "frontstage",
+                "phase": "leave",
+                "role": "waiter",
+                "text": "S5 " + h,
+                "says": "SAY2 " + h,
+                "next": ["eat"],
+            },
+            {
+                "id": "eat",
+                "lane": "customer",
+                "phase": "leave",
+                "text": "S6 " + h,
+                "evidence": ["E2 " + h],
+                "emotion": 2,
+                "wait": {
+                    "expected": "5m",
+                    "tolerable": "10m",
+                    "fill": "FILL " + h,
+                    "explain": "EXP " + h,
+                },
+            },
         ],
     }
 
@@ -63,7 +127,9 @@ def hostile_blueprint() -> dict:
 def bp_path(tmp_path_factory):
     folder = tmp_path_factory.mktemp("inject")
     path = folder / "inject.yaml"
-    path.write_text(yaml.safe_dump(hostile_blueprint(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(hostile_blueprint(), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     (folder / "blueprint.toml").write_text("")
     return path
 
@@ -159,7 +225,9 @@ def test_dot_output_parses_in_graphviz(run, bp_path):
     r = run("render", "--format", "dot", "-o", "-", bp_path)
     assert r.exit_code == 0
     engine = shutil.which("neato") or shutil.which("dot")
-    out = subprocess.run([engine, "-n2", "-Tsvg"], input=r.stdout.encode("utf-8"), capture_output=True, timeout=60)
+    out = subprocess.run(
+        [engine, "-n2", "-Tsvg"], input=r.stdout.encode("utf-8"), capture_output=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr.decode("utf-8", "replace")
     assert b"syntax error" not in out.stderr
     svg_text(out.stdout, "Graphviz's SVG of our DOT")
@@ -168,7 +236,9 @@ def test_dot_output_parses_in_graphviz(run, bp_path):
 def svg_text(data: bytes, where: str) -> str:
     root = ET.fromstring(data)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    assert list(root.iter("{http://www.w3.org/2000/svg}script")) == [], f"{where}: a <script> element"
+    assert list(root.iter("{http://www.w3.org/2000/svg}script")) == [], (
+        f"{where}: a <script> element"
+    )
     for el in root.iter():
         for name, value in el.attrib.items():
             assert not name.lower().startswith("on"), f"{where}: event handler {name}={value!r}"

@@ -24,8 +24,13 @@ from hypothesis import strategies as st
 
 from blueprint.cli import cli
 
-PROPS = settings(derandomize=True, database=None, deadline=None, max_examples=30,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPS = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=30,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 FEW = settings(PROPS, max_examples=8)
 
 PROBLEM = re.compile(r"^.+?:[1-9]\d*:[1-9]\d*: (?:error|warning|info) \S.* \[[a-z][a-z0-9-]*\]$")
@@ -34,15 +39,54 @@ SUMMARY = re.compile(r"^\d+ files? checked: ")
 # --- generating blueprints ------------------------------------------------------------
 
 #: pieces of text that have broken escaping somewhere, sometime
-HOSTILE = ["<", ">", "&", '"', "'", "\\", "{", "}", "|", "\n", "</script>", "<b>", "&amp;", "]]>", "-->",
-           "{{ x }}", "{% if %}", "*", "_", "#", "`", "[x](y)", "\\n", "%", "$", "\u202e", "\u200b",
-           "火锅", "顧客", "😀", "é", " ", "  ", ":", "- ", "\t"]
+HOSTILE = [
+    "<",
+    ">",
+    "&",
+    '"',
+    "'",
+    "\\",
+    "{",
+    "}",
+    "|",
+    "\n",
+    "</script>",
+    "<b>",
+    "&amp;",
+    "]]>",
+    "-->",
+    "{{ x }}",
+    "{% if %}",
+    "*",
+    "_",
+    "#",
+    "`",
+    "[x](y)",
+    "\\n",
+    "%",
+    "$",
+    "\u202e",
+    "\u200b",
+    "火锅",
+    "顧客",
+    "😀",
+    "é",
+    " ",
+    "  ",
+    ":",
+    "- ",
+    "\t",
+]
 WORDS = ["Greet", "guests", "the", "table", "order", "tea", "pay", "wait", "serve", "call", "back"]
 
 ids = st.from_regex(r"[a-z][a-z0-9-]{0,6}", fullmatch=True)
 # a letter first, so that no text reads as a number, a boolean or null
-texts = st.lists(st.sampled_from(HOSTILE + WORDS), min_size=0, max_size=6).map(lambda xs: "T" + "".join(xs))
-durations = st.builds(lambda n, u: f"{n}{u}", st.integers(1, 90), st.sampled_from(["s", "m", "h", "d", "min", "w"]))
+texts = st.lists(st.sampled_from(HOSTILE + WORDS), min_size=0, max_size=6).map(
+    lambda xs: "T" + "".join(xs)
+)
+durations = st.builds(
+    lambda n, u: f"{n}{u}", st.integers(1, 90), st.sampled_from(["s", "m", "h", "d", "min", "w"])
+)
 lanes = st.sampled_from(["customer", "frontstage", "backstage", "support"])
 
 
@@ -79,7 +123,9 @@ def blueprints(draw) -> dict:
         if draw(st.booleans()):
             step["duration"] = draw(durations)
         if draw(st.booleans()):
-            step["standard"] = draw(st.one_of(texts, st.fixed_dictionaries({"text": texts, "within": durations})))
+            step["standard"] = draw(
+                st.one_of(texts, st.fixed_dictionaries({"text": texts, "within": durations}))
+            )
         for key in ("says", "description"):
             if draw(st.booleans()):
                 step[key] = draw(texts)
@@ -88,20 +134,43 @@ def blueprints(draw) -> dict:
         if draw(st.booleans()):
             step["key"] = draw(st.booleans())
         if draw(st.booleans()):
-            step["fail"] = draw(st.fixed_dictionaries(
-                {"risk": texts}, optional={"recovery": texts, "prevention": texts,
-                                           "likelihood": st.sampled_from(["low", "medium", "high"])}))
+            step["fail"] = draw(
+                st.fixed_dictionaries(
+                    {"risk": texts},
+                    optional={
+                        "recovery": texts,
+                        "prevention": texts,
+                        "likelihood": st.sampled_from(["low", "medium", "high"]),
+                    },
+                )
+            )
         if draw(st.booleans()):
-            step["wait"] = draw(st.fixed_dictionaries(
-                {}, optional={"expected": durations, "tolerable": durations, "fill": texts, "explain": texts}))
+            step["wait"] = draw(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "expected": durations,
+                        "tolerable": durations,
+                        "fill": texts,
+                        "explain": texts,
+                    },
+                )
+            )
         if journey:
             steps.append(step)
             continue
         targets = draw(st.lists(st.sampled_from(step_ids), max_size=3, unique=True))
         if targets:
-            step["next"] = [t if draw(st.booleans()) else
-                            {"to": t, "when": draw(texts), "kind": draw(st.sampled_from(["normal", "recovery", "rework"]))}
-                            for t in targets]
+            step["next"] = [
+                t
+                if draw(st.booleans())
+                else {
+                    "to": t,
+                    "when": draw(texts),
+                    "kind": draw(st.sampled_from(["normal", "recovery", "rework"])),
+                }
+                for t in targets
+            ]
         steps.append(step)
     if journey:  # a tidy journey: customer, front stage, back stage, front stage, ..., customer
         pattern = ("customer", "frontstage", "backstage", "frontstage")
@@ -120,8 +189,15 @@ def blueprints(draw) -> dict:
     return bp
 
 
-JUNK = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True),
-                 texts, st.lists(st.integers(), max_size=2), st.dictionaries(ids, st.integers(), max_size=2))
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True),
+    texts,
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(ids, st.integers(), max_size=2),
+)
 
 
 @st.composite
@@ -131,8 +207,22 @@ def almost_valid(draw) -> str:
     steps = list(bp["steps"])  # the mutations below may replace bp["steps"]
     for _ in range(draw(st.integers(1, 2))):
         step = draw(st.sampled_from(steps))
-        how = draw(st.sampled_from(["drop", "junk", "unknown-key", "unknown-next", "duplicate",
-                                    "bad-lane", "bad-duration", "no-steps", "rules", "junk-root"]))
+        how = draw(
+            st.sampled_from(
+                [
+                    "drop",
+                    "junk",
+                    "unknown-key",
+                    "unknown-next",
+                    "duplicate",
+                    "bad-lane",
+                    "bad-duration",
+                    "no-steps",
+                    "rules",
+                    "junk-root",
+                ]
+            )
+        )
         if how == "drop":
             target = draw(st.sampled_from([bp, step]))
             target.pop(draw(st.sampled_from(sorted(target))), None)
@@ -153,8 +243,13 @@ def almost_valid(draw) -> str:
         elif how == "no-steps":
             bp["steps"] = []
         elif how == "rules":
-            bp["rules"] = draw(st.dictionaries(st.sampled_from(["dead-end", "empty-lane", "no-such-rule", "Bad_Id"]),
-                                               st.sampled_from(["off", "info", "warning", "error", "loud"]), max_size=2))
+            bp["rules"] = draw(
+                st.dictionaries(
+                    st.sampled_from(["dead-end", "empty-lane", "no-such-rule", "Bad_Id"]),
+                    st.sampled_from(["off", "info", "warning", "error", "loud"]),
+                    max_size=2,
+                )
+            )
     text = dump(bp)
     # and sometimes a damaged text: cut short, a stray character, a repeated line
     damage = draw(st.sampled_from(["none", "none", "cut", "insert", "repeat"]))
@@ -162,7 +257,15 @@ def almost_valid(draw) -> str:
         text = text[: draw(st.integers(0, len(text)))]
     elif damage == "insert":
         at = draw(st.integers(0, len(text)))
-        text = text[:at] + draw(st.sampled_from([":", "-", "[", "{", '"', "'", "&a ", "*a", "\t", "!!", "%", "\x07"])) + text[at:]
+        text = (
+            text[:at]
+            + draw(
+                st.sampled_from(
+                    [":", "-", "[", "{", '"', "'", "&a ", "*a", "\t", "!!", "%", "\x07"]
+                )
+            )
+            + text[at:]
+        )
     elif damage == "repeat":
         lines = text.splitlines(keepends=True)
         i = draw(st.integers(0, len(lines) - 1))
@@ -193,20 +296,36 @@ def no_crash(r, codes=(0, 1)):
 def problem_lines(output: str, path: str, text: str) -> None:
     """Every line is a problem of this file at a place inside it, or the summary."""
     last_line = text.count("\n") + 1
-    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]", output), "a control character in the report"
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]", output), (
+        "a control character in the report"
+    )
     for line in output.splitlines():
         if not line.strip() or SUMMARY.match(line):
             continue
         assert PROBLEM.match(line), line
         assert line.startswith(path + ":"), line
-        ln = int(line[len(path) + 1:].split(":")[0])
+        ln = int(line[len(path) + 1 :].split(":")[0])
         assert 1 <= ln <= last_line, line
 
 
 class StrictHTML(HTMLParser):
     """Balanced HTML: every element closed in order, no <script> at all."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -274,7 +393,9 @@ def exercise(text: str) -> None:
                 assert r.exit_code == 0, r.output
             if fmt == "html" and r.exit_code == 0:
                 parse_html(r.stdout)
-        assert sorted(os.listdir(tmp)) == ["blueprint.toml", "bp.yaml"], "a command left a file behind"
+        assert sorted(os.listdir(tmp)) == ["blueprint.toml", "bp.yaml"], (
+            "a command left a file behind"
+        )
 
 
 @PROPS
@@ -317,4 +438,6 @@ def test_rendered_svg_is_xml(bp):
             root = ET.parse(out).getroot()
             assert root.tag.endswith("svg")
             assert list(root.iter("{http://www.w3.org/2000/svg}script")) == []
-        assert sorted(os.listdir(tmp)) == sorted(["bp.yaml"] + (["out.svg"] if r.exit_code == 0 else []))
+        assert sorted(os.listdir(tmp)) == sorted(
+            ["bp.yaml"] + (["out.svg"] if r.exit_code == 0 else [])
+        )

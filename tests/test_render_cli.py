@@ -8,7 +8,6 @@ import sys
 import pytest
 
 from blueprint.render import backend
-
 from conftest import EXAMPLES, ROOT
 
 SMALL = """
@@ -51,8 +50,12 @@ def test_missing_graphviz_is_one_line_exit_2_and_no_file(run, write, tmp_path, m
 
 def test_missing_graphviz_on_path(write, tmp_path):
     env = dict(os.environ, PATH=str(tmp_path))  # nothing of Graphviz here
-    res = subprocess.run([sys.executable, "-m", "blueprint", "render", write(SMALL), "-o", str(tmp_path / "x.svg")],
-                         env=env, capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "blueprint", "render", write(SMALL), "-o", str(tmp_path / "x.svg")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 2
     assert len(res.stderr.strip().splitlines()) == 1
     assert "Graphviz" in res.stderr and "Traceback" not in res.stderr
@@ -111,7 +114,10 @@ def test_unknown_suffix_and_missing_file_are_usage_errors(run, write, tmp_path):
     assert res.exit_code == 2 and "--format" in res.stderr
     res = run("render", tmp_path / "nope.yaml")
     assert res.exit_code == 2
-    assert res.stderr.strip() == f"{tmp_path / 'nope.yaml'}:1:1: error no such file or folder [file-unreadable]"
+    assert (
+        res.stderr.strip()
+        == f"{tmp_path / 'nope.yaml'}:1:1: error no such file or folder [file-unreadable]"
+    )
 
 
 def test_a_broken_blueprint_is_not_drawn(run, write, tmp_path):
@@ -124,8 +130,9 @@ def test_a_broken_blueprint_is_not_drawn(run, write, tmp_path):
 
 
 @pytest.mark.dot
-@pytest.mark.parametrize("paper,size", [("a4", (841.89, 595.28)), ("a3", (1190.55, 841.89)),
-                                        ("letter", (792.0, 612.0))])
+@pytest.mark.parametrize(
+    "paper,size", [("a4", (841.89, 595.28)), ("a3", (1190.55, 841.89)), ("letter", (792.0, 612.0))]
+)
 def test_pdf_is_landscape_paper_with_the_chinese_text(run, tmp_path, paper, size):
     from pypdf import PdfReader
 
@@ -158,7 +165,9 @@ def test_pdf_text_with_pdftotext_when_installed(run, tmp_path):
     src = chinese_example()
     out = tmp_path / "d.pdf"
     assert run("render", src, "-o", out, "--paper", "a3").exit_code == 0
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "可视分界线" in text or "可視分界線" in text
 
 
@@ -170,7 +179,9 @@ def test_help_lists_the_options(run):
 
 def test_render_module_is_not_imported_by_version():
     code = "import sys, blueprint.cli; print('blueprint.render' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -186,7 +197,9 @@ def test_tiles_for_a_wide_drawing_overlap_and_cover_it():
     s = parts[0][1]
     assert s >= READABLE or s == (ph - 2 * MARGIN) / dh
     room = pw - 2 * MARGIN
-    assert parts[0][0] == 0 and abs(parts[-1][0] + room - dw * s) < 1e-6  # the last piece ends at the right edge
+    assert (
+        parts[0][0] == 0 and abs(parts[-1][0] + room - dw * s) < 1e-6
+    )  # the last piece ends at the right edge
     for (a, _), (b, _) in zip(parts, parts[1:]):
         assert 0 < b - a <= room - OVERLAP + 1e-6  # neighbours overlap
 

@@ -13,8 +13,7 @@ from blueprint.render import Options, diagram_dot
 from blueprint.render import dot as D
 from blueprint.render.layout import assign_columns, layout
 from blueprint.textwidth import display_width, wrap
-
-from conftest import EXAMPLES, ROOT, NARROW
+from conftest import EXAMPLES, NARROW, ROOT
 
 
 def load(write, text):
@@ -38,66 +37,89 @@ title: T
 
 
 def test_cross_lane_steps_share_a_moment_and_same_lane_steps_move_right(write):
-    cols = columns_of(write, HEAD + """
+    cols = columns_of(
+        write,
+        HEAD
+        + """
 steps:
   - {id: a, lane: customer, text: A, next: [b]}
   - {id: b, lane: frontstage, text: B, next: [c]}
   - {id: c, lane: backstage, text: C, next: [d]}
   - {id: d, lane: customer, text: D}
-""")
+""",
+    )
     assert cols == {"a": 0, "b": 0, "c": 0, "d": 1}
 
 
 def test_parallel_steps_of_one_lane_stack_in_one_column(write):
-    cols = columns_of(write, HEAD + """
+    cols = columns_of(
+        write,
+        HEAD
+        + """
 steps:
   - {id: a, lane: frontstage, text: A, next: [b, c]}
   - {id: b, lane: backstage, text: B, next: [d]}
   - {id: c, lane: backstage, text: C, next: [d]}
   - {id: d, lane: frontstage, text: D}
-""")
+""",
+    )
     assert cols["b"] == cols["c"] == 0
     assert cols["d"] == 1
 
 
 def test_declared_loops_do_not_push_columns(write):
-    cols = columns_of(write, HEAD + """
+    cols = columns_of(
+        write,
+        HEAD
+        + """
 steps:
   - {id: a, lane: customer, text: A, next: [b]}
   - {id: b, lane: frontstage, text: B, next: [c]}
   - {id: c, lane: customer, text: C, next: [{to: b, kind: rework}]}
-""")
+""",
+    )
     assert cols == {"a": 0, "b": 0, "c": 1}
 
 
 def test_phases_get_contiguous_columns_and_flows_win(write):
-    cols = columns_of(write, HEAD + """
+    cols = columns_of(
+        write,
+        HEAD
+        + """
 phases: [{id: p1, name: One}, {id: p2, name: Two}]
 steps:
   - {id: a, lane: customer, phase: p1, text: A, next: [b]}
   - {id: b, lane: frontstage, phase: p2, text: B, next: [c]}
   - {id: c, lane: customer, phase: p2, text: C}
   - {id: late, lane: backstage, phase: p2, text: cleared later, next: [b]}
-""")
+""",
+    )
     assert cols["a"] == 0
     assert cols["b"] >= 1 and cols["c"] > cols["b"] - 1
     assert cols["late"] <= cols["b"]
 
 
 def test_a_step_nothing_flows_into_sits_next_to_the_step_it_feeds(write):
-    cols = columns_of(write, HEAD + """
+    cols = columns_of(
+        write,
+        HEAD
+        + """
 steps:
   - {id: a, lane: customer, text: A, next: [b]}
   - {id: b, lane: customer, text: B, next: [c]}
   - {id: c, lane: customer, text: C, next: [d]}
   - {id: d, lane: frontstage, text: D}
   - {id: prep, lane: backstage, text: Prepare, next: [d]}
-""")
+""",
+    )
     assert cols["d"] == 2 and cols["prep"] == 2
 
 
 def test_a_pulled_step_stays_left_of_its_own_lane_further_on(write):
-    cols = columns_of(write, HEAD + """
+    cols = columns_of(
+        write,
+        HEAD
+        + """
 steps:
   - {id: a, lane: customer, text: A, next: [b]}
   - {id: b, lane: customer, text: B, next: [c]}
@@ -106,7 +128,8 @@ steps:
   - {id: f, lane: frontstage, text: F, next: [g]}
   - {id: g, lane: backstage, text: G}
   - {id: e, lane: customer, text: E}
-""")
+""",
+    )
     assert cols["src"] < cols["g"]
     assert cols["src"] <= cols["f"]
 
@@ -114,8 +137,13 @@ steps:
 @st.composite
 def flow_graphs(draw):
     n = draw(st.integers(2, 14))
-    lanes = draw(st.lists(st.sampled_from(["customer", "frontstage", "backstage", "support"]),
-                          min_size=n, max_size=n))
+    lanes = draw(
+        st.lists(
+            st.sampled_from(["customer", "frontstage", "backstage", "support"]),
+            min_size=n,
+            max_size=n,
+        )
+    )
     edges = draw(st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n))
     return lanes, sorted(edges)
 
@@ -131,7 +159,9 @@ def test_columns_never_go_left_and_a_lane_never_repeats_a_column_on_a_path(tmp_p
     import yaml
 
     path = tmp_path_factory.mktemp("g") / "bp.yaml"
-    path.write_text(yaml.safe_dump({"blueprint": 1, "id": "g", "title": "G", "steps": steps}), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"blueprint": 1, "id": "g", "title": "G", "steps": steps}), encoding="utf-8"
+    )
     bp, _ = load_blueprint(str(path))
     s = Structure(bp)
     cols, _ = assign_columns(bp, s)
@@ -147,6 +177,7 @@ def test_columns_never_go_left_and_a_lane_never_repeats_a_column_on_a_path(tmp_p
 
 # --- layout ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_lays_out_inside_its_bands(path):
     bp, _ = load_blueprint(str(path))
@@ -159,14 +190,17 @@ def test_every_example_lays_out_inside_its_bands(path):
     # no two boxes overlap
     ordered = sorted(lay.boxes, key=lambda b: (b.left, b.top))
     for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
+        for b in ordered[i + 1 :]:
             if b.left >= a.right:
                 break
             assert a.bottom <= b.top or b.bottom <= a.top, (a.name, b.name)
 
 
 def test_markers_become_badges_declared_and_inferred_apart(write):
-    bp, s = load(write, HEAD + """
+    bp, s = load(
+        write,
+        HEAD
+        + """
 steps:
   - id: a
     lane: customer
@@ -180,9 +214,12 @@ steps:
     fail: {risk: wrong dish}
     next: [c]
   - {id: c, lane: customer, text: Leave, emotion: 2, key: true}
-""")
+""",
+    )
     lay = layout(bp, analyze(bp, s))
-    texts = {b.step: [x.text for row in b.badges for x in row] for b in lay.boxes if b.kind == "step"}
+    texts = {
+        b.step: [x.text for row in b.badges for x in row] for b in lay.boxes if b.kind == "step"
+    }
     assert "● Wait 20m" in texts["a"]
     assert "▼ Low point" in texts["a"]
     assert "▲ Fail point" in texts["b"]
@@ -193,11 +230,15 @@ steps:
 
 def test_labels_wrap_inside_their_boxes(write):
     long = "在线预订房间并填写个人信息然后等待确认邮件再去前台办理入住手续" * 2
-    bp, s = load(write, HEAD + f"""
+    bp, s = load(
+        write,
+        HEAD
+        + f"""
 locale: zh-CN
 steps:
   - {{id: a, lane: customer, text: {long}, evidence: [{long}]}}
-""")
+""",
+    )
     lay = layout(bp, analyze(bp, s))
     from blueprint.render.layout import CELL, WRAP
 
@@ -209,6 +250,7 @@ steps:
 
 
 # --- text width ------------------------------------------------------------------
+
 
 def test_display_width_counts_cjk_twice():
     assert display_width("abc") == 3
@@ -229,7 +271,10 @@ def test_wrap_keeps_closing_punctuation_off_the_start_of_a_line():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab cdeWM体检中心，。（）-")), max_size=80), st.integers(2, 30))
+@given(
+    st.text(alphabet=st.sampled_from(list("ab cdeWM体检中心，。（）-")), max_size=80),
+    st.integers(2, 30),
+)
 def test_wrap_never_exceeds_the_width_and_loses_no_text(text, width):
     lines = wrap(text, width)
     for line in lines:
@@ -238,6 +283,7 @@ def test_wrap_never_exceeds_the_width_and_loses_no_text(text, width):
 
 
 # --- DOT text ------------------------------------------------------------------------
+
 
 def test_quoting_and_escaping_for_each_kind_of_label():
     assert D.quote('a "b" \\c') == '"a \\"b\\" \\\\c"'
@@ -255,14 +301,17 @@ def test_xdot_text_counts_bytes_not_characters():
 
 
 def test_dot_text_is_stable_and_pins_every_box(write):
-    bp, s = load(write, """
+    bp, s = load(
+        write,
+        """
 blueprint: 1
 id: t
 title: 'Quotes "and" back\\slashes & <tags>'
 steps:
   - {id: a, lane: customer, text: 'He said "hi" \\ & <b>', evidence: ['a "sign"'], next: [{to: b, when: 'if "x" & y'}]}
   - {id: b, lane: frontstage, text: Serve}
-""")
+""",
+    )
     a = analyze(bp, s)
     text = diagram_dot(bp, a)
     assert text == diagram_dot(bp, analyze(bp, Structure(bp)))
@@ -276,11 +325,15 @@ steps:
 
 
 def test_mono_theme_uses_no_colour(write):
-    bp, s = load(write, HEAD + """
+    bp, s = load(
+        write,
+        HEAD
+        + """
 steps:
   - {id: a, lane: customer, text: A, wait: {expected: 5m}, next: [b]}
   - {id: b, lane: frontstage, text: B, fail: {risk: r}, next: [{to: a, kind: recovery}]}
-""")
+""",
+    )
     text = diagram_dot(bp, analyze(bp, s), Options(theme="mono"))
     colours = set(re.findall(r"#[0-9a-fA-F]{6}", text))
     for c in colours:
@@ -296,11 +349,14 @@ from blueprint.render import labels as LB  # noqa: E402
 from blueprint.render import layout as LM  # noqa: E402
 
 
-
 def chain(n: int, locale: str) -> str:
-    steps = "\n".join(f"  - {{id: s{i}, lane: customer, text: 第{i}步, next: [s{i + 1}]}}" for i in range(n - 1))
-    return (f"blueprint: 1\nid: c\ntitle: C\nlocale: {locale}\nsteps:\n{steps}\n"
-            f"  - {{id: s{n - 1}, lane: customer, text: 最后}}\n")
+    steps = "\n".join(
+        f"  - {{id: s{i}, lane: customer, text: 第{i}步, next: [s{i + 1}]}}" for i in range(n - 1)
+    )
+    return (
+        f"blueprint: 1\nid: c\ntitle: C\nlocale: {locale}\nsteps:\n{steps}\n"
+        f"  - {{id: s{n - 1}, lane: customer, text: 最后}}\n"
+    )
 
 
 def rects_overlap(a, b) -> bool:
@@ -318,8 +374,8 @@ def test_line_labels_fit_their_line_and_never_overlap(write, n, locale):
     for name, t in spots:
         assert lines[name].left < t.left and t.right < lines[name].right, (name, t)
         assert t.bottom <= lines[name].y or t.top >= lines[name].y  # beside the line, not on it
-    for i, (n1, a) in enumerate(spots):
-        for n2, b in spots[i + 1:]:
+    for i, (_n1, a) in enumerate(spots):
+        for _n2, b in spots[i + 1 :]:
             assert not rects_overlap(a.rect, b.rect), (a, b)
 
 
@@ -331,11 +387,17 @@ def test_a_one_column_chinese_blueprint_is_widened_to_name_each_line_once(write)
     assert counts["internal"] == 1  # the longest name fits once, not twice
     bp, s = load(write, chain(4, "zh-CN"))
     assert Counter(name for name, _ in LB.line_labels(layout(bp, analyze(bp, s)))) == {
-        "interaction": 2, "visibility": 2, "internal": 2}
+        "interaction": 2,
+        "visibility": 2,
+        "internal": 2,
+    }
 
 
 def test_parse_pos_reads_a_graphviz_route_in_layout_coordinates():
-    r = LB.parse_pos("e,232.5,572.78 232.5,677.76 232.5,677.76 232.5,600 232.5,600 240,600 240,600 240,579.78", 1000)
+    r = LB.parse_pos(
+        "e,232.5,572.78 232.5,677.76 232.5,677.76 232.5,600 232.5,600 240,600 240,600 240,579.78",
+        1000,
+    )
     assert r.points == ((232.5, 322.24), (232.5, 400.0), (240.0, 400.0), (240.0, 420.22))
     assert r.tip == (232.5, 427.22) or r.tip[1] == pytest.approx(427.22)
     assert LB.parse_pos("nonsense", 100) is None
@@ -349,12 +411,16 @@ def _route_down(box_from, box_to, x=None):
 
 
 def test_a_condition_sits_beside_the_start_of_its_arrow_clear_of_boxes(write):
-    bp, s = load(write, HEAD + """
+    bp, s = load(
+        write,
+        HEAD
+        + """
 steps:
   - {id: a, lane: customer, text: Ask, next: [{to: b, when: wants a table}, {to: c, when: just a drink}]}
   - {id: b, lane: frontstage, text: Seat the party}
   - {id: c, lane: frontstage, text: Pour a drink}
-""")
+""",
+    )
     lay = layout(bp, analyze(bp, s))
     a, b, c = lay.box("a"), lay.box("b"), lay.box("c")
     # both arrows leave a at the same point and run down together: their labels must part
@@ -363,19 +429,28 @@ steps:
     first, second = placed.conditions
     for t, route in zip(placed.conditions, routes):
         for box in lay.boxes:
-            assert not rects_overlap(t.rect, (box.left, box.top, box.right, box.bottom)), (t, box.name)
+            assert not rects_overlap(t.rect, (box.left, box.top, box.right, box.bottom)), (
+                t,
+                box.name,
+            )
         x0 = route.points[0][0]
-        assert t.left >= x0 + LB.GAP - 0.01 or t.right <= x0 - LB.GAP + 0.01  # beside, not on, the arrow
+        assert (
+            t.left >= x0 + LB.GAP - 0.01 or t.right <= x0 - LB.GAP + 0.01
+        )  # beside, not on, the arrow
     assert not rects_overlap(first.rect, second.rect)
     assert abs(first.top - (a.bottom + LB.GAP)) < 1  # the first one right where the arrow starts
 
 
 def test_a_condition_between_two_neighbouring_boxes_is_wrapped_to_fit_between_them(write):
-    bp, s = load(write, HEAD + """
+    bp, s = load(
+        write,
+        HEAD
+        + """
 steps:
   - {id: a, lane: customer, text: Arrive at the door, next: [b]}
   - {id: b, lane: customer, text: Go back for the ID, next: [{to: a, kind: recovery, when: back with the ID card}]}
-""")
+""",
+    )
     lay = layout(bp, analyze(bp, s))
     a, b = lay.box("a"), lay.box("b")
     assert a.right < b.left
@@ -391,13 +466,17 @@ steps:
 
 
 def test_a_label_with_no_clear_spot_beside_its_arrow_is_written_over_it(write):
-    bp, s = load(write, HEAD + """
+    bp, s = load(
+        write,
+        HEAD
+        + """
 steps:
   - {id: a, lane: frontstage, text: A, next: [{to: b, when: only then}, c, d]}
   - {id: b, lane: frontstage, text: B}
   - {id: c, lane: frontstage, text: C}
   - {id: d, lane: frontstage, text: D}
-""")
+""",
+    )
     lay = layout(bp, analyze(bp, s))
     a = lay.box("a")
     # its route runs between two others, 9 points above and below it, all the way
@@ -411,7 +490,9 @@ steps:
     mine, above, below = route(0), route(-9), route(9)
     obs = LB.Obstacles()
     LB._arrow_obstacles(obs, [mine, above, below])
-    assert all(obs.cost(t.rect) >= LB.EDGE for t in LB.candidates(mine, ("only then",), "only then"))
+    assert all(
+        obs.cost(t.rect) >= LB.EDGE for t in LB.candidates(mine, ("only then",), "only then")
+    )
     (t, _, _) = LB.place(lay, [mine, above, below]).conditions
     assert t.boxed  # written over its own arrow, hiding a bit of it, clear of the other two
     assert t.top < y < t.bottom and t.top > y - 9 + 1.5 and t.bottom < y + 9 - 1.5
@@ -421,13 +502,17 @@ steps:
 
 
 def test_box_heights_are_whole_quanta_and_badges_have_a_fixed_size(write):
-    bp, s = load(write, HEAD + """
+    bp, s = load(
+        write,
+        HEAD
+        + """
 locale: zh-CN
 steps:
   - {id: a, lane: customer, text: 在线预订房间并填写个人信息然后等待确认邮件, wait: {expected: 20m}, key: true,
      evidence: [预订页面, 房型照片与含税价格], next: [b]}
   - {id: b, lane: frontstage, text: Serve, fail: {risk: r}}
-""")
+""",
+    )
     lay = layout(bp, analyze(bp, s))
     for box in lay.boxes:
         assert box.h % LM.QUANTUM == 0, box.name
@@ -468,11 +553,15 @@ def test_a_long_background_is_written_in_pieces_graphviz_can_read():
 
 
 def test_the_legend_shows_only_the_arrows_that_are_drawn(write):
-    bp, s = load(write, HEAD + """
+    bp, s = load(
+        write,
+        HEAD
+        + """
 steps:
   - {id: a, lane: customer, text: A, next: [{to: b, when: ok}]}
   - {id: b, lane: support, text: B, next: [{to: a, kind: recovery}]}
-""")
+""",
+    )
     samples = [e.sample for e in layout(bp, analyze(bp, s), emotion=True).legend]
     # the flow back up from support is a recovery flow: drawn red, not as a support flow
     assert "edge:support" not in samples and "edge:recovery" in samples
@@ -481,11 +570,15 @@ steps:
 
 
 def test_a_long_phase_name_is_cut_with_an_ellipsis_not_silently(write):
-    bp, s = load(write, HEAD + """
+    bp, s = load(
+        write,
+        HEAD
+        + """
 phases: [{id: p, name: A very long name for a phase that has only one short column in the diagram and far too short to show all of this name in three lines}]
 steps:
   - {id: a, lane: customer, phase: p, text: A}
-""")
+""",
+    )
     (box,) = layout(bp, analyze(bp, s)).phase_boxes
     assert len(box.lines) == 3 and box.lines[-1].endswith("…")
     for line in box.lines:
@@ -498,10 +591,17 @@ def test_the_peak_badge_is_the_analysis_peak_and_inferred_markers_can_be_left_ou
 
     res = check_file(str(ROOT / "blueprints" / "hotel-stay.yaml"))
     a = res.context.analysis
-    assert a.peak == "report-problem" and a.best == "enter-room"  # the worst moment is the most intense
+    assert (
+        a.peak == "report-problem" and a.best == "enter-room"
+    )  # the worst moment is the most intense
     assert "peak" in [b.kind for b in badges_for("report-problem", a, "en")]
     assert "high" in [b.kind for b in badges_for("enter-room", a, "en")]
-    inferred = [s.id for s in res.blueprint.steps if any(not b.declared for b in badges_for(s.id, a, "en"))]
+    inferred = [
+        s.id for s in res.blueprint.steps if any(not b.declared for b in badges_for(s.id, a, "en"))
+    ]
     assert inferred
-    assert not [s.id for s in res.blueprint.steps
-                if any(not b.declared for b in badges_for(s.id, a, "en", inferred=False))]
+    assert not [
+        s.id
+        for s in res.blueprint.steps
+        if any(not b.declared for b in badges_for(s.id, a, "en", inferred=False))
+    ]

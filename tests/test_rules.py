@@ -70,8 +70,10 @@ def check(path) -> lint.Result:
 def test_every_rule_has_fixtures():
     rules = set(all_rules())
     missing = sorted(
-        rid for rid in rules - set(NO_FIXTURE)
-        if not (FIXTURES / f"{rid}.fail.yaml").is_file() or not (FIXTURES / f"{rid}.pass.yaml").is_file()
+        rid
+        for rid in rules - set(NO_FIXTURE)
+        if not (FIXTURES / f"{rid}.fail.yaml").is_file()
+        or not (FIXTURES / f"{rid}.pass.yaml").is_file()
     )
     assert not missing, (
         f"rules without fixtures: {', '.join(missing)}. For each, add tests/rules/<rule-id>.fail.yaml "
@@ -84,7 +86,9 @@ def test_fixtures_name_existing_rules():
     rules = set(all_rules())
     orphans = sorted((set(fixture_ids("fail")) | set(fixture_ids("pass"))) - rules)
     assert not orphans, f"fixtures for rules that do not exist: {orphans}"
-    assert set(fixture_ids("fail")) == set(fixture_ids("pass")), "each rule needs both a .fail.yaml and a .pass.yaml"
+    assert set(fixture_ids("fail")) == set(fixture_ids("pass")), (
+        "each rule needs both a .fail.yaml and a .pass.yaml"
+    )
 
 
 def test_rules_without_fixtures_are_covered_here():
@@ -98,7 +102,9 @@ def test_fail_fixture(rule_id):
     path = FIXTURES / f"{rule_id}.fail.yaml"
     expected = expectations(path)
     first = EXPECT.match(path.read_bytes().splitlines()[0].decode("latin-1"))
-    assert first and first["rule"] == rule_id, f"{path.name}: the first line must be '# expect: {rule_id} line:col'"
+    assert first and first["rule"] == rule_id, (
+        f"{path.name}: the first line must be '# expect: {rule_id} line:col'"
+    )
     named = {rid for rid, _, _ in expected}
     rule = all_rules()[rule_id]
 
@@ -107,7 +113,9 @@ def test_fail_fixture(rule_id):
     assert Counter(got) == Counter(expected), "\n".join(p.format() for p in res.problems)
     # the rule's default severity, or the one the fixture's own rules: sets
     # (a rule that is off by default is turned on that way)
-    severity = res.blueprint.rules.get(rule_id, (rule.severity,))[0] if res.blueprint else rule.severity
+    severity = (
+        res.blueprint.rules.get(rule_id, (rule.severity,))[0] if res.blueprint else rule.severity
+    )
     for p in res.problems:
         if p.rule == rule_id:
             assert p.severity == severity
@@ -146,7 +154,9 @@ def test_a_crashing_rule_becomes_rule_error(monkeypatch, write):
         raise ZeroDivisionError("division by zero")
         yield  # pragma: no cover
 
-    monkeypatch.setitem(REGISTRY, "dead-end", dataclasses.replace(all_rules()["dead-end"], check=boom))
+    monkeypatch.setitem(
+        REGISTRY, "dead-end", dataclasses.replace(all_rules()["dead-end"], check=boom)
+    )
     res = check(FIXTURES / "dead-end.fail.yaml")
     crashed = [p for p in res.problems if p.rule == "rule-error"]
     assert [(p.line, p.col, p.severity) for p in crashed] == [(2, 1, "error")]
@@ -233,7 +243,9 @@ def test_blueprint_rules_mapping_sets_severity(tmp_path, level):
 
 
 def test_blueprint_rules_mapping_turns_a_rule_off(tmp_path):
-    res = lint.check_file(str(dead_end_file(tmp_path, rules="rules: {dead-end: off, empty-lane: off}\n")))
+    res = lint.check_file(
+        str(dead_end_file(tmp_path, rules="rules: {dead-end: off, empty-lane: off}\n"))
+    )
     assert found(res, "dead-end") == []
     assert found(res, "empty-lane") == []
     assert res.loaded
@@ -252,7 +264,9 @@ def test_blueprint_toml_sets_severity(tmp_path):
 
 
 def test_pyproject_tool_blueprint_rules_found_upward(tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.blueprint.rules]\ndead-end = "info"\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.blueprint.rules]\ndead-end = "info"\n'
+    )
     res = lint.check_file(str(dead_end_file(tmp_path / "blueprints" / "deeper")))
     assert found(res, "dead-end") == [(14, 5, "info")]
 
@@ -303,7 +317,8 @@ def test_step_ignore_of_another_rule_does_not_silence(tmp_path):
 
 def test_step_ignore_cannot_silence_load_problems(tmp_path):
     p = tmp_path / "bp.yaml"
-    p.write_text(textwrap.dedent("""\
+    p.write_text(
+        textwrap.dedent("""\
         blueprint: 1
         id: x
         title: X
@@ -313,8 +328,11 @@ def test_step_ignore_cannot_silence_load_problems(tmp_path):
             text: A
             next: [nowhere]
             ignore: [unknown-step]
-    """))
-    assert [(q.rule, q.line, q.col) for q in lint.check_file(str(p)).problems] == [("unknown-step", 8, 12)]
+    """)
+    )
+    assert [(q.rule, q.line, q.col) for q in lint.check_file(str(p)).problems] == [
+        ("unknown-step", 8, 12)
+    ]
 
 
 # --- unknown rule ids -------------------------------------------------------------
@@ -350,11 +368,14 @@ def test_bad_severity_in_found_config_is_reported(run, tmp_path):
     path = dead_end_file(tmp_path)
     r = run("check", "--format", "text", path)
     assert r.exit_code == 2
-    assert f"{tmp_path / 'blueprint.toml'}:2:1: error rule 'dead-end': severity must be one of" in r.output
+    assert (
+        f"{tmp_path / 'blueprint.toml'}:2:1: error rule 'dead-end': severity must be one of"
+        in r.output
+    )
 
 
 def test_broken_toml_is_reported_at_its_line(run, tmp_path):
-    (tmp_path / "blueprint.toml").write_text('[rules]\ndead-end = error\n')
+    (tmp_path / "blueprint.toml").write_text("[rules]\ndead-end = error\n")
     path = dead_end_file(tmp_path)
     r = run("check", "--format", "text", path)
     assert r.exit_code == 2
@@ -383,7 +404,14 @@ def test_errors_exit_1_with_or_without_strict(run):
 
 
 def test_exit_zero(run):
-    r = run("check", "--format", "text", "--exit-zero", "--strict", FIXTURES / "flow-skips-line.fail.yaml")
+    r = run(
+        "check",
+        "--format",
+        "text",
+        "--exit-zero",
+        "--strict",
+        FIXTURES / "flow-skips-line.fail.yaml",
+    )
     assert r.exit_code == 0
     assert "[flow-skips-line]" in r.output
 
@@ -411,13 +439,28 @@ def test_json_shape(run):
     assert doc == {
         "version": 1,
         "files": [
-            {"path": str(a), "problems": [
-                {"path": str(a), "line": 5, "column": 1, "severity": "warning", "rule": "empty-lane",
-                 "message": "no step is in the support lane; map that work or turn this rule off"},
-                {"path": str(a), "line": 9, "column": 12, "severity": "error", "rule": "flow-skips-line",
-                 "message": "flow from customer action 'order' to back-stage step 'cook' skips the front "
-                            "stage; route it through a front-stage step"},
-            ]},
+            {
+                "path": str(a),
+                "problems": [
+                    {
+                        "path": str(a),
+                        "line": 5,
+                        "column": 1,
+                        "severity": "warning",
+                        "rule": "empty-lane",
+                        "message": "no step is in the support lane; map that work or turn this rule off",
+                    },
+                    {
+                        "path": str(a),
+                        "line": 9,
+                        "column": 12,
+                        "severity": "error",
+                        "rule": "flow-skips-line",
+                        "message": "flow from customer action 'order' to back-stage step 'cook' skips the front "
+                        "stage; route it through a front-stage step",
+                    },
+                ],
+            },
             {"path": str(b), "problems": []},
         ],
         "summary": {"files": 2, "errors": 1, "warnings": 1, "info": 0},
@@ -426,7 +469,10 @@ def test_json_shape(run):
 
 def test_json_keeps_cjk_readable(run, tmp_path):
     p = tmp_path / "zh.yaml"
-    p.write_text("blueprint: 1\nid: zh\ntitle: 火锅\nsteps:\n  - id: a\n    lane: 顾客\n    text: 进门\n", encoding="utf-8")
+    p.write_text(
+        "blueprint: 1\nid: zh\ntitle: 火锅\nsteps:\n  - id: a\n    lane: 顾客\n    text: 进门\n",
+        encoding="utf-8",
+    )
     r = run("check", "--format", "json", p)
     assert "'顾客'" in r.stdout
     assert json.loads(r.stdout)["files"][0]["problems"][0]["rule"] == "invalid-value"
@@ -444,13 +490,17 @@ def test_rules_lists_every_rule(run):
 
 def test_rules_summaries_are_whole_sentences():
     for rid, rule in all_rules().items():
-        assert rule.summary.endswith((".", "?", ")")), f"{rid}: the first line of its docstring is cut: {rule.summary!r}"
+        assert rule.summary.endswith((".", "?", ")")), (
+            f"{rid}: the first line of its docstring is cut: {rule.summary!r}"
+        )
 
 
 def test_rules_shows_one_rule(run):
     r = run("rules", "dead-end")
     assert r.exit_code == 0
-    assert r.output.startswith("dead-end (warning)\n\nA front-stage or back-stage step leads nowhere.")
+    assert r.output.startswith(
+        "dead-end (warning)\n\nA front-stage or back-stage step leads nowhere."
+    )
     assert "Fails:\n" in r.output and "Passes:\n" in r.output and "::" not in r.output
 
 
@@ -474,7 +524,9 @@ def test_docs_rules_md_is_up_to_date(run):
     assert r.exit_code == 0
     doc = ROOT / "docs" / "rules.md"
     assert doc.is_file(), f"docs/rules.md is missing; {REGENERATE}"
-    assert doc.read_text(encoding="utf-8") == r.stdout, f"docs/rules.md is out of date; {REGENERATE}"
+    assert doc.read_text(encoding="utf-8") == r.stdout, (
+        f"docs/rules.md is out of date; {REGENERATE}"
+    )
 
 
 def test_docs_rules_md_documents_every_rule():

@@ -19,7 +19,11 @@ from blueprint.load import load_yaml
 from test_properties import PROPS, blueprints, ids, texts
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted(ROOT.glob("blueprints/*.yaml")) + sorted(ROOT.glob("tests/rules/*.yaml")) + sorted(ROOT.glob("tests/bad/*.yaml"))
+FILES = (
+    sorted(ROOT.glob("blueprints/*.yaml"))
+    + sorted(ROOT.glob("tests/rules/*.yaml"))
+    + sorted(ROOT.glob("tests/bad/*.yaml"))
+)
 
 
 def same_answer(data) -> None:
@@ -31,7 +35,8 @@ def same_answer(data) -> None:
 def test_the_schema_is_compiled():
     assert schema._fast() is not None, (
         "the schema uses a keyword that schema._compile does not cover, so every file is checked by "
-        "jsonschema alone (slow on large blueprints): add the keyword to schema._compile")
+        "jsonschema alone (slow on large blueprints): add the keyword to schema._compile"
+    )
 
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(ROOT)) for p in FILES])
@@ -41,17 +46,75 @@ def test_files(path):
 
 
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-3, 3), st.integers(-10**30, 10**30), st.just(1.0), st.just(2.5),
-    st.just(math.nan), st.just(math.inf), st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from(["", " ", "x", "customer", "frontstage", "5m", "1h30m", "five", "as-is", "to-be", "en",
-                     "zh-CN", "off", "warning", "loud", "rework", "normal", "1", "A b", "-x", "dead-end", "Bad_Id"]),
-    ids, texts)
-JSON = st.recursive(SCALARS, lambda c: st.one_of(st.lists(c, max_size=3),
-                                                  st.dictionaries(st.one_of(ids, st.sampled_from(
-                                                      ["id", "lane", "text", "next", "to", "kind", "within",
-                                                       "risk", "emotion", "steps", "rules", "Bad_Id", ""])), c,
-                                                  max_size=3)),
-                    max_leaves=8)
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.integers(-(10**30), 10**30),
+    st.just(1.0),
+    st.just(2.5),
+    st.just(math.nan),
+    st.just(math.inf),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "x",
+            "customer",
+            "frontstage",
+            "5m",
+            "1h30m",
+            "five",
+            "as-is",
+            "to-be",
+            "en",
+            "zh-CN",
+            "off",
+            "warning",
+            "loud",
+            "rework",
+            "normal",
+            "1",
+            "A b",
+            "-x",
+            "dead-end",
+            "Bad_Id",
+        ]
+    ),
+    ids,
+    texts,
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda c: st.one_of(
+        st.lists(c, max_size=3),
+        st.dictionaries(
+            st.one_of(
+                ids,
+                st.sampled_from(
+                    [
+                        "id",
+                        "lane",
+                        "text",
+                        "next",
+                        "to",
+                        "kind",
+                        "within",
+                        "risk",
+                        "emotion",
+                        "steps",
+                        "rules",
+                        "Bad_Id",
+                        "",
+                    ]
+                ),
+            ),
+            c,
+            max_size=3,
+        ),
+    ),
+    max_leaves=8,
+)
 
 
 @st.composite
@@ -75,7 +138,16 @@ def mutated(draw):
             elif how == "drop":
                 del node[k]
             elif isinstance(node, dict):
-                node[draw(st.one_of(ids, st.sampled_from(["id", "text", "when", "kind", "Bad_Id", "9lives", "", "a b"])))] = draw(JSON)
+                node[
+                    draw(
+                        st.one_of(
+                            ids,
+                            st.sampled_from(
+                                ["id", "text", "when", "kind", "Bad_Id", "9lives", "", "a b"]
+                            ),
+                        )
+                    )
+                ] = draw(JSON)
             else:
                 node.append(draw(JSON))
             break
@@ -95,40 +167,112 @@ def test_arbitrary_data(data):
 
 
 def test_booleans_are_not_numbers():
-    base = {"blueprint": 1, "id": "x", "title": "X", "steps": [{"id": "a", "lane": "customer", "text": "A"}]}
+    base = {
+        "blueprint": 1,
+        "id": "x",
+        "title": "X",
+        "steps": [{"id": "a", "lane": "customer", "text": "A"}],
+    }
     same_answer(base)
     assert schema.is_valid(base)
-    for bad in ({**base, "blueprint": True}, {**base, "blueprint": 1.5},
-                {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": True}]},
-                {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": math.nan}]},
-                {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "key": 1}]}):
+    for bad in (
+        {**base, "blueprint": True},
+        {**base, "blueprint": 1.5},
+        {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": True}]},
+        {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": math.nan}]},
+        {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "key": 1}]},
+    ):
         same_answer(bad)
         assert not schema.is_valid(bad)
-    ok = {**base, "blueprint": 1.0, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": 2.0}]}
+    ok = {
+        **base,
+        "blueprint": 1.0,
+        "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": 2.0}],
+    }
     same_answer(ok)
 
 
 #: a small blueprint with every field of the format
 RICH = {
-    "blueprint": 1, "id": "rich", "title": "Rich", "description": "d", "locale": "zh-CN", "customer": "c",
-    "owner": "o", "status": "to-be", "version": "1.0", "tolerance": "2h", "rules": {"dead-end": "off"},
+    "blueprint": 1,
+    "id": "rich",
+    "title": "Rich",
+    "description": "d",
+    "locale": "zh-CN",
+    "customer": "c",
+    "owner": "o",
+    "status": "to-be",
+    "version": "1.0",
+    "tolerance": "2h",
+    "rules": {"dead-end": "off"},
     "phases": [{"id": "p", "name": "P", "description": "pd"}],
     "roles": {"waiter": {"name": "W", "description": "wd"}},
     "steps": [
-        {"id": "a", "lane": "customer", "text": "A", "description": "ad", "phase": "p", "evidence": ["e"],
-         "emotion": -2, "key": True, "duration": "1m", "wait": {"expected": "5m", "tolerable": "10m",
-                                                                "fill": "f", "explain": "x"},
-         "ignore": ["dead-end"], "next": "b"},
-        {"id": "b", "lane": "frontstage", "text": "B", "role": "waiter", "says": "s",
-         "standard": {"text": "t", "within": "2m"},
-         "fail": {"risk": "r", "likelihood": "low", "severity": "high", "prevention": "p", "recovery": "q"},
-         "next": ["a", {"to": "a", "when": "w", "kind": "rework"}]},
+        {
+            "id": "a",
+            "lane": "customer",
+            "text": "A",
+            "description": "ad",
+            "phase": "p",
+            "evidence": ["e"],
+            "emotion": -2,
+            "key": True,
+            "duration": "1m",
+            "wait": {"expected": "5m", "tolerable": "10m", "fill": "f", "explain": "x"},
+            "ignore": ["dead-end"],
+            "next": "b",
+        },
+        {
+            "id": "b",
+            "lane": "frontstage",
+            "text": "B",
+            "role": "waiter",
+            "says": "s",
+            "standard": {"text": "t", "within": "2m"},
+            "fail": {
+                "risk": "r",
+                "likelihood": "low",
+                "severity": "high",
+                "prevention": "p",
+                "recovery": "q",
+            },
+            "next": ["a", {"to": "a", "when": "w", "kind": "rework"}],
+        },
         {"id": "c", "lane": "support", "text": "C", "standard": "s2"},
     ],
 }
-SUBSTITUTES = [None, True, False, 0, 1, 3, -3, 1.0, 2.5, math.nan, "", " ", "x", "X y", "Bad_Id", "9", "five",
-               "5m", "customer", "off", "rework", "low", "en", [], ["x"], [1], {}, {"x": 1}, {"to": "a"},
-               {"text": "t"}]
+SUBSTITUTES = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    3,
+    -3,
+    1.0,
+    2.5,
+    math.nan,
+    "",
+    " ",
+    "x",
+    "X y",
+    "Bad_Id",
+    "9",
+    "five",
+    "5m",
+    "customer",
+    "off",
+    "rework",
+    "low",
+    "en",
+    [],
+    ["x"],
+    [1],
+    {},
+    {"x": 1},
+    {"to": "a"},
+    {"text": "t"},
+]
 
 
 def _paths(node, path=()):

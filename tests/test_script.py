@@ -9,7 +9,6 @@ from markdown_it import MarkdownIt
 from blueprint import script
 from blueprint.lint import check_file
 from blueprint.textwidth import display_width
-
 from conftest import EXAMPLES, ROOT
 
 HOTPOT = ROOT / "blueprints" / "hotpot-dine-in.yaml"
@@ -17,8 +16,25 @@ HOTPOT = ROOT / "blueprints" / "hotpot-dine-in.yaml"
 # the waiter's steps, phase by phase (Arrive, Order, Eat, Pay and leave), in flow
 # order within each phase; clear-table has no predecessor, so in flow order it
 # comes before take-payment (it must happen before the next party is called)
-WAITER = ["seat", "take-order", "send-ticket", "serve-broth", "refill", "clear-table", "take-payment"]
-CUSTOMER = ["enter", "wait-in-queue", "sit-down", "place-order", "cook-and-eat", "order-more", "ask-bill", "leave"]
+WAITER = [
+    "seat",
+    "take-order",
+    "send-ticket",
+    "serve-broth",
+    "refill",
+    "clear-table",
+    "take-payment",
+]
+CUSTOMER = [
+    "enter",
+    "wait-in-queue",
+    "sit-down",
+    "place-order",
+    "cook-and-eat",
+    "order-more",
+    "ask-bill",
+    "leave",
+]
 
 
 def handout_of(path):
@@ -33,7 +49,15 @@ class Text(HTMLParser):
 
     def __init__(self, html, cls=None):
         super().__init__(convert_charrefs=True)
-        self.parts, self.tags, self.hrefs, self.cls, self.found, self._stack, self._skip = [], [], [], cls, [], [], 0
+        self.parts, self.tags, self.hrefs, self.cls, self.found, self._stack, self._skip = (
+            [],
+            [],
+            [],
+            cls,
+            [],
+            [],
+            0,
+        )
         self.feed(html)
         self.close()
 
@@ -84,7 +108,10 @@ def test_waiter_script_lists_exactly_the_waiters_steps_in_flow_order():
         assert st.say == src.says
         assert st.standard == (src.standard.text if src.standard else "")
         if src.fail:
-            assert (st.fail.prevention, st.fail.recovery) == (src.fail.prevention, src.fail.recovery)
+            assert (st.fail.prevention, st.fail.recovery) == (
+                src.fail.prevention,
+                src.fail.recovery,
+            )
         else:
             assert st.fail is None
     by_id = {s.id: s for s in waiter.steps}
@@ -99,11 +126,15 @@ def test_customer_script_lists_exactly_the_customer_actions_in_order():
     assert [s.id for s in cust.steps] == CUSTOMER == res.structure.customer_steps
     enter = cust.steps[0]
     assert enter.evidence == ("Shop sign", "Clean entrance", "Smell of broth")
-    assert [(b.step, b.when) for b in enter.branches] == [("wait-in-queue", "no table"), ("sit-down", "table free")]
+    assert [(b.step, b.when) for b in enter.branches] == [
+        ("wait-in-queue", "no table"),
+        ("sit-down", "table free"),
+    ]
     assert enter.cue_note == "Starts the service"
     queue = cust.steps[1]
     assert [(w.expected, w.tolerable, w.fill) for w in queue.waits] == [
-        ("20m", "40m", "Free snacks, tea and manicures while waiting")]
+        ("20m", "40m", "Free snacks, tea and manicures while waiting")
+    ]
     assert cust.steps[-1].end and [m.id for m in cust.steps[-1].markers] == ["end"]
     # the rework loop back to ordering is a branch marked as done again
     more = next(s for s in cust.steps if s.id == "order-more")
@@ -113,16 +144,26 @@ def test_customer_script_lists_exactly_the_customer_actions_in_order():
 def test_cues_handoffs_and_waits_of_staff_steps():
     h, _ = handout_of(HOTPOT)
     greeter = {s.id: s for s in h.script("role", "greeter").steps}
-    assert [(c.step, c.who, c.customer) for c in greeter["greet"].cues] == [("enter", "Customer", True)]
+    assert [(c.step, c.who, c.customer) for c in greeter["greet"].cues] == [
+        ("enter", "Customer", True)
+    ]
     # the greeter hands work to the POS system, behind the line of visibility
-    assert [(x.step, x.who, x.behind) for x in greeter["greet"].handoffs] == [("check-tables", "POS system", True)]
+    assert [(x.step, x.who, x.behind) for x in greeter["greet"].handoffs] == [
+        ("check-tables", "POS system", True)
+    ]
     # handing out the queue number starts the declared wait: fill and explain it
     assert [(w.step, w.explain) for w in greeter["queue-ticket"].waits] == [
-        ("wait-in-queue", "The screen shows the number being served")]
-    assert [(c.step, c.when) for c in greeter["queue-ticket"].cues] == [("check-tables", "no table")]
+        ("wait-in-queue", "The screen shows the number being served")
+    ]
+    assert [(c.step, c.when) for c in greeter["queue-ticket"].cues] == [
+        ("check-tables", "no table")
+    ]
     waiter = {s.id: s for s in h.script("role", "waiter").steps}
     # a cue through a rework flow is marked as happening again
-    assert [(c.step, c.again) for c in waiter["take-order"].cues] == [("sit-down", False), ("order-more", True)]
+    assert [(c.step, c.again) for c in waiter["take-order"].cues] == [
+        ("sit-down", False),
+        ("order-more", True),
+    ]
     assert waiter["clear-table"].cue_note.startswith("When needed")
     # the kitchen hands the broth forward across the line of visibility
     kitchen = h.script("role", "kitchen").steps[0]
@@ -132,7 +173,12 @@ def test_cues_handoffs_and_waits_of_staff_steps():
 def test_handout_orders_customer_first_then_roles_as_declared():
     h, _ = handout_of(HOTPOT)
     assert [(s.kind, s.id) for s in h.scripts] == [
-        ("customer", "customer"), ("role", "greeter"), ("role", "waiter"), ("role", "kitchen"), ("role", "pos")]
+        ("customer", "customer"),
+        ("role", "greeter"),
+        ("role", "waiter"),
+        ("role", "kitchen"),
+        ("role", "pos"),
+    ]
     assert h.roles == ("greeter", "waiter", "kitchen", "pos")
     assert [s.id for s in script.select(h, role="kitchen").scripts] == ["kitchen"]
     assert [s.kind for s in script.select(h, customer=True).scripts] == ["customer"]
@@ -159,14 +205,15 @@ def test_staff_steps_without_a_role_get_a_script_per_lane(write):
 
 # --------------------------------------------------------------------------- formats
 
+
 def _md_headings(md, level):
-    return [line[level + 1:] for line in md.splitlines() if line.startswith("#" * level + " ")]
+    return [line[level + 1 :] for line in md.splitlines() if line.startswith("#" * level + " ")]
 
 
 def _section(md, anchor):
     start = md.index(f'<a id="{anchor}"></a>')
     end = md.find('<a id="', start + 1)
-    return md[start:end if end != -1 else None]
+    return md[start : end if end != -1 else None]
 
 
 def test_markdown_waiter_section_in_order_with_says_standards_recoveries():
@@ -193,7 +240,9 @@ def test_markdown_customer_section_lists_the_customer_actions():
     h, res = handout_of(HOTPOT)
     md = script.render(h, "md")
     cust = _section(md, "customer-journey")
-    assert _md_headings(cust, 4) == [f"{i}. {res.blueprint.by_id[s].text}" for i, s in enumerate(CUSTOMER, 1)]
+    assert _md_headings(cust, 4) == [
+        f"{i}. {res.blueprint.by_id[s].text}" for i, s in enumerate(CUSTOMER, 1)
+    ]
     assert _md_headings(md, 2)[:2] == ["Contents", "Customer's journey"]
     assert "1. [Customer's journey](#customer-journey) (8 steps)" in md
     assert "4. [Kitchen](#role-kitchen) (1 step)" in md
@@ -203,11 +252,13 @@ def test_html_waiter_steps_and_print_css():
     h, res = handout_of(HOTPOT)
     html = script.render(h, "html")
     start = html.index('<section class="script role" id="role-waiter">')
-    waiter = html[start:html.index("</section>", start)]
+    waiter = html[start : html.index("</section>", start)]
     got = Text(waiter, "do").found
     assert got == [res.blueprint.by_id[s].text for s in WAITER]
     says = Text(waiter, "say").found
-    assert says == [f"“{res.blueprint.by_id[s].says}”" for s in WAITER if res.blueprint.by_id[s].says]
+    assert says == [
+        f"“{res.blueprint.by_id[s].says}”" for s in WAITER if res.blueprint.by_id[s].says
+    ]
     assert "@page { size: A4" in html
     assert ".handout .script { break-before: page; }" in html
     assert "break-inside: avoid" in html
@@ -273,8 +324,11 @@ def test_html_shows_blueprint_text_literally(nasty):
     h, _ = handout_of(nasty)
     html = script.render(h, "html")
     page = Text(html)
-    assert "script" not in page.tags and "em" not in page.tags and "code" not in [
-        t for t in page.tags if t != "code"]  # the only <code> is the blueprint id
+    assert (
+        "script" not in page.tags
+        and "em" not in page.tags
+        and "code" not in [t for t in page.tags if t != "code"]
+    )  # the only <code> is the blueprint id
     assert page.tags.count("code") == 1
     norm = " ".join(NASTY.split())
     assert page.text.count(norm) >= 10
@@ -301,7 +355,13 @@ def test_markdown_shows_blueprint_text_literally(nasty):
     for line in md.splitlines():
         if line.startswith("| ") and not line.startswith("|--"):
             assert len(re.findall(r"(?<!\\)\|", line)) == 6, line
-    assert "\\<script\\>" in md and "\\*bold\\*" in md and "\\`code\\`" in md and "\\|" in md and "\\#" in md
+    assert (
+        "\\<script\\>" in md
+        and "\\*bold\\*" in md
+        and "\\`code\\`" in md
+        and "\\|" in md
+        and "\\#" in md
+    )
 
 
 def test_markdown_escape_unit():
@@ -334,13 +394,20 @@ def test_builtin_templates_are_found():
 
     names = {p.name for p in templates_dir().iterdir()}
     for fmt in script.FORMATS:
-        assert {f"script.{fmt}.j2", f"role.{fmt}.j2", f"customer.{fmt}.j2", f"macros.{fmt}.j2"} <= names
+        assert {
+            f"script.{fmt}.j2",
+            f"role.{fmt}.j2",
+            f"customer.{fmt}.j2",
+            f"macros.{fmt}.j2",
+        } <= names
     assert "script.css" in names
 
 
 def test_template_override_changes_the_output(tmp_path):
     h, _ = handout_of(HOTPOT)
-    (tmp_path / "role.md.j2").write_text("ROLE {{ s.title }} has {{ s.steps|length }} steps\n", encoding="utf-8")
+    (tmp_path / "role.md.j2").write_text(
+        "ROLE {{ s.title }} has {{ s.steps|length }} steps\n", encoding="utf-8"
+    )
     out = script.render(h, "md", str(tmp_path))
     assert "ROLE Waiter has 7 steps" in out
     assert "#### 1. Lead the party" not in out
@@ -471,7 +538,9 @@ def test_traditional_chinese_words_and_quotes(write):
 
 
 def test_cjk_lines_folded_in_yaml_lose_the_space(write):
-    h, _ = handout_of(write(ZH_CN.replace("title: 奶茶店点单", "title: >\n      奶茶店\n      点单 app")))
+    h, _ = handout_of(
+        write(ZH_CN.replace("title: 奶茶店点单", "title: >\n      奶茶店\n      点单 app"))
+    )
     assert h.title == "奶茶店点单 app"
 
 
@@ -506,14 +575,16 @@ def test_unassigned_steps_get_a_script_even_when_a_role_is_named_like_a_lane(tmp
     from blueprint import script as scripts
 
     path = tmp_path / "bp.yaml"
-    path.write_text("blueprint: 1\nid: x\ntitle: T\nrules: {empty-lane: off}\n"
-                    "roles: {backstage: {name: Back office}}\nsteps:\n"
-                    "  - {id: a, lane: customer, text: Order, evidence: [m], next: [f]}\n"
-                    "  - {id: f, lane: frontstage, text: Take it, next: [cook, file]}\n"
-                    "  - {id: cook, lane: backstage, text: Cook, next: [serve]}\n"
-                    "  - {id: file, lane: backstage, role: backstage, text: File the order}\n"
-                    "  - {id: serve, lane: frontstage, text: Serve, next: [b]}\n"
-                    "  - {id: b, lane: customer, text: Eat, evidence: [bowl]}\n")
+    path.write_text(
+        "blueprint: 1\nid: x\ntitle: T\nrules: {empty-lane: off}\n"
+        "roles: {backstage: {name: Back office}}\nsteps:\n"
+        "  - {id: a, lane: customer, text: Order, evidence: [m], next: [f]}\n"
+        "  - {id: f, lane: frontstage, text: Take it, next: [cook, file]}\n"
+        "  - {id: cook, lane: backstage, text: Cook, next: [serve]}\n"
+        "  - {id: file, lane: backstage, role: backstage, text: File the order}\n"
+        "  - {id: serve, lane: frontstage, text: Serve, next: [b]}\n"
+        "  - {id: b, lane: customer, text: Eat, evidence: [bowl]}\n"
+    )
     res = lint.check_file(str(path))
     h = scripts.build(res.blueprint, res.structure, res.context.analysis)
     assert "backstage" in h.roles and "backstage-no-role" in h.roles

@@ -20,7 +20,11 @@ def test_default_is_the_whole_handout_in_markdown(run):
 def test_one_role_and_the_customer(run):
     r = run("script", HOTPOT, "--role", "waiter")
     assert r.exit_code == 0
-    assert "\n## Waiter\n" in r.output and "## Greeter" not in r.output and "## Contents" not in r.output
+    assert (
+        "\n## Waiter\n" in r.output
+        and "## Greeter" not in r.output
+        and "## Contents" not in r.output
+    )
     r = run("script", HOTPOT, "--customer", "--format", "txt")
     assert r.exit_code == 0
     assert "Customer's journey" in r.output and "Role:" not in r.output
@@ -29,7 +33,10 @@ def test_one_role_and_the_customer(run):
 def test_unknown_role_lists_the_roles(run):
     r = run("script", HOTPOT, "--role", "busser")
     assert r.exit_code == 2
-    assert r.output == f"blueprint: no role 'busser' in {HOTPOT} (roles: greeter, waiter, kitchen, pos)\n"
+    assert (
+        r.output
+        == f"blueprint: no role 'busser' in {HOTPOT} (roles: greeter, waiter, kitchen, pos)\n"
+    )
 
 
 def test_selections_exclude_each_other(run):
@@ -57,7 +64,9 @@ def test_problems_go_to_stderr_not_into_the_script(write):
     import sys
 
     path = write("blueprint: 1\nid: x\ntitle: X\nsteps: []\n")
-    p = subprocess.run([sys.executable, "-m", "blueprint", "script", path], capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "blueprint", "script", path], capture_output=True, text=True
+    )
     assert p.returncode == 1
     assert p.stdout == ""
     assert f"{path}:4:8: error" in p.stderr
@@ -78,7 +87,11 @@ def test_output_file_is_written_atomically_and_picks_the_format(run, tmp_path):
     assert html.startswith("<!DOCTYPE html>")
     assert [p.name for p in out.parent.iterdir()] == ["handout.html"]  # no temporary file left
     r = run("script", HOTPOT, "-o", tmp_path / "waiter.txt", "--role", "waiter")
-    assert (tmp_path / "waiter.txt").read_text(encoding="utf-8").startswith("Hot-pot restaurant, dine-in\n====")
+    assert (
+        (tmp_path / "waiter.txt")
+        .read_text(encoding="utf-8")
+        .startswith("Hot-pot restaurant, dine-in\n====")
+    )
     # --format wins over the extension
     run("script", HOTPOT, "-o", tmp_path / "x.html", "--format", "md")
     assert (tmp_path / "x.html").read_text(encoding="utf-8").startswith("# Hot-pot")
@@ -107,7 +120,9 @@ def test_output_is_byte_identical_between_runs(run, tmp_path):
 
 
 def test_templates_option_overrides_by_file_name(run, tmp_path):
-    (tmp_path / "customer.md.j2").write_text("CUSTOMER SCRIPT OF {{ s.steps|length }} STEPS\n", encoding="utf-8")
+    (tmp_path / "customer.md.j2").write_text(
+        "CUSTOMER SCRIPT OF {{ s.steps|length }} STEPS\n", encoding="utf-8"
+    )
     r = run("script", HOTPOT, "--customer", "--templates", tmp_path)
     assert r.exit_code == 0
     assert "CUSTOMER SCRIPT OF 8 STEPS" in r.output

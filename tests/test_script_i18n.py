@@ -10,7 +10,10 @@ def test_every_locale_has_the_same_keys(name):
     english = set(table["en"])
     for loc in i18n.LOCALES:
         assert set(table[loc]) == english, (name, loc)
-        assert all(isinstance(v, str) and (v or k == "unit_sep") for k, v in table[loc].items()), (name, loc)
+        assert all(isinstance(v, str) and (v or k == "unit_sep") for k, v in table[loc].items()), (
+            name,
+            loc,
+        )
 
 
 def test_lane_and_line_names_follow_the_domain_table():

@@ -73,7 +73,9 @@ def shared_hash(options: BuildOptions) -> str:
     """Hash of what every blueprint's outputs depend on besides the file itself."""
     from blueprint.resources import templates_dir
 
-    return hashlib.sha256((_hash_tree(str(templates_dir())) + _hash_tree(options.templates)).encode()).hexdigest()
+    return hashlib.sha256(
+        (_hash_tree(str(templates_dir())) + _hash_tree(options.templates)).encode()
+    ).hexdigest()
 
 
 def _slug(path: str, taken: set) -> str:
@@ -97,9 +99,16 @@ def build_one(path: str, outdir: str, slug: str, options: BuildOptions) -> dict:
     target = os.path.join(outdir, slug)
     result = lint.check_file(path)
     summary = {
-        "path": path, "slug": slug, "title": os.path.basename(path), "id": "",
-        "errors": result.count("error"), "warnings": result.count("warning"), "outputs": [],
-        "problems": [p.format() for p in result.problems], "headline": {}, "failed": "",
+        "path": path,
+        "slug": slug,
+        "title": os.path.basename(path),
+        "id": "",
+        "errors": result.count("error"),
+        "warnings": result.count("warning"),
+        "outputs": [],
+        "problems": [p.format() for p in result.problems],
+        "headline": {},
+        "failed": "",
     }
     outputs = []
 
@@ -125,8 +134,10 @@ def build_one(path: str, outdir: str, slug: str, options: BuildOptions) -> dict:
     try:
         out("handout.html", scripts.render(handout, "html", options.templates))
         parts = [("customer", scripts.select(handout, customer=True), handout.script("customer"))]
-        parts += [(f"role-{role}", scripts.select(handout, role=role), handout.script("role", role))
-                  for role in handout.roles]
+        parts += [
+            (f"role-{role}", scripts.select(handout, role=role), handout.script("role", role))
+            for role in handout.roles
+        ]
         for stem, part, script in parts:
             out(f"{stem}.html", scripts.render(part, "html", options.templates))
             out(f"{stem}.md", scripts.render(part, "md", options.templates))
@@ -168,19 +179,42 @@ def _worker(args):
     try:
         return build_one(path, outdir, slug, options)
     except OutputError as exc:  # an output that cannot be written: one line, the others go on
-        return {"path": path, "slug": slug, "title": os.path.basename(path), "id": "", "errors": 0,
-                "warnings": 0, "outputs": [], "headline": {}, "problems": [], "failed": str(exc)}
+        return {
+            "path": path,
+            "slug": slug,
+            "title": os.path.basename(path),
+            "id": "",
+            "errors": 0,
+            "warnings": 0,
+            "outputs": [],
+            "headline": {},
+            "problems": [],
+            "failed": str(exc),
+        }
     except Exception as exc:  # a bug must not stop the other blueprints
-        return {"path": path, "slug": slug, "title": os.path.basename(path), "id": "", "errors": 1,
-                "warnings": 0, "outputs": [], "headline": {}, "problems": [],
-                "failed": f"internal error: {type(exc).__name__}: {exc}"}
+        return {
+            "path": path,
+            "slug": slug,
+            "title": os.path.basename(path),
+            "id": "",
+            "errors": 1,
+            "warnings": 0,
+            "outputs": [],
+            "headline": {},
+            "problems": [],
+            "failed": f"internal error: {type(exc).__name__}: {exc}",
+        }
 
 
 def load_manifest(outdir: str) -> dict:
     try:
         with open(os.path.join(outdir, MANIFEST), encoding="utf-8") as fh:
             data = json.load(fh)
-        return data if isinstance(data, dict) and data.get("version") == 1 else {"version": 1, "files": {}}
+        return (
+            data
+            if isinstance(data, dict) and data.get("version") == 1
+            else {"version": 1, "files": {}}
+        )
     except (OSError, ValueError):
         return {"version": 1, "files": {}}
 
@@ -190,7 +224,10 @@ def up_to_date(entry: dict | None, digest: str, outdir: str) -> bool:
         return False
     if entry["summary"].get("failed") and not entry["summary"].get("errors"):
         return False  # drawing or a template failed: try again
-    return all(os.path.exists(os.path.join(outdir, entry["summary"]["slug"], o)) for o in entry["summary"]["outputs"])
+    return all(
+        os.path.exists(os.path.join(outdir, entry["summary"]["slug"], o))
+        for o in entry["summary"]["outputs"]
+    )
 
 
 def plan(files: list[str], outdir: str, options: BuildOptions):
@@ -213,7 +250,10 @@ def plan(files: list[str], outdir: str, options: BuildOptions):
 
 
 def save_manifest(outdir: str, manifest: dict) -> None:
-    write_atomic(os.path.join(outdir, MANIFEST), json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+    write_atomic(
+        os.path.join(outdir, MANIFEST),
+        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True),
+    )
 
 
 # ---------------------------------------------------------------- the index page
@@ -233,9 +273,11 @@ def index_html(summaries: list[dict]) -> str:
     rows = []
     for s in summaries:
         slug = s["slug"]
-        link = lambda name: f"{e(slug)}/{e(name)}"  # noqa: E731
+        link = lambda name, slug=slug: f"{e(slug)}/{e(name)}"  # noqa: E731
         if s["errors"]:
-            status = f'<span class="err">{s["errors"]} error{"s" if s["errors"] != 1 else ""}</span>'
+            status = (
+                f'<span class="err">{s["errors"]} error{"s" if s["errors"] != 1 else ""}</span>'
+            )
         elif s["warnings"]:
             status = f'<span class="warn">{s["warnings"]} warning{"s" if s["warnings"] != 1 else ""}</span>'
         else:
@@ -245,37 +287,53 @@ def index_html(summaries: list[dict]) -> str:
         h = s.get("headline") or {}
         if h:
             score = h.get("peak_end_score")
-            facts = (f'{h["fail_declared"]} fail point{"s" if h["fail_declared"] != 1 else ""} '
-                     f'(+{h["fail_inferred"]} inferred)<br>{h["waits"]} wait point{"s" if h["waits"] != 1 else ""}'
-                     + (f' ({h["waits_over"]} over tolerance)' if h.get("waits_over") else "")
-                     + f'<br>peak: {e(" / ".join(h["peak"]) or "–")}<br>end: {e(" / ".join(h["end"]) or "–")}'
-                     + (f"<br>peak–end score {score:+.1f}" if isinstance(score, (int, float)) else ""))
+            facts = (
+                f"{h['fail_declared']} fail point{'s' if h['fail_declared'] != 1 else ''} "
+                f"(+{h['fail_inferred']} inferred)<br>{h['waits']} wait point{'s' if h['waits'] != 1 else ''}"
+                + (f" ({h['waits_over']} over tolerance)" if h.get("waits_over") else "")
+                + f"<br>peak: {e(' / '.join(h['peak']) or '–')}<br>end: {e(' / '.join(h['end']) or '–')}"
+                + (f"<br>peak–end score {score:+.1f}" if isinstance(score, (int, float)) else "")
+            )
         else:
             facts = "–"
         outs = set(s.get("outputs", []))
         links = []
-        for name, label in (("diagram.svg", "diagram (SVG)"), ("diagram.pdf", "diagram (PDF, to print)"),
-                            ("handout.html", "training handout (all scripts)")):
+        for name, label in (
+            ("diagram.svg", "diagram (SVG)"),
+            ("diagram.pdf", "diagram (PDF, to print)"),
+            ("handout.html", "training handout (all scripts)"),
+        ):
             if name in outs:
                 links.append(f'<a href="{link(name)}">{label}</a>')
         labels = s.get("labels", {})
-        links += [f'<a href="{link(o)}">script: {e(labels[o])}</a>'
-                  + (f' (<a href="{link(o[:-5] + ".md")}">md</a>)' if o[:-5] + ".md" in outs else "")
-                  for o in sorted(labels, key=lambda o: (not o.startswith("customer"), o)) if o in outs]
+        links += [
+            f'<a href="{link(o)}">script: {e(labels[o])}</a>'
+            + (f' (<a href="{link(o[:-5] + ".md")}">md</a>)' if o[:-5] + ".md" in outs else "")
+            for o in sorted(labels, key=lambda o: (not o.startswith("customer"), o))
+            if o in outs
+        ]
         for name, label in (("analysis.json", "analysis (JSON)"), ("check.txt", "check report")):
             if name in outs:
                 links.append(f'<a href="{link(name)}">{label}</a>')
-        thumb = f'<a href="{link("diagram.svg")}"><img src="{link("diagram.svg")}" alt="diagram of {e(s["title"])}"></a>' \
-            if "diagram.svg" in outs else ""
+        thumb = (
+            f'<a href="{link("diagram.svg")}"><img src="{link("diagram.svg")}" alt="diagram of {e(s["title"])}"></a>'
+            if "diagram.svg" in outs
+            else ""
+        )
         problems = "".join(f"{e(p)}\n" for p in s.get("problems", [])[:20])
         rows.append(
             f'<tr><td><strong>{e(s["title"])}</strong><div class="small">{e(s["path"])}</div>{thumb}</td>'
-            f"<td>{status}" + (f"<pre>{problems}</pre>" if s["errors"] and problems else "") + "</td>"
-            f"<td>{facts}</td><td>{'<br>'.join(links)}</td></tr>")
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>Service blueprints</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-            f"<h1>Service blueprints</h1>\n<p class=\"small\">Built by blueprint {e(__version__)}: "
-            f"{len(summaries)} blueprint{'s' if len(summaries) != 1 else ''}.</p>\n"
-            "<table>\n<thead><tr><th>blueprint</th><th>check</th><th>analysis</th><th>outputs</th></tr></thead>\n"
-            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</body>\n</html>\n")
+            f"<td>{status}"
+            + (f"<pre>{problems}</pre>" if s["errors"] and problems else "")
+            + "</td>"
+            f"<td>{facts}</td><td>{'<br>'.join(links)}</td></tr>"
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Service blueprints</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f'<h1>Service blueprints</h1>\n<p class="small">Built by blueprint {e(__version__)}: '
+        f"{len(summaries)} blueprint{'s' if len(summaries) != 1 else ''}.</p>\n"
+        "<table>\n<thead><tr><th>blueprint</th><th>check</th><th>analysis</th><th>outputs</th></tr></thead>\n"
+        "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</body>\n</html>\n"
+    )

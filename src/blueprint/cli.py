@@ -24,8 +24,11 @@ class _Group(click.Group):
         except BrokenPipeError:
             sys.exit(EXIT_PROBLEMS)
         except Exception as exc:  # never show a traceback to a user
-            click.echo(f"blueprint: internal error: {type(exc).__name__}: {exc} "
-                       "(this is a bug in blueprint; please report it with the file)", err=True)
+            click.echo(
+                f"blueprint: internal error: {type(exc).__name__}: {exc} "
+                "(this is a bug in blueprint; please report it with the file)",
+                err=True,
+            )
             sys.exit(EXIT_USAGE)
 
 
@@ -76,8 +79,10 @@ def _default_paths() -> list:
     import os
 
     if not os.path.isdir("blueprints"):
-        _usage_error("no blueprints/ folder here: give the blueprint files or folders to use "
-                     "(for example: blueprint check my-service.yaml)")
+        _usage_error(
+            "no blueprints/ folder here: give the blueprint files or folders to use "
+            "(for example: blueprint check my-service.yaml)"
+        )
     return ["blueprints"]
 
 
@@ -97,14 +102,33 @@ def _discover(paths: list) -> list:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]), default=None,
-              help="Output format [default: github inside GitHub Actions, else text].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the report to this file instead of standard output (- for standard output).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+    default=None,
+    help="Output format [default: github inside GitHub Actions, else text].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report to this file instead of standard output (- for standard output).",
+)
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found (usage errors still exit 2).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Configuration file (blueprint.toml or pyproject.toml) instead of the one found upward.")
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when problems are found (usage errors still exit 2).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Configuration file (blueprint.toml or pyproject.toml) instead of the one found upward.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems, no summary.")
 def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
     """Check blueprint files and folders (default: blueprints/).
@@ -174,7 +198,9 @@ def schema():
 
 @cli.command()
 @click.argument("rule_id", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True
+)
 def rules(rule_id, fmt):
     """List the rules, or show one rule's documentation."""
     from blueprint.rules import all_rules
@@ -185,7 +211,9 @@ def rules(rule_id, fmt):
         if rule_id not in registry:
             from blueprint.problems import did_you_mean
 
-            _usage_error(f"no rule '{rule_id}'{did_you_mean(rule_id, list(registry))} (blueprint rules lists them)")
+            _usage_error(
+                f"no rule '{rule_id}'{did_you_mean(rule_id, list(registry))} (blueprint rules lists them)"
+            )
         click.echo(one_rule(registry[rule_id]))
         return
     click.echo(markdown(registry) if fmt == "markdown" else table(registry))
@@ -193,18 +221,43 @@ def rules(rule_id, fmt):
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", default=None,
-              help="Output file; its suffix picks the format. '-' writes to standard output. "
-                   "[default: <blueprint id>.<format> in the current folder]")
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]), default=None,
-              help="Output format [default: from the output's suffix, else svg].")
-@click.option("--paper", type=click.Choice(["a4", "a3", "letter"]), default="a4", show_default=True,
-              help="Paper of a PDF (landscape, the diagram scaled to fit).")
-@click.option("--theme", type=click.Choice(["color", "mono"]), default="color", show_default=True,
-              help="mono prints in black and white: markers differ by shape and text.")
-@click.option("--emotion", is_flag=True, help="Draw the customer's emotion curve above the customer lane.")
-@click.option("--inferred/--no-inferred", default=True, show_default=True,
-              help="Draw the fail points and waits the analysis infers (dashed, with '?'), or only declared ones.")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    help="Output file; its suffix picks the format. '-' writes to standard output. "
+    "[default: <blueprint id>.<format> in the current folder]",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "png", "pdf", "dot"]),
+    default=None,
+    help="Output format [default: from the output's suffix, else svg].",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "a3", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Paper of a PDF (landscape, the diagram scaled to fit).",
+)
+@click.option(
+    "--theme",
+    type=click.Choice(["color", "mono"]),
+    default="color",
+    show_default=True,
+    help="mono prints in black and white: markers differ by shape and text.",
+)
+@click.option(
+    "--emotion", is_flag=True, help="Draw the customer's emotion curve above the customer lane."
+)
+@click.option(
+    "--inferred/--no-inferred",
+    default=True,
+    show_default=True,
+    help="Draw the fail points and waits the analysis infers (dashed, with '?'), or only declared ones.",
+)
 def render(file, output, fmt, paper, theme, emotion, inferred):
     """Draw a blueprint as a swimlane diagram (SVG, PNG, PDF or DOT).
 
@@ -221,8 +274,10 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
         suffix = os.path.splitext(output)[1].lower()
         fmt = rnd.SUFFIXES.get(suffix)
         if fmt is None:
-            _usage_error(f"cannot tell the format from '{output}'; use a .svg, .png, .pdf or .dot name, "
-                         "or --format")
+            _usage_error(
+                f"cannot tell the format from '{output}'; use a .svg, .png, .pdf or .dot name, "
+                "or --format"
+            )
     fmt = fmt or "svg"
 
     res = _checked_blueprint(file, "drawn")
@@ -235,7 +290,12 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
 
     analysis = res.context.analysis
     try:
-        data = rnd.render(bp, analysis, fmt, rnd.Options(theme=theme, emotion=emotion, paper=paper, inferred=inferred))
+        data = rnd.render(
+            bp,
+            analysis,
+            fmt,
+            rnd.Options(theme=theme, emotion=emotion, paper=paper, inferred=inferred),
+        )
     except GraphvizError as exc:
         _usage_error(str(exc))
     if output == "-":
@@ -254,15 +314,38 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
 
 @cli.command("script")
 @click.argument("file", type=click.Path())
-@click.option("--role", default=None, metavar="ROLE", help="Only this role's script (a role id of the blueprint).")
+@click.option(
+    "--role",
+    default=None,
+    metavar="ROLE",
+    help="Only this role's script (a role id of the blueprint).",
+)
 @click.option("--customer", is_flag=True, help="Only the customer's journey.")
-@click.option("--all", "all_", is_flag=True, help="Every script with a table of contents (the default).")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "txt"]), default=None,
-              help="Output format [default: from the -o file's extension (.html, .txt), else md].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (atomically) instead of standard output.")
-@click.option("--templates", "templates", type=click.Path(), default=None, metavar="DIR",
-              help="Folder of templates that replace built-in ones of the same file name.")
+@click.option(
+    "--all", "all_", is_flag=True, help="Every script with a table of contents (the default)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "txt"]),
+    default=None,
+    help="Output format [default: from the -o file's extension (.html, .txt), else md].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--templates",
+    "templates",
+    type=click.Path(),
+    default=None,
+    metavar="DIR",
+    help="Folder of templates that replace built-in ones of the same file name.",
+)
 def script_command(file, role, customer, all_, fmt, output, templates):
     """Write service scripts: each role's steps with cue, what to do and say,
     standard, evidence, fail-point recovery and waits; the customer's journey;
@@ -304,8 +387,14 @@ def script_command(file, role, customer, all_, fmt, output, templates):
 
 @cli.command()
 @click.argument("file", type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people, json for tools (docs/analysis.md describes it).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools (docs/analysis.md describes it).",
+)
 def analyze(file, fmt):
     """Analyse a blueprint: fail points, wait points, peak and end, timing, shape.
 
@@ -323,7 +412,12 @@ def analyze(file, fmt):
     _require_project_config(files)
     res = lint.check_file(file)
     if not res.loaded or any(p.severity == "error" for p in res.problems):
-        click.echo(report.as_json([res]) if fmt == "json" else report.text([res], color=report.use_color()), nl=False)
+        click.echo(
+            report.as_json([res])
+            if fmt == "json"
+            else report.text([res], color=report.use_color()),
+            nl=False,
+        )
         sys.exit(EXIT_PROBLEMS)
 
     from blueprint.analysis.text import report as text_report
@@ -335,22 +429,51 @@ def analyze(file, fmt):
         from blueprint.load import printable
 
         # blueprint text must not reach the terminal as escape sequences
-        click.echo("\n".join(printable(line) for line in text_report(a, res.problems).split("\n")), nl=False)
+        click.echo(
+            "\n".join(printable(line) for line in text_report(a, res.problems).split("\n")),
+            nl=False,
+        )
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default="site", show_default=True,
-              help="Folder to write the site into (created when missing).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Blueprints built at once, in separate processes.")
-@click.option("--paper", type=click.Choice(["a4", "a3", "letter"]), default="a4", show_default=True,
-              help="Paper of the printable PDF diagrams.")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False),
+    default="site",
+    show_default=True,
+    help="Folder to write the site into (created when missing).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Blueprints built at once, in separate processes.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "a3", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Paper of the printable PDF diagrams.",
+)
 @click.option("--theme", type=click.Choice(["color", "mono"]), default="color", show_default=True)
-@click.option("--templates", type=click.Path(file_okay=False), default=None,
-              help="Folder of templates overriding the built-in script templates.")
-@click.option("--inferred/--no-inferred", default=True, show_default=True,
-              help="Draw the inferred fail points and waits in the diagrams, or only declared ones.")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder of templates overriding the built-in script templates.",
+)
+@click.option(
+    "--inferred/--no-inferred",
+    default=True,
+    show_default=True,
+    help="Draw the inferred fail points and waits in the diagrams, or only declared ones.",
+)
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
     """Build every blueprint (default: blueprints/) into a folder for a course:
@@ -377,7 +500,9 @@ def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
     if os.path.exists(outdir) and not os.path.isdir(outdir):
         _usage_error(f"{outdir}: exists and is not a folder")
     if find_engine() is None:
-        _usage_error("Graphviz is not installed (no 'neato' program); install it: sudo apt-get install graphviz")
+        _usage_error(
+            "Graphviz is not installed (no 'neato' program); install it: sudo apt-get install graphviz"
+        )
     options = b.BuildOptions(paper=paper, theme=theme, templates=templates, inferred=inferred)
     todo, reused, digests, manifest = b.plan(files, outdir, options)
     if force:
@@ -395,7 +520,9 @@ def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
     try:
         os.makedirs(outdir, exist_ok=True)
         show = sys.stderr.isatty() and len(todo) > 1
-        with click.progressbar(length=len(todo), label="building", file=sys.stderr if show else io.StringIO()) as bar:
+        with click.progressbar(
+            length=len(todo), label="building", file=sys.stderr if show else io.StringIO()
+        ) as bar:
             if jobs > 1 and len(todo) > 1:
                 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -427,8 +554,10 @@ def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
         if s["errors"] or s.get("failed"):
             bad += 1
             click.echo(f"{s['path']}: not fully built: {s.get('failed') or 'errors'}", err=True)
-    click.echo(f"{len(files)} blueprint{'s' if len(files) != 1 else ''}: {len(todo)} built, "
-               f"{len(files) - len(todo)} up to date, {bad} with problems -> {os.path.join(outdir, 'index.html')}")
+    click.echo(
+        f"{len(files)} blueprint{'s' if len(files) != 1 else ''}: {len(todo)} built, "
+        f"{len(files) - len(todo)} up to date, {bad} with problems -> {os.path.join(outdir, 'index.html')}"
+    )
     sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
 
 

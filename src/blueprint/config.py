@@ -53,19 +53,52 @@ def _read(path: str, table_path: tuple) -> Config | None:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)
     except OSError as exc:
-        return Config(path, {}, [problem(path, Pos(1, 1), "error",
-                                         f"cannot read the configuration: {exc.strerror or exc}", "bad-config")])
+        return Config(
+            path,
+            {},
+            [
+                problem(
+                    path,
+                    Pos(1, 1),
+                    "error",
+                    f"cannot read the configuration: {exc.strerror or exc}",
+                    "bad-config",
+                )
+            ],
+        )
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return Config(path, {}, [problem(path, Pos(line, col), "error",
-                                         "cannot read the configuration: it is not UTF-8 text", "bad-config")])
+        return Config(
+            path,
+            {},
+            [
+                problem(
+                    path,
+                    Pos(line, col),
+                    "error",
+                    "cannot read the configuration: it is not UTF-8 text",
+                    "bad-config",
+                )
+            ],
+        )
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _AT.search(msg)
         pos = Pos(int(m[1]), int(m[2])) if m else Pos(1, 1)
-        return Config(path, {}, [problem(path, pos, "error",
-                                         f"cannot read the configuration: TOML syntax: {_AT.sub('', msg)}", "bad-config")])
+        return Config(
+            path,
+            {},
+            [
+                problem(
+                    path,
+                    pos,
+                    "error",
+                    f"cannot read the configuration: TOML syntax: {_AT.sub('', msg)}",
+                    "bad-config",
+                )
+            ],
+        )
     for key in table_path:
         data = data.get(key) if isinstance(data, dict) else None
     if data is None:
@@ -73,15 +106,29 @@ def _read(path: str, table_path: tuple) -> Config | None:
     cfg = Config(path)
     rules = data.get("rules", {}) if isinstance(data, dict) else {}
     if not isinstance(rules, dict):
-        cfg.problems.append(problem(path, _key_pos(text, "rules"), "error",
-                                    "'rules' must be a table of rule = severity", "bad-config"))
+        cfg.problems.append(
+            problem(
+                path,
+                _key_pos(text, "rules"),
+                "error",
+                "'rules' must be a table of rule = severity",
+                "bad-config",
+            )
+        )
         return cfg
     for rid, level in rules.items():
         pos = cfg.positions[rid] = _key_pos(text, rid)
         if not isinstance(level, str) or level not in _LEVELS:
-            cfg.problems.append(problem(path, pos, "error",
-                                        f"rule '{printable(rid)}': severity must be one of {', '.join(_LEVELS)}, "
-                                        f"not {printable(repr(level))}", "bad-config"))
+            cfg.problems.append(
+                problem(
+                    path,
+                    pos,
+                    "error",
+                    f"rule '{printable(rid)}': severity must be one of {', '.join(_LEVELS)}, "
+                    f"not {printable(repr(level))}",
+                    "bad-config",
+                )
+            )
         else:
             cfg.rules[rid] = level
     return cfg
@@ -125,8 +172,15 @@ def config_problems(cfg: Config, known: set) -> list[Problem]:
     for rid in cfg.rules:
         if rid not in known:
             hint = did_you_mean(rid, sorted(known))
-            out.append(problem(cfg.path or "config", cfg.positions.get(rid, Pos(1, 1)), "error",
-                               f"unknown rule '{printable(rid)}'{hint}", "unknown-rule"))
+            out.append(
+                problem(
+                    cfg.path or "config",
+                    cfg.positions.get(rid, Pos(1, 1)),
+                    "error",
+                    f"unknown rule '{printable(rid)}'{hint}",
+                    "unknown-rule",
+                )
+            )
     return out
 
 

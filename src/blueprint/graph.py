@@ -16,7 +16,15 @@ from blueprint.model import Blueprint, Step
 def build_graph(bp: Blueprint) -> nx.DiGraph:
     g = nx.DiGraph()
     for s in bp.steps:
-        g.add_node(s.id, lane=s.lane, phase=s.phase, role=s.role, line=s.pos.line, col=s.pos.col, index=s.index)
+        g.add_node(
+            s.id,
+            lane=s.lane,
+            phase=s.phase,
+            role=s.role,
+            line=s.pos.line,
+            col=s.pos.col,
+            index=s.index,
+        )
     for f in bp.flows():
         if f.target in bp.by_id:
             g.add_edge(f.source, f.target, when=f.when, kind=f.kind, line=f.pos.line, col=f.pos.col)
@@ -41,7 +49,9 @@ class Structure:
         """The graph without recovery and rework flows: the service's normal order."""
         g = nx.DiGraph()
         g.add_nodes_from(self.graph.nodes(data=True))
-        g.add_edges_from((u, v, d) for u, v, d in self.graph.edges(data=True) if d["kind"] == "normal")
+        g.add_edges_from(
+            (u, v, d) for u, v, d in self.graph.edges(data=True) if d["kind"] == "normal"
+        )
         return g
 
     @cached_property
@@ -94,6 +104,7 @@ class Structure:
         chain of staff work shared by many customer actions is walked once:
         linear in the size of the blueprint, not quadratic.
         """
+
         def is_customer(n):
             return self.lane(n) == "customer"
 

@@ -344,8 +344,8 @@ REPORT = {
         "recovery_none": "recovery: none declared",
         "heuristics_off_fmt": "heuristics turned off for this blueprint: {}",
         "fails_note": "Inferred fail points are candidates: declare the real ones (fail: with prevention and "
-                      "recovery); silence a heuristic for a step with ignore: [heuristic-id], or for the blueprint "
-                      "with rules: {heuristic-id: off}.",
+        "recovery); silence a heuristic for a step with ignore: [heuristic-id], or for the blueprint "
+        "with rules: {heuristic-id: off}.",
         # wait points
         "waits_fmt": "Wait points: {} declared, {} inferred",
         "col_where": "where",
@@ -375,7 +375,7 @@ REPORT = {
         # peak and end
         "moments_title": "Peak and end",
         "emotions_missing": "Emotions are missing: no customer action has an emotion (-2..+2), so there is no peak "
-                            "and no peak–end score. The end is marked only.",
+        "and no peak–end score. The end is marked only.",
         "label_peak": "peak",
         "label_best": "best",
         "label_worst": "worst",
@@ -391,7 +391,7 @@ REPORT = {
         "no_emotion_fmt": "customer actions without an emotion: {}",
         "negative_end_fmt": "warning: the end '{}' feels bad ({}); people remember the end: improve this moment first",
         "worst_end_fmt": "warning: the end '{}' is the worst moment of its journey; a good last moment lifts the "
-                         "whole memory of the service",
+        "whole memory of the service",
         # timing
         "timing_title": "Timing",
         "row_critical": "critical path",
@@ -486,8 +486,8 @@ REPORT = {
         "recovery_none": "服务修复：未写明",
         "heuristics_off_fmt": "本蓝图已关闭的启发式规则：{}",
         "fails_note": "推断出的失误点只是候选：请把真正的失误点标注出来（fail:，写明预防和服务修复）；"
-                      "要让某条启发式规则不再提示某个步骤，在该步骤写 ignore: [heuristic-id]，"
-                      "对整个蓝图则写 rules: {heuristic-id: off}。",
+        "要让某条启发式规则不再提示某个步骤，在该步骤写 ignore: [heuristic-id]，"
+        "对整个蓝图则写 rules: {heuristic-id: off}。",
         "waits_fmt": "等待点：标注 {} 个，推断 {} 个",
         "col_where": "位置",
         "col_step": "步骤",
@@ -515,7 +515,7 @@ REPORT = {
         "kind_over": "超出可容忍时间",
         "moments_title": "峰值与终点（峰终定律）",
         "emotions_missing": "缺少情绪：没有任何顾客行为标注情绪（-2..+2），因此没有峰值，也没有峰终得分。"
-                            "只标出终点。",
+        "只标出终点。",
         "label_peak": "峰值",
         "label_best": "最佳",
         "label_worst": "最差",
@@ -622,8 +622,8 @@ REPORT = {
         "recovery_none": "服務修復：未寫明",
         "heuristics_off_fmt": "本藍圖已關閉的啟發式規則：{}",
         "fails_note": "推斷出的失誤點只是候選：請把真正的失誤點標註出來（fail:，寫明預防和服務修復）；"
-                      "要讓某條啟發式規則不再提示某個步驟，在該步驟寫 ignore: [heuristic-id]，"
-                      "對整個藍圖則寫 rules: {heuristic-id: off}。",
+        "要讓某條啟發式規則不再提示某個步驟，在該步驟寫 ignore: [heuristic-id]，"
+        "對整個藍圖則寫 rules: {heuristic-id: off}。",
         "waits_fmt": "等待點：標註 {} 個，推斷 {} 個",
         "col_where": "位置",
         "col_step": "步驟",
@@ -651,7 +651,7 @@ REPORT = {
         "kind_over": "超出可容忍時間",
         "moments_title": "峰值與終點（峰終定律）",
         "emotions_missing": "缺少情緒：沒有任何顧客行為標註情緒（-2..+2），因此沒有峰值，也沒有峰終得分。"
-                            "只標出終點。",
+        "只標出終點。",
         "label_peak": "峰值",
         "label_best": "最佳",
         "label_worst": "最差",
@@ -748,17 +748,17 @@ SENTENCES = {
         "contact-without-standard": "the customer sees it, but it has no work standard",
         "branch-without-recovery": "branch '{when}' from '{step}' never comes back to the journey (no recovery flow)",
         "waits-skipped": "inferred waits skipped: the staff work behind the customer actions is too entangled "
-                         "to trace within {budget:,} steps of work (many customer actions feed the same long chain); "
-                         "declare the waits with wait: instead",
+        "to trace within {budget:,} steps of work (many customer actions feed the same long chain); "
+        "declare the waits with wait: instead",
         "remedy_pre-process": "Start the service before the wait: greet the customer and hand over something of "
-                              "the service (a menu, a number, a form), because waits before the service starts feel longer.",
+        "the service (a menu, a number, a form), because waits before the service starts feel longer.",
         "remedy_unoccupied": "Fill the wait with something to do, read, taste or watch, because unoccupied "
-                             "time feels longer than occupied time (wait: {fill: ...}).",
+        "time feels longer than occupied time (wait: {fill: ...}).",
         "remedy_unexplained": "Explain the wait and give a time: say what is being done and how long it takes, "
-                              "because unexplained and uncertain waits feel longer and make customers anxious "
-                              "(wait: {explain: ..., expected: ...}).",
+        "because unexplained and uncertain waits feel longer and make customers anxious "
+        "(wait: {explain: ..., expected: ...}).",
         "remedy_over": "Shorten the work behind the wait or do it before the customer needs it: the expected "
-                       "wait is longer than the customer will tolerate.",
+        "wait is longer than the customer will tolerate.",
     },
     "zh-CN": {
         "quote_open": "“",
@@ -771,13 +771,13 @@ SENTENCES = {
         "contact-without-standard": "顾客看得见这一步，但它没有工作标准",
         "branch-without-recovery": "从“{step}”分出的“{when}”分支再也回不到顾客旅程（没有修复流程）",
         "waits-skipped": "未推断等待：顾客行为背后的员工工作过于交错，在 {budget:,} 步的工作量内无法追踪完"
-                         "（许多顾客行为都接入同一条很长的工作链）；请改用 wait: 标注等待",
+        "（许多顾客行为都接入同一条很长的工作链）；请改用 wait: 标注等待",
         "remedy_pre-process": "在等待之前就开始服务：先问候顾客，递上服务的一部分（菜单、号码牌、表格），"
-                              "因为服务开始前的等待感觉更长。",
+        "因为服务开始前的等待感觉更长。",
         "remedy_unoccupied": "让顾客在等待时有事可做、可读、可尝或可看，因为无所事事的时间比有事可做的时间"
-                             "感觉更长（wait: {fill: ...}）。",
+        "感觉更长（wait: {fill: ...}）。",
         "remedy_unexplained": "说明等待并给出时间：告诉顾客正在做什么、需要多久，因为没有解释、不确定的等待"
-                              "感觉更长，还会让顾客焦虑（wait: {explain: ..., expected: ...}）。",
+        "感觉更长，还会让顾客焦虑（wait: {explain: ..., expected: ...}）。",
         "remedy_over": "缩短等待背后的工作，或在顾客需要之前提前做好：预计的等待比顾客能容忍的更长。",
     },
     "zh-TW": {
@@ -791,19 +791,25 @@ SENTENCES = {
         "contact-without-standard": "顧客看得見這一步，但它沒有工作標準",
         "branch-without-recovery": "從「{step}」分出的「{when}」分支再也回不到顧客旅程（沒有修復流程）",
         "waits-skipped": "未推斷等待：顧客行為背後的員工工作過於交錯，在 {budget:,} 步的工作量內無法追蹤完"
-                         "（許多顧客行為都接入同一條很長的工作鏈）；請改用 wait: 標註等待",
+        "（許多顧客行為都接入同一條很長的工作鏈）；請改用 wait: 標註等待",
         "remedy_pre-process": "在等待之前就開始服務：先問候顧客，遞上服務的一部分（菜單、號碼牌、表單），"
-                              "因為服務開始前的等待感覺更長。",
+        "因為服務開始前的等待感覺更長。",
         "remedy_unoccupied": "讓顧客在等待時有事可做、可讀、可嚐或可看，因為無所事事的時間比有事可做的時間"
-                             "感覺更長（wait: {fill: ...}）。",
+        "感覺更長（wait: {fill: ...}）。",
         "remedy_unexplained": "說明等待並給出時間：告訴顧客正在做什麼、需要多久，因為沒有解釋、不確定的等待"
-                              "感覺更長，還會讓顧客焦慮（wait: {explain: ..., expected: ...}）。",
+        "感覺更長，還會讓顧客焦慮（wait: {explain: ..., expected: ...}）。",
         "remedy_over": "縮短等待背後的工作，或在顧客需要之前提前做好：預計的等待比顧客能容忍的更長。",
     },
 }
 
-TABLES = {"lanes": LANES, "lines": LINES, "markers": MARKERS, "words": WORDS, "report": REPORT,
-          "sentences": SENTENCES}
+TABLES = {
+    "lanes": LANES,
+    "lines": LINES,
+    "markers": MARKERS,
+    "words": WORDS,
+    "report": REPORT,
+    "sentences": SENTENCES,
+}
 
 
 def locale_of(locale: str | None) -> str:
@@ -848,7 +854,9 @@ def _names(ids, t: dict, limit: int = 3) -> str:
 
 def _say(key: str, args: dict, locale: str) -> str:
     t = SENTENCES[locale]
-    return t[key].format(**{k: _names(v, t) if isinstance(v, tuple) else v for k, v in args.items()})
+    return t[key].format(
+        **{k: _names(v, t) if isinstance(v, tuple) else v for k, v in args.items()}
+    )
 
 
 class Phrase(str):

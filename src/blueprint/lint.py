@@ -34,7 +34,7 @@ class Result:
         return sum(1 for p in self.problems if p.severity == severity)
 
 
-_LONG_QUOTE = re.compile(r"'([^'\n]{%d})[^'\n]{2,}'" % (QUOTE_LIMIT - 1))
+_LONG_QUOTE = re.compile(rf"'([^'\n]{{{QUOTE_LIMIT - 1}}})[^'\n]{{2,}}'")
 
 
 def _readable(message: str) -> str:
@@ -69,10 +69,17 @@ def _load_blueprint(path: str) -> tuple:
         return None, problems
     if not isinstance(doc.data, dict):
         what = {type(None): "is empty (or only comments)", list: "holds a list at the top"}.get(
-            type(doc.data), "holds a single value at the top")
-        problems.append(problem(path, doc.pos(()), "error",
-                                f"the file {what}; a blueprint is a mapping that starts with 'blueprint: 1'",
-                                "not-a-blueprint"))
+            type(doc.data), "holds a single value at the top"
+        )
+        problems.append(
+            problem(
+                path,
+                doc.pos(()),
+                "error",
+                f"the file {what}; a blueprint is a mapping that starts with 'blueprint: 1'",
+                "not-a-blueprint",
+            )
+        )
         return None, problems
     problems.extend(schema.validate(doc))
     bp, more = model.build(doc)
@@ -112,29 +119,54 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
 
     from blueprint.graph import Structure
 
-    cfg = config if config is not None else find_config(os.path.dirname(os.path.abspath(path)) or ".")
+    cfg = (
+        config if config is not None else find_config(os.path.dirname(os.path.abspath(path)) or ".")
+    )
     rules = all_rules()
     levels = {rid: r.severity for rid, r in rules.items()}
     levels.update(cfg.rules)
     for rid, (level, pos) in bp.rules.items():
         if rid not in rules:
-            res.problems.append(problem(path, pos, "error", f"unknown rule '{rid}' in rules:{_near(rid, rules)}",
-                                        "unknown-rule"))
+            res.problems.append(
+                problem(
+                    path,
+                    pos,
+                    "error",
+                    f"unknown rule '{rid}' in rules:{_near(rid, rules)}",
+                    "unknown-rule",
+                )
+            )
         elif rules[rid].stage == "load":
-            res.problems.append(problem(path, pos, "warning", f"'{rid}' is a problem reading the file; it is always "
-                                        "an error and cannot be changed in rules:", "unknown-rule"))
+            res.problems.append(
+                problem(
+                    path,
+                    pos,
+                    "warning",
+                    f"'{rid}' is a problem reading the file; it is always "
+                    "an error and cannot be changed in rules:",
+                    "unknown-rule",
+                )
+            )
         else:
             levels[rid] = level
     for s in bp.steps:
         for rid in sorted(s.ignore - rules.keys()):
-            res.problems.append(problem(path, s.ignore_pos.get(rid, s.pos), "warning",
-                                        f"step '{s.id}' ignores unknown rule '{rid}'"
-                                        f"{_near(rid, rules) or ' (blueprint rules lists them)'}",
-                                        "unknown-rule"))
+            res.problems.append(
+                problem(
+                    path,
+                    s.ignore_pos.get(rid, s.pos),
+                    "warning",
+                    f"step '{s.id}' ignores unknown rule '{rid}'"
+                    f"{_near(rid, rules) or ' (blueprint rules lists them)'}",
+                    "unknown-rule",
+                )
+            )
     res.structure = Structure(bp)
     # heuristics the project turns off explicitly (their default 'off' only keeps them out of check's report;
     # the blueprint's own rules: settings are read by the analysis itself)
-    ctx = res.context = Context(bp, res.structure, off={rid for rid, level in cfg.rules.items() if level == "off"})
+    ctx = res.context = Context(
+        bp, res.structure, off={rid for rid, level in cfg.rules.items() if level == "off"}
+    )
     for rid, r in rules.items():
         if r.check is None or levels.get(rid) == "off":
             continue
@@ -144,8 +176,15 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
                     continue
                 res.problems.append(problem(path, f.pos, levels[rid], f.message, rid))
         except Exception as exc:  # a crashing rule is a bug: report it, keep going
-            res.problems.append(problem(path, bp.pos, "error",
-                                        f"rule '{rid}' crashed ({type(exc).__name__}: {exc}); please report this", "rule-error"))
+            res.problems.append(
+                problem(
+                    path,
+                    bp.pos,
+                    "error",
+                    f"rule '{rid}' crashed ({type(exc).__name__}: {exc}); please report this",
+                    "rule-error",
+                )
+            )
     res.problems[rule_problems_from:] = _printable(res.problems[rule_problems_from:])
     res.problems.sort(key=Problem.sort_key)
     return res
@@ -169,7 +208,11 @@ def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
                 for n in sorted(names):
                     f = os.path.join(root, n)
                     # hidden names (editor lock files such as .#x.yaml) and dangling links are not blueprints
-                    if n.endswith((".yaml", ".yml")) and not n.startswith(".") and os.path.exists(f):
+                    if (
+                        n.endswith((".yaml", ".yml"))
+                        and not n.startswith(".")
+                        and os.path.exists(f)
+                    ):
                         add(f)
         elif os.path.exists(p) or os.path.islink(p):
             add(p)

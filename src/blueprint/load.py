@@ -45,7 +45,9 @@ class Document:
     data: object = None
     values: dict = field(default_factory=dict)  # path -> Pos of the value
     keys: dict = field(default_factory=dict)  # path -> Pos of the mapping key
-    numbers: dict = field(default_factory=dict)  # path -> the text of a value read as a number (1.10, 0x1f)
+    numbers: dict = field(
+        default_factory=dict
+    )  # path -> the text of a value read as a number (1.10, 0x1f)
 
     def pos(self, path: Path) -> Pos:
         """Position of the value at ``path``, or of its nearest written parent."""
@@ -81,24 +83,47 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 #: first characters of plain scalars that may be null, true or false, or a number
 _WORDY = frozenset("nNtTfF~")
-_WORDS = {"~": None, "null": None, "Null": None, "NULL": None, "true": True, "True": True, "TRUE": True,
-          "false": False, "False": False, "FALSE": False}
+_WORDS = {
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
 _MAYBE_NUMBER = frozenset("0123456789+-.")
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _KNOWN_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
 
 
 #: what a designer most often did when libyaml says this
 _SYNTAX_HINTS = (
-    ("mapping values are not allowed", "is this key indented too far, or does a text hold ': ' (then quote it)?"),
-    ("did not find expected '-' indicator", "check the indentation of this line against the list items above"),
+    (
+        "mapping values are not allowed",
+        "is this key indented too far, or does a text hold ': ' (then quote it)?",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "check the indentation of this line against the list items above",
+    ),
     ("did not find expected key", "check the indentation of this line against the keys above"),
-    ("could not find expected ':'", "a key needs ': ' after it; or quote a text that runs over several lines"),
+    (
+        "could not find expected ':'",
+        "a key needs ': ' after it; or quote a text that runs over several lines",
+    ),
     ("found undefined alias", "an alias *name needs an anchor &name written before it"),
     ("found unexpected end of stream", "a quote or bracket is not closed"),
 )
@@ -201,7 +226,12 @@ class _Composer:
                 else:
                     self._add(stack, value, frame[1], frame[6])
                 continue
-            if kind is not Scalar and kind is not Alias and kind is not MapStart and kind is not SeqStart:
+            if (
+                kind is not Scalar
+                and kind is not Alias
+                and kind is not MapStart
+                and kind is not SeqStart
+            ):
                 if kind is yaml.DocumentStartEvent and root_set:
                     raise LoadError(
                         _mark(ev.start_mark),
@@ -228,7 +258,11 @@ class _Composer:
 
             if kind is Alias:
                 if ev.anchor in self.open_anchors:
-                    raise LoadError(pos, f"alias *{ev.anchor} refers to itself (recursive alias)", "recursive-alias")
+                    raise LoadError(
+                        pos,
+                        f"alias *{ev.anchor} refers to itself (recursive alias)",
+                        "recursive-alias",
+                    )
                 if ev.anchor not in self.anchors:
                     raise LoadError(pos, f"unknown alias *{ev.anchor}", "yaml-syntax")
                 size = self.anchor_sizes.get(ev.anchor, 1)
@@ -250,7 +284,9 @@ class _Composer:
                 self._count(0, pos)
             tag = ev.tag
             if tag and tag not in _KNOWN_TAGS and tag != "!":
-                self.problems.append(problem(self.doc.path, pos, "error", f"unsupported YAML tag {tag}", "yaml-tag"))
+                self.problems.append(
+                    problem(self.doc.path, pos, "error", f"unsupported YAML tag {tag}", "yaml-tag")
+                )
 
             if kind is Scalar:
                 value = resolve_scalar(ev.value, ev.implicit[0], tag)
@@ -260,11 +296,23 @@ class _Composer:
                     self.anchors[ev.anchor] = value
                     self.anchor_sizes[ev.anchor] = 1
                 if is_key:
-                    self._key(stack, _key_text(value, ev.value.translate(self.restore) if self.restore else ev.value), pos)
+                    self._key(
+                        stack,
+                        _key_text(
+                            value, ev.value.translate(self.restore) if self.restore else ev.value
+                        ),
+                        pos,
+                    )
                     continue
                 values.setdefault(path, pos)
-                if isinstance(value, (int, float)) and not isinstance(value, bool) and len(path) < 2:
-                    self.doc.numbers.setdefault(path, ev.value)  # top-level only: 'version: 1.10' keeps its zero
+                if (
+                    isinstance(value, (int, float))
+                    and not isinstance(value, bool)
+                    and len(path) < 2
+                ):
+                    self.doc.numbers.setdefault(
+                        path, ev.value
+                    )  # top-level only: 'version: 1.10' keeps its zero
                 if top is None:
                     root_set = True
                     self.doc.data = value
@@ -274,7 +322,9 @@ class _Composer:
 
             # a collection starts
             if is_key:
-                raise LoadError(pos, "a mapping key must be a plain value, not a list or mapping", "complex-key")
+                raise LoadError(
+                    pos, "a mapping key must be a plain value, not a list or mapping", "complex-key"
+                )
             container = {} if kind is MapStart else []
             values.setdefault(path, pos)
             if ev.anchor:
@@ -285,14 +335,20 @@ class _Composer:
     def _key(self, stack, key, pos: Pos) -> None:
         frame = stack[-1]
         if isinstance(key, (dict, list)):
-            raise LoadError(pos, "a mapping key must be a plain value, not a list or mapping", "complex-key")
+            raise LoadError(
+                pos, "a mapping key must be a plain value, not a list or mapping", "complex-key"
+            )
         if key in frame[5]:
             first = frame[5][key]
-            self.problems.append(problem(
-                self.doc.path, pos, "error",
-                f"duplicate key '{key}' (first written at line {first.line}); YAML would silently keep only the last one",
-                "duplicate-key",
-            ))
+            self.problems.append(
+                problem(
+                    self.doc.path,
+                    pos,
+                    "error",
+                    f"duplicate key '{key}' (first written at line {first.line}); YAML would silently keep only the last one",
+                    "duplicate-key",
+                )
+            )
         else:
             frame[5][key] = pos
             # the first written key wins, also over one brought in by a merge ('<<')
@@ -336,28 +392,43 @@ def printable(text: str) -> str:
     """``text`` safe for a terminal and one line: control characters (ANSI
     escapes, carriage returns, line breaks) and bidirectional overrides, which
     could hide or fake output, are shown as ``\\xNN`` or ``\\uNNNN``."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+    return _UNSAFE.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
+    )
 
 
 def _decode(raw: bytes, path: str, problems: list) -> str | None:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.append(problem(path, Pos(1, 1), "error", "the file is UTF-16; save it as UTF-8", "encoding"))
+        problems.append(
+            problem(path, Pos(1, 1), "error", "the file is UTF-16; save it as UTF-8", "encoding")
+        )
         return None
     if b"\x00" in raw[:8192]:
-        problems.append(problem(path, Pos(1, 1), "error", "this is a binary file, not a YAML blueprint", "encoding"))
+        problems.append(
+            problem(
+                path, Pos(1, 1), "error", "this is a binary file, not a YAML blueprint", "encoding"
+            )
+        )
         return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]  # valid UTF-8 up to the bad byte
         line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1  # in characters, as editors count
-        problems.append(problem(
-            path, Pos(line, col), "error",
-            f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", "encoding",
-        ))
+        col = (
+            len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
+        )  # in characters, as editors count
+        problems.append(
+            problem(
+                path,
+                Pos(line, col),
+                "error",
+                f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+                "encoding",
+            )
+        )
         return None
 
 
@@ -366,23 +437,52 @@ def read_text(path: str, problems: list) -> str | None:
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
-            problems.append(problem(path, Pos(1, 1), "error", "is a folder, not a file", "file-unreadable"))
+            problems.append(
+                problem(path, Pos(1, 1), "error", "is a folder, not a file", "file-unreadable")
+            )
             return None
         if not stat.S_ISREG(st.st_mode):  # a pipe or a device could block or never end
-            problems.append(problem(path, Pos(1, 1), "error",
-                                    "is not a regular file (a pipe, socket or device)", "file-unreadable"))
+            problems.append(
+                problem(
+                    path,
+                    Pos(1, 1),
+                    "error",
+                    "is not a regular file (a pipe, socket or device)",
+                    "file-unreadable",
+                )
+            )
             return None
-        too_large = (f"file is {{:.1f}} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB")
+        too_large = f"file is {{:.1f}} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB"
         if st.st_size > MAX_FILE_BYTES:
-            problems.append(problem(path, Pos(1, 1), "error", too_large.format(st.st_size / 1048576), "file-too-large"))
+            problems.append(
+                problem(
+                    path,
+                    Pos(1, 1),
+                    "error",
+                    too_large.format(st.st_size / 1048576),
+                    "file-too-large",
+                )
+            )
             return None
         with open(path, "rb") as fh:
             raw = fh.read(MAX_FILE_BYTES + 1)  # bounded: the file may grow after stat
         if len(raw) > MAX_FILE_BYTES:
-            problems.append(problem(path, Pos(1, 1), "error", too_large.format(len(raw) / 1048576), "file-too-large"))
+            problems.append(
+                problem(
+                    path, Pos(1, 1), "error", too_large.format(len(raw) / 1048576), "file-too-large"
+                )
+            )
             return None
     except OSError as exc:
-        problems.append(problem(path, Pos(1, 1), "error", f"cannot read the file: {exc.strerror or exc}", "file-unreadable"))
+        problems.append(
+            problem(
+                path,
+                Pos(1, 1),
+                "error",
+                f"cannot read the file: {exc.strerror or exc}",
+                "file-unreadable",
+            )
+        )
         return None
     return _decode(raw, path, problems)
 
@@ -430,7 +530,13 @@ def _syntax_problem(path: str, text: str, pos: Pos, msg: str) -> Problem:
         # libyaml's messages for tabs are cryptic: point at the indenting tab
         tab = _indenting_tab(text, pos.line)
         if tab is not None:
-            return problem(path, tab, "error", "YAML syntax: tab used for indentation; YAML needs spaces", "yaml-syntax")
+            return problem(
+                path,
+                tab,
+                "error",
+                "YAML syntax: tab used for indentation; YAML needs spaces",
+                "yaml-syntax",
+            )
     return problem(path, pos, "error", f"YAML syntax: {msg}", "yaml-syntax")
 
 
@@ -456,7 +562,15 @@ def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
         if "maximum nesting depth" in (exc.problem or ""):
             # libyaml (PyYAML 6.0.4 and newer) stops at 1,000 levels while scanning ahead,
             # before our own limit is reached: the same problem, where libyaml stopped
-            problems.append(problem(path, _clamp(text, pos), "error", f"nesting deeper than {MAX_DEPTH} levels", "too-deep"))
+            problems.append(
+                problem(
+                    path,
+                    _clamp(text, pos),
+                    "error",
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    "too-deep",
+                )
+            )
             doc.data = None
             return doc, problems
         msg = exc.problem or "invalid YAML"

@@ -169,9 +169,15 @@ def _duration(doc: Document, path: tuple, value, problems: list | None = None) -
     seconds = parse_duration(value)
     if seconds is None:
         if problems is not None and _DURATION_SHAPE.match(value):  # well written, but absurdly long
-            problems.append(problem(doc.path, doc.pos(path), "error",
-                                    f"'{value.strip()[:40]}' is longer than 100 years; is a digit too many?",
-                                    "bad-duration"))
+            problems.append(
+                problem(
+                    doc.path,
+                    doc.pos(path),
+                    "error",
+                    f"'{value.strip()[:40]}' is longer than 100 years; is a digit too many?",
+                    "bad-duration",
+                )
+            )
         return None
     return Duration(value.strip(), seconds, doc.pos(path))
 
@@ -201,13 +207,17 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
         customer=_s(data.get("customer")),
         owner=_s(data.get("owner")),
         status=_s(data.get("status")),
-        version="" if data.get("version") is None else doc.numbers.get(("version",), str(data.get("version"))),
+        version=""
+        if data.get("version") is None
+        else doc.numbers.get(("version",), str(data.get("version"))),
         tolerance=_duration(doc, ("tolerance",), data.get("tolerance"), problems),
         positions={k: doc.key_pos((k,)) for k in data},
     )
     rules = data.get("rules")
     if isinstance(rules, dict):
-        bp.rules = {k: (v, doc.key_pos(("rules", k))) for k, v in rules.items() if isinstance(v, str)}
+        bp.rules = {
+            k: (v, doc.key_pos(("rules", k))) for k, v in rules.items() if isinstance(v, str)
+        }
 
     phases = data.get("phases")
     if isinstance(phases, list):
@@ -217,18 +227,38 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
                 continue
             pid = ph["id"]
             if pid in seen:
-                problems.append(problem(path, pos("phases", i, "id"), "error",
-                                        f"duplicate phase id '{pid}' (first at line {seen[pid].line})", "duplicate-id"))
+                problems.append(
+                    problem(
+                        path,
+                        pos("phases", i, "id"),
+                        "error",
+                        f"duplicate phase id '{pid}' (first at line {seen[pid].line})",
+                        "duplicate-id",
+                    )
+                )
                 continue
             seen[pid] = pos("phases", i, "id")
-            bp.phases.append(Phase(pid, _s(ph.get("name")) or pid, _s(ph.get("description")), len(bp.phases), pos("phases", i)))
+            bp.phases.append(
+                Phase(
+                    pid,
+                    _s(ph.get("name")) or pid,
+                    _s(ph.get("description")),
+                    len(bp.phases),
+                    pos("phases", i),
+                )
+            )
 
     roles = data.get("roles")
     if isinstance(roles, dict):
         for rid, r in roles.items():
             if isinstance(rid, str):
                 r = r if isinstance(r, dict) else {}
-                bp.roles[rid] = Role(rid, _s(r.get("name")) or rid, _s(r.get("description")), doc.key_pos(("roles", rid)))
+                bp.roles[rid] = Role(
+                    rid,
+                    _s(r.get("name")) or rid,
+                    _s(r.get("description")),
+                    doc.key_pos(("roles", rid)),
+                )
 
     steps = data.get("steps")
     if not isinstance(steps, list):
@@ -240,8 +270,15 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
         sid = raw["id"]
         base = ("steps", i)
         if sid in seen_steps:
-            problems.append(problem(path, pos(*base, "id"), "error",
-                                    f"duplicate step id '{sid}' (first at line {seen_steps[sid].line})", "duplicate-id"))
+            problems.append(
+                problem(
+                    path,
+                    pos(*base, "id"),
+                    "error",
+                    f"duplicate step id '{sid}' (first at line {seen_steps[sid].line})",
+                    "duplicate-id",
+                )
+            )
             continue
         seen_steps[sid] = pos(*base, "id")
         lane = raw.get("lane") if raw.get("lane") in LANES else None
@@ -263,26 +300,45 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
         )
         ev = raw.get("evidence")
         if isinstance(ev, list):
-            step.evidence = tuple(Evidence(e, pos(*base, "evidence", j)) for j, e in enumerate(ev) if isinstance(e, str))
+            step.evidence = tuple(
+                Evidence(e, pos(*base, "evidence", j))
+                for j, e in enumerate(ev)
+                if isinstance(e, str)
+            )
         std = raw.get("standard")
         if isinstance(std, str) and std:
             step.standard = Standard(std, None, pos(*base, "standard"))
         elif isinstance(std, dict) and isinstance(std.get("text"), str):
-            step.standard = Standard(std["text"], _duration(doc, base + ("standard", "within"), std.get("within"), problems),
-                                     pos(*base, "standard"))
+            step.standard = Standard(
+                std["text"],
+                _duration(doc, base + ("standard", "within"), std.get("within"), problems),
+                pos(*base, "standard"),
+            )
         fail = raw.get("fail")
         if isinstance(fail, dict) and isinstance(fail.get("risk"), str):
-            step.fail = FailPoint(fail["risk"], fail.get("likelihood"), fail.get("severity"),
-                                  _s(fail.get("prevention")), _s(fail.get("recovery")), doc.key_pos(base + ("fail",)))
+            step.fail = FailPoint(
+                fail["risk"],
+                fail.get("likelihood"),
+                fail.get("severity"),
+                _s(fail.get("prevention")),
+                _s(fail.get("recovery")),
+                doc.key_pos(base + ("fail",)),
+            )
         wait = raw.get("wait")
         if isinstance(wait, dict):
-            step.wait = WaitPoint(_duration(doc, base + ("wait", "expected"), wait.get("expected"), problems),
-                                  _duration(doc, base + ("wait", "tolerable"), wait.get("tolerable"), problems),
-                                  _s(wait.get("fill")), _s(wait.get("explain")), doc.key_pos(base + ("wait",)))
+            step.wait = WaitPoint(
+                _duration(doc, base + ("wait", "expected"), wait.get("expected"), problems),
+                _duration(doc, base + ("wait", "tolerable"), wait.get("tolerable"), problems),
+                _s(wait.get("fill")),
+                _s(wait.get("explain")),
+                doc.key_pos(base + ("wait",)),
+            )
         ign = raw.get("ignore")
         if isinstance(ign, list):
             step.ignore = frozenset(x for x in ign if isinstance(x, str))
-            step.ignore_pos = {x: pos(*base, "ignore", j) for j, x in enumerate(ign) if isinstance(x, str)}
+            step.ignore_pos = {
+                x: pos(*base, "ignore", j) for j, x in enumerate(ign) if isinstance(x, str)
+            }
         nxt = raw.get("next")
         items = [nxt] if isinstance(nxt, str) else nxt if isinstance(nxt, list) else []
         flows = []
@@ -292,7 +348,9 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
                 flows.append(Flow(sid, item, "", "normal", doc.pos(fpath)))
             elif isinstance(item, dict) and isinstance(item.get("to"), str):
                 kind = item.get("kind") if item.get("kind") in LOOP_KINDS else "normal"
-                flows.append(Flow(sid, item["to"], _s(item.get("when")), kind, doc.pos(fpath + ("to",))))
+                flows.append(
+                    Flow(sid, item["to"], _s(item.get("when")), kind, doc.pos(fpath + ("to",)))
+                )
         step.flows = tuple(flows)
         bp.steps.append(step)
 
@@ -313,20 +371,48 @@ def _check_references(bp: Blueprint) -> list[Problem]:
     for s in bp.steps:
         if s.phase is not None and s.phase not in phase_ids:
             known = ", ".join(sorted(phase_ids)) or "none are declared"
-            out.append(problem(bp.path, s.value_pos("phase"), "error",
-                               f"step '{s.id}' names unknown phase '{s.phase}'{hint(s.phase, phase_ids) or f' (phases: {known})'}",
-                               "unknown-phase"))
+            out.append(
+                problem(
+                    bp.path,
+                    s.value_pos("phase"),
+                    "error",
+                    f"step '{s.id}' names unknown phase '{s.phase}'{hint(s.phase, phase_ids) or f' (phases: {known})'}",
+                    "unknown-phase",
+                )
+            )
         if s.role is not None and s.role not in bp.roles:
-            out.append(problem(bp.path, s.value_pos("role"), "error",
-                               f"step '{s.id}' names unknown role '{s.role}'{hint(s.role, bp.roles) or ' (declare it under roles)'}",
-                               "unknown-role"))
+            out.append(
+                problem(
+                    bp.path,
+                    s.value_pos("role"),
+                    "error",
+                    f"step '{s.id}' names unknown role '{s.role}'{hint(s.role, bp.roles) or ' (declare it under roles)'}",
+                    "unknown-role",
+                )
+            )
         seen_targets = set()
         for f in s.flows:
-            if f.target not in ids and not any(c in f.target for c in " ,;"):  # else the schema said it
-                out.append(problem(bp.path, f.pos, "error",
-                                   f"step '{s.id}' flows to unknown step '{f.target}'{hint(f.target, ids)}", "unknown-step"))
+            if f.target not in ids and not any(
+                c in f.target for c in " ,;"
+            ):  # else the schema said it
+                out.append(
+                    problem(
+                        bp.path,
+                        f.pos,
+                        "error",
+                        f"step '{s.id}' flows to unknown step '{f.target}'{hint(f.target, ids)}",
+                        "unknown-step",
+                    )
+                )
             elif f.target in seen_targets:
-                out.append(problem(bp.path, f.pos, "error",
-                                   f"step '{s.id}' names '{f.target}' twice in next", "duplicate-flow"))
+                out.append(
+                    problem(
+                        bp.path,
+                        f.pos,
+                        "error",
+                        f"step '{s.id}' names '{f.target}' twice in next",
+                        "duplicate-flow",
+                    )
+                )
             seen_targets.add(f.target)
     return out

@@ -10,10 +10,14 @@ from blueprint.load import Document
 from blueprint.problems import Problem, did_you_mean, problem
 from blueprint.resources import schema_text
 
-
 _TYPE_NAMES = {
-    "string": "a text", "object": "a mapping (key: value lines)", "array": "a list", "integer": "a whole number",
-    "number": "a number", "boolean": "true or false", "null": "nothing",
+    "string": "a text",
+    "object": "a mapping (key: value lines)",
+    "array": "a list",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
 }
 
 
@@ -107,8 +111,25 @@ _LANE_WORDS = {
     w: lane
     for lane, words in {
         "customer": ("顾客", "顧客", "顾客行为", "顧客行為", "客户", "客戶"),
-        "frontstage": ("前台", "前台员工", "前台員工", "前台员工行为", "前台員工行為", "前台行为", "前台行為"),
-        "backstage": ("后台", "後台", "后台员工", "後台員工", "后台员工行为", "後台員工行為", "后台行为", "後台行為"),
+        "frontstage": (
+            "前台",
+            "前台员工",
+            "前台員工",
+            "前台员工行为",
+            "前台員工行為",
+            "前台行为",
+            "前台行為",
+        ),
+        "backstage": (
+            "后台",
+            "後台",
+            "后台员工",
+            "後台員工",
+            "后台员工行为",
+            "後台員工行為",
+            "后台行为",
+            "後台行為",
+        ),
         "support": ("支持", "支持过程", "支持過程", "支持系统", "支持系統"),
     }.items()
     for w in words
@@ -135,7 +156,16 @@ def _is_duration(err) -> bool:
 # and jsonschema checks every file. tests/test_schema_fast.py holds the two to
 # the same answers.
 
-_ANNOTATIONS = {"$schema", "$id", "title", "description", "default", "definitions", "examples", "$comment"}
+_ANNOTATIONS = {
+    "$schema",
+    "$id",
+    "title",
+    "description",
+    "default",
+    "definitions",
+    "examples",
+    "$comment",
+}
 _TYPES = {
     "string": lambda v: isinstance(v, str),
     "object": lambda v: isinstance(v, dict),
@@ -143,7 +173,10 @@ _TYPES = {
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, float) and v.is_integer())
+    ),
 }
 
 
@@ -164,8 +197,20 @@ def _compile(node):
     if node is True or node == {}:
         return lambda v: True
     if not isinstance(node, dict) or set(node) - _ANNOTATIONS - {
-            "type", "properties", "additionalProperties", "required", "enum", "const", "pattern",
-            "minLength", "minItems", "items", "minimum", "maximum", "propertyNames"}:
+        "type",
+        "properties",
+        "additionalProperties",
+        "required",
+        "enum",
+        "const",
+        "pattern",
+        "minLength",
+        "minItems",
+        "items",
+        "minimum",
+        "maximum",
+        "propertyNames",
+    }:
         raise _NotCompiled
     checks = []
     if "type" in node:
@@ -261,22 +306,41 @@ def validate(doc: Document) -> list[Problem]:
                 where = f" in {_where(path, doc.data)}" if path else ""
                 hint = _suggest(key, allowed)
                 if not hint and isinstance(key, str) and " " in key.strip():
-                    hint = ("; a comma inside {…} ends a value: put text that holds a comma in quotes "
-                            "(text: \"a, b\")")
-                out.append(problem(
-                    doc.path, doc.key_pos(path + (key,)), "error",
-                    f"unknown key '{key}'{where}{hint}", "unknown-key",
-                ))
+                    hint = (
+                        "; a comma inside {…} ends a value: put text that holds a comma in quotes "
+                        '(text: "a, b")'
+                    )
+                out.append(
+                    problem(
+                        doc.path,
+                        doc.key_pos(path + (key,)),
+                        "error",
+                        f"unknown key '{key}'{where}{hint}",
+                        "unknown-key",
+                    )
+                )
             continue
         if v == "required":
             missing = err.message.split("'")[1] if "'" in err.message else err.message
             what = _where(path, doc.data) if path else "the blueprint"
             pos = doc.pos(path)
-            out.append(problem(doc.path, pos, "error", f"{what} is missing required field '{missing}'", "missing-field"))
+            out.append(
+                problem(
+                    doc.path,
+                    pos,
+                    "error",
+                    f"{what} is missing required field '{missing}'",
+                    "missing-field",
+                )
+            )
             continue
         pos = doc.pos(path)
-        if v == "type" and _is_duration(err) and isinstance(err.instance, (int, float)) \
-                and not isinstance(err.instance, bool):
+        if (
+            v == "type"
+            and _is_duration(err)
+            and isinstance(err.instance, (int, float))
+            and not isinstance(err.instance, bool)
+        ):
             n = _short(err.instance)
             msg = f"{_where(path, doc.data)} is {n}, a number without a unit; write {n}m, {n}s or {n}h"
             rule = "bad-duration"
@@ -284,12 +348,16 @@ def validate(doc: Document) -> list[Problem]:
             msg = f"{_where(path, doc.data)} should be {_types(err.validator_value)}, not {_kind(err.instance)}"
             rule = "wrong-type"
         elif v == "pattern" and _is_duration(err):
-            msg = (f"'{_short(err.instance)}' is not a duration; write a number and a unit "
-                   "(s or sec, m or min, h, d, w): 30s, 5m, 5 min, 2h, 3d, 1w or 1h30m")
+            msg = (
+                f"'{_short(err.instance)}' is not a duration; write a number and a unit "
+                "(s or sec, m or min, h, d, w): 30s, 5m, 5 min, 2h, 3d, 1w or 1h30m"
+            )
             rule = "bad-duration"
         elif v == "pattern":
-            msg = (f"'{_short(err.instance)}' is not a valid id for {_where(path, doc.data)}: an id starts with a "
-                   "letter (Chinese letters too), then letters, digits, - or _, with no spaces or punctuation")
+            msg = (
+                f"'{_short(err.instance)}' is not a valid id for {_where(path, doc.data)}: an id starts with a "
+                "letter (Chinese letters too), then letters, digits, - or _, with no spaces or punctuation"
+            )
             if isinstance(err.instance, str) and "," in err.instance and "next" in path:
                 items = ", ".join(x.strip() for x in err.instance.split(","))
                 msg += f"; for several next steps write a list: [{items}]"
@@ -299,16 +367,25 @@ def validate(doc: Document) -> list[Problem]:
             hint = _suggest(err.instance, choices)
             if not hint and isinstance(err.instance, str) and err.instance.strip() in _LANE_WORDS:
                 hint = f"; did you mean '{_LANE_WORDS[err.instance.strip()]}'?"
-            msg = (f"{_where(path, doc.data)} is '{_short(err.instance)}', not one of: "
-                   f"{', '.join(map(str, choices))}{hint}")
+            msg = (
+                f"{_where(path, doc.data)} is '{_short(err.instance)}', not one of: "
+                f"{', '.join(map(str, choices))}{hint}"
+            )
             rule = "invalid-value"
         elif v == "const":
-            got = f"'{_short(err.instance)}' (a text)" if isinstance(err.instance, str) else _short(err.instance)
+            got = (
+                f"'{_short(err.instance)}' (a text)"
+                if isinstance(err.instance, str)
+                else _short(err.instance)
+            )
             msg = f"{_where(path, doc.data)} must be {err.validator_value}, not {got}"
             rule = "invalid-value"
         elif v in ("minimum", "maximum"):
-            msg = f"{_where(path, doc.data)} is {_short(err.instance)}; it must be between -2 and 2" if path and path[-1] == "emotion" \
+            msg = (
+                f"{_where(path, doc.data)} is {_short(err.instance)}; it must be between -2 and 2"
+                if path and path[-1] == "emotion"
                 else f"{_where(path, doc.data)} is out of range: {err.message}"
+            )
             rule = "invalid-value"
         elif v == "minLength":
             msg = f"{_where(path, doc.data)} is empty"

@@ -51,12 +51,12 @@ class Link:
     """Another step seen from this one: a cue, a hand-off, a branch or a staff step met."""
 
     step: str
-    who: str          # role name, the customer, or the lane title
-    text: str         # what happens there
-    when: str = ""    # the condition on the way, if any
+    who: str  # role name, the customer, or the lane title
+    text: str  # what happens there
+    when: str = ""  # the condition on the way, if any
     again: bool = False  # reached through a recovery or rework flow
     customer: bool = False  # the other step is a customer action
-    say: str = ""     # what the staff there say (staff met by the customer)
+    say: str = ""  # what the staff there say (staff met by the customer)
     behind: bool = False  # hand-offs: the other step is behind the line of visibility
 
 
@@ -65,18 +65,18 @@ class FailNote:
     """A declared fail point (inferred candidates belong to the analysis report)."""
 
     risk: str
-    likelihood: str   # localized word, or ""
-    severity: str     # localized word, or ""
+    likelihood: str  # localized word, or ""
+    severity: str  # localized word, or ""
     prevention: str
     recovery: str
 
 
 @dataclass(frozen=True)
 class WaitNote:
-    step: str         # the customer step at which the customer waits
-    at: str           # that step's text
+    step: str  # the customer step at which the customer waits
+    at: str  # that step's text
     declared: bool
-    expected: str     # formatted duration or ""
+    expected: str  # formatted duration or ""
     tolerable: str
     over_tolerance: bool
     fill: str
@@ -95,10 +95,10 @@ class ScriptStep:
     description: str = ""
     say: str = ""
     standard: str = ""
-    within: str = ""   # the standard's time limit, formatted
-    time: str = ""     # the step's own duration, formatted
+    within: str = ""  # the standard's time limit, formatted
+    time: str = ""  # the step's own duration, formatted
     evidence: tuple = ()
-    cues: tuple = ()   # Link: what just happened
+    cues: tuple = ()  # Link: what just happened
     cue_note: str = ""  # when there is no cue: the service starts here, or "when needed"
     handoffs: tuple = ()  # Link: work handed across the line of visibility
     branches: tuple = ()  # Link: what comes next, when it depends on a condition
@@ -119,12 +119,12 @@ class PhaseGroup:
 
 @dataclass(frozen=True)
 class Script:
-    kind: str          # "role" or "customer"
+    kind: str  # "role" or "customer"
     id: str
-    anchor: str        # id for links inside a document
+    anchor: str  # id for links inside a document
     title: str
     description: str
-    phases: tuple      # PhaseGroup
+    phases: tuple  # PhaseGroup
 
     @property
     def steps(self) -> tuple:
@@ -139,9 +139,9 @@ class Handout:
     locale: str
     customer: str
     owner: str
-    status: str        # localized, or ""
+    status: str  # localized, or ""
     version: str
-    scripts: tuple     # Script
+    scripts: tuple  # Script
     words: dict
     lanes: dict
     lines: dict
@@ -152,7 +152,14 @@ class Handout:
         return tuple(s.id for s in self.scripts if s.kind == "role")
 
     def script(self, kind: str, script_id: str | None = None):
-        return next((s for s in self.scripts if s.kind == kind and (script_id is None or s.id == script_id)), None)
+        return next(
+            (
+                s
+                for s in self.scripts
+                if s.kind == kind and (script_id is None or s.id == script_id)
+            ),
+            None,
+        )
 
 
 # --------------------------------------------------------------------------- building
@@ -188,7 +195,9 @@ def build(bp, structure, analysis) -> Handout:
 def select(handout: Handout, *, role: str | None = None, customer: bool = False) -> Handout:
     """The handout with only one role's script, or only the customer's."""
     if role is not None:
-        return replace(handout, scripts=tuple(s for s in handout.scripts if s.kind == "role" and s.id == role))
+        return replace(
+            handout, scripts=tuple(s for s in handout.scripts if s.kind == "role" and s.id == role)
+        )
     if customer:
         return replace(handout, scripts=tuple(s for s in handout.scripts if s.kind == "customer"))
     return handout
@@ -205,7 +214,9 @@ class _Builder:
         self.rank = structure.rank
         self._waits = None
         # branches are told in the order the designer wrote them (the usual case first)
-        self.flow_index = {(f.source, f.target): j for st in bp.steps for j, f in enumerate(st.flows)}
+        self.flow_index = {
+            (f.source, f.target): j for st in bp.steps for j, f in enumerate(st.flows)
+        }
 
     # who and what -------------------------------------------------------
     def who(self, step_id: str) -> str:
@@ -217,14 +228,20 @@ class _Builder:
         return i18n.lane_title(s.lane, self.loc) if s.lane else ""
 
     def _edge_sort(self, u: str, v: str):
-        return (self.g.edges[u, v]["kind"] != "normal", self.flow_index.get((u, v), 0), self.rank.get(v, 0))
+        return (
+            self.g.edges[u, v]["kind"] != "normal",
+            self.flow_index.get((u, v), 0),
+            self.rank.get(v, 0),
+        )
 
     def _pred_sort(self, u: str, v: str):
         return (self.g.edges[u, v]["kind"] != "normal", self.rank.get(u, 0))
 
     def link(self, other: str, when: str = "", kind: str = "normal", **kw) -> Link:
         o = self.bp.by_id[other]
-        return Link(other, self.who(other), o.text, when, kind != "normal", o.lane == "customer", **kw)
+        return Link(
+            other, self.who(other), o.text, when, kind != "normal", o.lane == "customer", **kw
+        )
 
     def moments_of(self, step_id: str) -> tuple:
         m = self.an.markers(step_id)
@@ -233,14 +250,19 @@ class _Builder:
     # parts of a step --------------------------------------------------------
     def cues(self, step_id: str) -> tuple:
         preds = sorted(self.g.predecessors(step_id), key=lambda u: self._pred_sort(u, step_id))
-        return tuple(self.link(u, self.g.edges[u, step_id]["when"], self.g.edges[u, step_id]["kind"]) for u in preds)
+        return tuple(
+            self.link(u, self.g.edges[u, step_id]["when"], self.g.edges[u, step_id]["kind"])
+            for u in preds
+        )
 
     def cue_note(self, step_id: str, cues: tuple) -> str:
         if cues:
             return ""
         s = self.bp.by_id[step_id]
         first = self.st.order[0] if self.st.order else None
-        return self.w["cue_start"] if s.lane == "customer" or step_id == first else self.w["cue_none"]
+        return (
+            self.w["cue_start"] if s.lane == "customer" or step_id == first else self.w["cue_none"]
+        )
 
     def branches(self, step_id: str) -> tuple:
         succ = sorted(self.g.successors(step_id), key=lambda v: self._edge_sort(step_id, v))
@@ -264,14 +286,22 @@ class _Builder:
         fp = f.fail if f is not None and f.declared else None
         if fp is None:
             return None
-        return FailNote(fp.risk, self.w.get(fp.likelihood or "", ""), self.w.get(fp.severity or "", ""),
-                        fp.prevention, fp.recovery)
+        return FailNote(
+            fp.risk,
+            self.w.get(fp.likelihood or "", ""),
+            self.w.get(fp.severity or "", ""),
+            fp.prevention,
+            fp.recovery,
+        )
 
     def waits(self):
         """Declared waits, and inferred ones long enough to explain to a customer."""
         if self._waits is None:
-            self._waits = [wf for wf in self.an.wait_points
-                           if wf.declared or wf.expected is None or wf.expected >= MIN_INFERRED_WAIT]
+            self._waits = [
+                wf
+                for wf in self.an.wait_points
+                if wf.declared or wf.expected is None or wf.expected >= MIN_INFERRED_WAIT
+            ]
             self._waits_at, self._waits_after = {}, {}
             for wf in self._waits:  # indexed once: looking them up per step stays linear
                 self._waits_at.setdefault(wf.step, []).append(wf)
@@ -282,16 +312,25 @@ class _Builder:
     def wait_note(self, wf) -> WaitNote:
         s = self.bp.by_id[wf.step]
         declared = s.wait if wf.declared else None
-        expected = wf.expected if wf.expected is not None else (
-            declared.expected.seconds if declared and declared.expected else None)
-        tolerable = wf.tolerable if wf.tolerable is not None else (
-            declared.tolerable.seconds if declared and declared.tolerable else None)
+        expected = (
+            wf.expected
+            if wf.expected is not None
+            else (declared.expected.seconds if declared and declared.expected else None)
+        )
+        tolerable = (
+            wf.tolerable
+            if wf.tolerable is not None
+            else (declared.tolerable.seconds if declared and declared.tolerable else None)
+        )
         return WaitNote(
-            step=wf.step, at=s.text, declared=bool(wf.declared),
+            step=wf.step,
+            at=s.text,
+            declared=bool(wf.declared),
             expected=duration_text(expected, self.w),
             tolerable=duration_text(tolerable, self.w),
             over_tolerance=bool(wf.over_tolerance),
-            fill=declared.fill if declared else "", explain=declared.explain if declared else "",
+            fill=declared.fill if declared else "",
+            explain=declared.explain if declared else "",
         )
 
     def customer_waits(self, step_id: str) -> tuple:
@@ -323,9 +362,17 @@ class _Builder:
         items = [e.text for e in s.evidence]
         if s.lane == "frontstage":
             fwd = self.st.forward
-            near = [v for v in sorted(fwd.successors(step_id), key=self.rank.get) if self.st.lane(v) == "customer"]
+            near = [
+                v
+                for v in sorted(fwd.successors(step_id), key=self.rank.get)
+                if self.st.lane(v) == "customer"
+            ]
             if not near:
-                near = [u for u in sorted(fwd.predecessors(step_id), key=self.rank.get) if self.st.lane(u) == "customer"]
+                near = [
+                    u
+                    for u in sorted(fwd.predecessors(step_id), key=self.rank.get)
+                    if self.st.lane(u) == "customer"
+                ]
             for c in near:
                 items.extend(e.text for e in self.bp.by_id[c].evidence)
         return tuple(dict.fromkeys(items))
@@ -342,8 +389,15 @@ class _Builder:
         s = self.bp.by_id[step_id]
         std = s.standard
         return dict(
-            id=s.id, number=number, lane=s.lane or "", lane_title=i18n.lane_title(s.lane, self.loc) if s.lane else "",
-            phase=s.phase or "", who=self.who(step_id), do=s.text, description=s.description, say=s.says,
+            id=s.id,
+            number=number,
+            lane=s.lane or "",
+            lane_title=i18n.lane_title(s.lane, self.loc) if s.lane else "",
+            phase=s.phase or "",
+            who=self.who(step_id),
+            do=s.text,
+            description=s.description,
+            say=s.says,
             standard=std.text if std else "",
             within=duration_text(std.within.seconds, self.w) if std and std.within else "",
             time=duration_text(s.duration.seconds, self.w) if s.duration else "",
@@ -356,9 +410,12 @@ class _Builder:
         return ScriptStep(
             **self.common(step_id, number),
             evidence=self.staff_evidence(step_id),
-            cues=cues, cue_note=self.cue_note(step_id, cues),
+            cues=cues,
+            cue_note=self.cue_note(step_id, cues),
             handoffs=handoffs,
-            branches=tuple(b for b in self.branches(step_id) if b.step not in {h.step for h in handoffs}),
+            branches=tuple(
+                b for b in self.branches(step_id) if b.step not in {h.step for h in handoffs}
+            ),
             fail=self.fail(step_id),
             waits=self.staff_waits(step_id),
             moments=self.staff_moments(step_id),
@@ -368,8 +425,12 @@ class _Builder:
     def customer_next(self, step_id: str) -> tuple:
         """Next customer steps, with the conditions met on the way there."""
         found: dict = {}
-        stack = [(v, self._when((), step_id, v), self.g.edges[step_id, v]["kind"] != "normal")
-                 for v in reversed(sorted(self.g.successors(step_id), key=lambda v: self._edge_sort(step_id, v)))]
+        stack = [
+            (v, self._when((), step_id, v), self.g.edges[step_id, v]["kind"] != "normal")
+            for v in reversed(
+                sorted(self.g.successors(step_id), key=lambda v: self._edge_sort(step_id, v))
+            )
+        ]
         seen = set()
         while stack:
             n, whens, again = stack.pop()
@@ -381,9 +442,14 @@ class _Builder:
             seen.add(n)
             succ = sorted(self.g.successors(n), key=lambda v: self._edge_sort(n, v))
             for v in reversed(succ):
-                stack.append((v, self._when(whens, n, v), again or self.g.edges[n, v]["kind"] != "normal"))
+                stack.append(
+                    (v, self._when(whens, n, v), again or self.g.edges[n, v]["kind"] != "normal")
+                )
         ordered = sorted(found, key=lambda v: (found[v][1], self.rank.get(v, 0)))
-        return tuple(self.link(v, "; ".join(found[v][0]), "rework" if found[v][1] else "normal") for v in ordered)
+        return tuple(
+            self.link(v, "; ".join(found[v][0]), "rework" if found[v][1] else "normal")
+            for v in ordered
+        )
 
     def _when(self, whens: tuple, u: str, v: str) -> tuple:
         w = self.g.edges[u, v]["when"]
@@ -412,7 +478,8 @@ class _Builder:
         return ScriptStep(
             **self.common(step_id, number),
             evidence=tuple(e.text for e in s.evidence),
-            cues=cues, cue_note=self.cue_note(step_id, cues) if step_id in self.st.customer_starts else "",
+            cues=cues,
+            cue_note=self.cue_note(step_id, cues) if step_id in self.st.customer_starts else "",
             branches=nxt if show else (),
             served_by=self.served_by(step_id),
             fail=self.fail(step_id),
@@ -425,9 +492,15 @@ class _Builder:
         """Steps grouped by phase (in the order phases are declared), flow order within."""
         buckets: dict = {}
         for sid in step_ids:
-            buckets.setdefault(self.bp.by_id[sid].phase if self.bp.phase_index(self.bp.by_id[sid].phase) is not None
-                               else None, []).append(sid)
-        keys = [p.id for p in self.bp.phases if p.id in buckets] + ([None] if None in buckets else [])
+            buckets.setdefault(
+                self.bp.by_id[sid].phase
+                if self.bp.phase_index(self.bp.by_id[sid].phase) is not None
+                else None,
+                [],
+            ).append(sid)
+        keys = [p.id for p in self.bp.phases if p.id in buckets] + (
+            [None] if None in buckets else []
+        )
         groups, n = [], 0
         names = {p.id: p.name for p in self.bp.phases}
         for k in keys:
@@ -441,23 +514,53 @@ class _Builder:
 
     def handout(self) -> Handout:
         bp, order = self.bp, self.st.order
-        scripts = [Script("customer", "customer", "customer-journey", self.w["customer_script"], bp.customer,
-                          self.group(list(self.st.customer_steps), self.customer_step))]
+        scripts = [
+            Script(
+                "customer",
+                "customer",
+                "customer-journey",
+                self.w["customer_script"],
+                bp.customer,
+                self.group(list(self.st.customer_steps), self.customer_step),
+            )
+        ]
         for rid, role in bp.roles.items():
             ids = [n for n in order if bp.by_id[n].role == rid and bp.by_id[n].lane in STAFF_LANES]
-            scripts.append(Script("role", rid, f"role-{rid}", role.name, role.description,
-                                  self.group(ids, self.staff_step)))
+            scripts.append(
+                Script(
+                    "role",
+                    rid,
+                    f"role-{rid}",
+                    role.name,
+                    role.description,
+                    self.group(ids, self.staff_step),
+                )
+            )
         for lane in STAFF_LANES:  # staff steps nobody is named for get a script per lane
-            ids = [n for n in order if bp.by_id[n].lane == lane and bp.by_id[n].role not in bp.roles]
+            ids = [
+                n for n in order if bp.by_id[n].lane == lane and bp.by_id[n].role not in bp.roles
+            ]
             if ids:
-                sid = lane if lane not in bp.roles else f"{lane}-no-role"  # a role may be called 'backstage'
+                sid = (
+                    lane if lane not in bp.roles else f"{lane}-no-role"
+                )  # a role may be called 'backstage'
                 title = f"{i18n.lane_title(lane, self.loc)} ({self.w['no_role']})"
-                scripts.append(Script("role", sid, f"role-{sid}", title, "", self.group(ids, self.staff_step)))
+                scripts.append(
+                    Script("role", sid, f"role-{sid}", title, "", self.group(ids, self.staff_step))
+                )
         return Handout(
-            id=bp.id, title=bp.title, description=bp.description, locale=self.loc, customer=bp.customer,
-            owner=bp.owner, status=self.w.get(bp.status, bp.status) if bp.status else "", version=bp.version,
-            scripts=tuple(scripts), words=self.w,
-            lanes=dict(i18n.LANES[self.loc]), lines=dict(i18n.LINES[self.loc]),
+            id=bp.id,
+            title=bp.title,
+            description=bp.description,
+            locale=self.loc,
+            customer=bp.customer,
+            owner=bp.owner,
+            status=self.w.get(bp.status, bp.status) if bp.status else "",
+            version=bp.version,
+            scripts=tuple(scripts),
+            words=self.w,
+            lanes=dict(i18n.LANES[self.loc]),
+            lines=dict(i18n.LINES[self.loc]),
         )
 
 
@@ -483,7 +586,9 @@ def md_escape(value) -> str:
 
 def _clean(text: str) -> str:
     """Control characters (ANSI escapes and the like) shown as \\xNN, never sent raw."""
-    return "".join(c if c in "\n\t" or unicodedata.category(c) != "Cc" else f"\\x{ord(c):02x}" for c in text)
+    return "".join(
+        c if c in "\n\t" or unicodedata.category(c) != "Cc" else f"\\x{ord(c):02x}" for c in text
+    )
 
 
 _NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -494,7 +599,9 @@ def _html_chars(text: str) -> str:
 
 
 #: fields that hold identifiers, or the fixed words of i18n: never escaped
-_IDENTIFIERS = frozenset({"id", "kind", "anchor", "lane", "phase", "step", "locale", "words", "lanes", "lines"})
+_IDENTIFIERS = frozenset(
+    {"id", "kind", "anchor", "lane", "phase", "step", "locale", "words", "lanes", "lines"}
+)
 
 
 def escape_model(obj, esc, name: str = ""):
@@ -512,7 +619,9 @@ def escape_model(obj, esc, name: str = ""):
     if isinstance(obj, dict):
         return {k: escape_model(v, esc) for k, v in obj.items()}
     if is_dataclass(obj) and not isinstance(obj, type):
-        return replace(obj, **{f.name: escape_model(getattr(obj, f.name), esc, f.name) for f in fields(obj)})
+        return replace(
+            obj, **{f.name: escape_model(getattr(obj, f.name), esc, f.name) for f in fields(obj)}
+        )
     return obj
 
 
@@ -524,7 +633,9 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
-def text_field(label: str, value, *, indent: int = 4, label_width: int = 14, width: int = TEXT_WIDTH) -> str:
+def text_field(
+    label: str, value, *, indent: int = 4, label_width: int = 14, width: int = TEXT_WIDTH
+) -> str:
     """A label and its value(s) wrapped by display width under a hanging indent.
 
     ``value`` is a string or a list of strings (one line each, under the label).
@@ -545,7 +656,9 @@ def text_field(label: str, value, *, indent: int = 4, label_width: int = 14, wid
 
 def text_block(value, *, indent: int = 0, width: int = TEXT_WIDTH) -> str:
     """A paragraph wrapped by display width, every line indented."""
-    return "\n".join((" " * indent + line).rstrip() for line in wrap(_clean(str(value)), max(10, width - indent)))
+    return "\n".join(
+        (" " * indent + line).rstrip() for line in wrap(_clean(str(value)), max(10, width - indent))
+    )
 
 
 def underline(text: str, char: str = "-") -> str:
@@ -565,9 +678,15 @@ def environment(fmt: str, templates: str | None = None):
 
     loaders = [jinja2.FileSystemLoader(str(templates))] if templates else []
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                             autoescape=fmt == "html", trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, auto_reload=False)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=fmt == "html",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
     env.globals.update(field=text_field, block=text_block, pad=pad, width=TEXT_WIDTH)
     env.filters.update(underline=underline, display_width=lambda v: display_width(str(v)))
     return env
@@ -575,9 +694,26 @@ def environment(fmt: str, templates: str | None = None):
 
 def label_width(words: dict) -> int:
     """Cells for the label column of the text format: the widest label plus two."""
-    keys = ("cue", "do", "say", "standard", "time", "evidence", "see", "fail", "prevent",
-            "recover", "wait", "wait_inferred", "fill", "explain", "handoff", "then", "served_by",
-            "moment")
+    keys = (
+        "cue",
+        "do",
+        "say",
+        "standard",
+        "time",
+        "evidence",
+        "see",
+        "fail",
+        "prevent",
+        "recover",
+        "wait",
+        "wait_inferred",
+        "fill",
+        "explain",
+        "handoff",
+        "then",
+        "served_by",
+        "moment",
+    )
     return min(16, max(display_width(words.get(k, "")) for k in keys) + 2)
 
 
@@ -597,15 +733,22 @@ def render(handout: Handout, fmt: str, templates: str | None = None) -> str:
     name = f"script.{fmt}.j2"
     try:
         tpl = env.get_template(name)
-        out = tpl.render(doc=handout, scripts=handout.scripts, words=handout.words,
-                         lang=handout.locale, label_width=label_width(handout.words))
+        out = tpl.render(
+            doc=handout,
+            scripts=handout.scripts,
+            words=handout.words,
+            lang=handout.locale,
+            label_width=label_width(handout.words),
+        )
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or name
         raise ScriptError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise ScriptError(f"template not found: {exc.name}") from None
     except jinja2.UndefinedError as exc:
-        raise ScriptError(f"template {name} (or one it includes) uses an undefined value: {exc.message}") from None
+        raise ScriptError(
+            f"template {name} (or one it includes) uses an undefined value: {exc.message}"
+        ) from None
     except jinja2.TemplateError as exc:
         raise ScriptError(f"template {name}: {exc}") from None
     except RecursionError:
@@ -613,6 +756,8 @@ def render(handout: Handout, fmt: str, templates: str | None = None) -> str:
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
         if not templates:
             raise  # the built-in templates failing is a bug in blueprint, not the designer's
-        raise ScriptError(f"template {name} (or one it includes) failed: {type(exc).__name__}: {exc}") from None
+        raise ScriptError(
+            f"template {name} (or one it includes) failed: {type(exc).__name__}: {exc}"
+        ) from None
     out = out.replace("\r\n", "\n")
     return out if out.endswith("\n") else out + "\n"

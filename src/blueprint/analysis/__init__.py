@@ -29,8 +29,18 @@ from blueprint.graph import Structure
 from blueprint.model import Blueprint
 
 __all__ = [
-    "HEURISTICS", "Analysis", "CustomerTime", "EndMoment", "FailFinding", "PhaseTime", "Segment", "Shape",
-    "StandardCheck", "Timing", "WaitFinding", "analyze",
+    "HEURISTICS",
+    "Analysis",
+    "CustomerTime",
+    "EndMoment",
+    "FailFinding",
+    "PhaseTime",
+    "Segment",
+    "Shape",
+    "StandardCheck",
+    "Timing",
+    "WaitFinding",
+    "analyze",
 ]
 
 
@@ -63,7 +73,11 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     if a.waits_skipped:  # without the waits the customer's time would look complete, and short
         from dataclasses import replace
 
-        a.timing = replace(a.timing, customer=replace(a.timing.customer, skipped=True),
-                           margin=None, over_tolerance=False)
+        a.timing = replace(
+            a.timing,
+            customer=replace(a.timing.customer, skipped=True),
+            margin=None,
+            over_tolerance=False,
+        )
     a.shape = shape.shape(dag)
     return a

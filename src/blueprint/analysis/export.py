@@ -32,66 +32,152 @@ def as_dict(a) -> dict:
     fails = []
     for f in a.fail_points:
         fp = f.fail
-        d = {"step": f.step, **where(f.step), "declared": f.declared,
-             "risk": fp.risk if fp else None, "likelihood": fp.likelihood if fp else None,
-             "severity": fp.severity if fp else None, "prevention": fp.prevention if fp else None,
-             "recovery": fp.recovery if fp else None}
-        d["inferred"] = [{"heuristic": h, "reason": r, "line": p.line, "column": p.col}
-                         for h, r, p in zip(f.heuristics, f.reasons, f.anchors)]
+        d = {
+            "step": f.step,
+            **where(f.step),
+            "declared": f.declared,
+            "risk": fp.risk if fp else None,
+            "likelihood": fp.likelihood if fp else None,
+            "severity": fp.severity if fp else None,
+            "prevention": fp.prevention if fp else None,
+            "recovery": fp.recovery if fp else None,
+        }
+        d["inferred"] = [
+            {"heuristic": h, "reason": r, "line": p.line, "column": p.col}
+            for h, r, p in zip(f.heuristics, f.reasons, f.anchors)
+        ]
         fails.append(d)
 
-    waits = [{
-        "step": w.step, **where(w.step), "declared": w.declared, "after": w.after,
-        "expected": _num(w.expected), "tolerable": _num(w.tolerable), "estimate": _num(w.estimate),
-        "at_least": _num(w.at_least), "over_tolerance": w.over_tolerance,
-        "path": list(w.path), "missing_durations": list(w.missing_durations),
-        "kinds": list(w.kinds), "remedies": list(w.remedies),
-    } for w in a.wait_points]
+    waits = [
+        {
+            "step": w.step,
+            **where(w.step),
+            "declared": w.declared,
+            "after": w.after,
+            "expected": _num(w.expected),
+            "tolerable": _num(w.tolerable),
+            "estimate": _num(w.estimate),
+            "at_least": _num(w.at_least),
+            "over_tolerance": w.over_tolerance,
+            "path": list(w.path),
+            "missing_durations": list(w.missing_durations),
+            "kinds": list(w.kinds),
+            "remedies": list(w.remedies),
+        }
+        for w in a.wait_points
+    ]
 
     moments = {
         "emotions_missing": a.emotions_missing,
         "no_emotion": list(a.no_emotion),
-        "best": a.best, "worst": a.worst, "peak": a.peak, "peaks": list(a.peaks),
-        "peak_end_score": _num(a.peak_end_score), "mean_emotion": _num(a.mean_emotion),
-        "ends": [{"step": e.step, **where(e.step), "emotion": e.emotion, "peak": e.peak,
-                  "peak_emotion": e.peak_emotion, "score": _num(e.score), "negative": e.negative,
-                  "worst": e.worst} for e in a.end_moments],
+        "best": a.best,
+        "worst": a.worst,
+        "peak": a.peak,
+        "peaks": list(a.peaks),
+        "peak_end_score": _num(a.peak_end_score),
+        "mean_emotion": _num(a.mean_emotion),
+        "ends": [
+            {
+                "step": e.step,
+                **where(e.step),
+                "emotion": e.emotion,
+                "peak": e.peak,
+                "peak_emotion": e.peak_emotion,
+                "score": _num(e.score),
+                "negative": e.negative,
+                "worst": e.worst,
+            }
+            for e in a.end_moments
+        ],
     }
 
     timing = {
-        "critical_path": {"steps": list(t.critical_path), "seconds": _num(t.critical_seconds),
-                          "missing_durations": list(t.critical_missing)},
-        "customer": {"route": list(c.route), "actions": _num(c.actions), "service": _num(c.service),
-                     "waits": _num(c.waits), "total": _num(c.total), "complete": c.complete,
-                     "untimed_actions": list(c.untimed), "missing": list(c.missing)},
-        "tolerance": _num(t.tolerance), "margin": _num(t.margin), "over_tolerance": t.over_tolerance,
-        "phases": [{"phase": p.phase, "name": p.name, "work": _num(p.work), "critical": _num(p.critical),
-                    "actions": _num(p.actions), "service": _num(p.service), "waits": _num(p.waits),
-                    "customer": _num(p.customer)} for p in t.phases],
-        "standards": [{"step": s.step, **where(s.step), "text": s.text, "within": _num(s.within),
-                       "duration": _num(s.duration), "status": s.status, "over": _num(s.over)}
-                      for s in t.standards],
+        "critical_path": {
+            "steps": list(t.critical_path),
+            "seconds": _num(t.critical_seconds),
+            "missing_durations": list(t.critical_missing),
+        },
+        "customer": {
+            "route": list(c.route),
+            "actions": _num(c.actions),
+            "service": _num(c.service),
+            "waits": _num(c.waits),
+            "total": _num(c.total),
+            "complete": c.complete,
+            "untimed_actions": list(c.untimed),
+            "missing": list(c.missing),
+        },
+        "tolerance": _num(t.tolerance),
+        "margin": _num(t.margin),
+        "over_tolerance": t.over_tolerance,
+        "phases": [
+            {
+                "phase": p.phase,
+                "name": p.name,
+                "work": _num(p.work),
+                "critical": _num(p.critical),
+                "actions": _num(p.actions),
+                "service": _num(p.service),
+                "waits": _num(p.waits),
+                "customer": _num(p.customer),
+            }
+            for p in t.phases
+        ],
+        "standards": [
+            {
+                "step": s.step,
+                **where(s.step),
+                "text": s.text,
+                "within": _num(s.within),
+                "duration": _num(s.duration),
+                "status": s.status,
+                "over": _num(s.over),
+            }
+            for s in t.standards
+        ],
         "preparation": {"steps": list(t.preparation), "seconds": _num(t.preparation_seconds)},
     }
 
     shape = {
-        "steps": sh.steps, "customer_actions": sh.customer_actions, "lanes": dict(sh.lanes),
-        "phases": dict(sh.phases), "flows": sh.flows, "loops": sh.loops, "crossings": dict(sh.crossings),
-        "branching": list(sh.branching), "divergence": sh.divergence, "joins": list(sh.joins),
-        "longest_path": list(sh.longest_path), "complexity": sh.complexity,
+        "steps": sh.steps,
+        "customer_actions": sh.customer_actions,
+        "lanes": dict(sh.lanes),
+        "phases": dict(sh.phases),
+        "flows": sh.flows,
+        "loops": sh.loops,
+        "crossings": dict(sh.crossings),
+        "branching": list(sh.branching),
+        "divergence": sh.divergence,
+        "joins": list(sh.joins),
+        "longest_path": list(sh.longest_path),
+        "complexity": sh.complexity,
     }
 
     steps = []
     for n in st.order:
         s = by_id[n]
-        steps.append({"id": n, "lane": s.lane, "phase": s.phase, "text": s.text, **where(n),
-                      "duration": _num(s.duration.seconds) if s.duration else None,
-                      "emotion": s.emotion, "markers": sorted(a.markers(n))})
+        steps.append(
+            {
+                "id": n,
+                "lane": s.lane,
+                "phase": s.phase,
+                "text": s.text,
+                **where(n),
+                "duration": _num(s.duration.seconds) if s.duration else None,
+                "emotion": s.emotion,
+                "markers": sorted(a.markers(n)),
+            }
+        )
 
     return {
         "version": JSON_VERSION,
-        "path": bp.path, "id": bp.id, "title": bp.title, "locale": bp.locale,
-        "heuristics": {h: {"summary": HEURISTICS[h], "off": h in a.heuristics_off} for h in HEURISTICS},
+        "path": bp.path,
+        "id": bp.id,
+        "title": bp.title,
+        "locale": bp.locale,
+        "heuristics": {
+            h: {"summary": HEURISTICS[h], "off": h in a.heuristics_off} for h in HEURISTICS
+        },
         "fail_points": fails,
         "wait_points": waits,
         "waits_skipped": a.waits_skipped or None,

@@ -26,7 +26,12 @@ HEURISTICS = {
     "branch-without-recovery": "a branch that never comes back to the journey (no recovery path)",
 }
 
-_LANE = {"customer": "customer action", "frontstage": "front-stage", "backstage": "back-stage", "support": "support"}
+_LANE = {
+    "customer": "customer action",
+    "frontstage": "front-stage",
+    "backstage": "back-stage",
+    "support": "support",
+}
 _ROOT = ("blueprint:root",)  # a virtual start node; a tuple never equals a step id
 
 
@@ -47,7 +52,9 @@ def infer(dag: FlowDag, off: set) -> dict:
         for u, v, line in st.crossings():
             if line in ("visibility", "internal"):
                 incoming.setdefault((v, line), []).append(u)
-        for (v, line), sources in sorted(incoming.items(), key=lambda kv: (dag.rank[kv[0][0]], kv[0][1])):
+        for (v, line), sources in sorted(
+            incoming.items(), key=lambda kv: (dag.rank[kv[0][0]], kv[0][1])
+        ):
             sources = sorted(set(sources), key=dag.rank.__getitem__)
             first = next((f for f in by_id[sources[0]].flows if f.target == v), None)
             hid = "handoff-visibility" if line == "visibility" else "handoff-internal"
@@ -67,10 +74,18 @@ def infer(dag: FlowDag, off: set) -> dict:
                 if len(plain) < 2:
                     continue
                 split = idom.get(n)
-                if split != _ROOT and split is not None and any(
-                        f.when for f in by_id[split].flows if f.kind == "normal"):
+                if (
+                    split != _ROOT
+                    and split is not None
+                    and any(f.when for f in by_id[split].flows if f.kind == "normal")
+                ):
                     continue  # alternatives of one branch meet again: not a synchronisation
-                add(n, "parallel-join", Phrase("parallel-join", n=len(plain), names=tuple(plain)), by_id[n].pos)
+                add(
+                    n,
+                    "parallel-join",
+                    Phrase("parallel-join", n=len(plain), names=tuple(plain)),
+                    by_id[n].pos,
+                )
 
     # customer-facing steps without a standard
     if "contact-without-standard" not in off:
@@ -97,8 +112,10 @@ def infer(dag: FlowDag, off: set) -> dict:
             for m in masks:
                 whole |= m
             main = next((i for i, f in enumerate(branches) if back[f.target] & whole != whole), 0)
-            meets = [any((m | back[f.target]) & o for j, o in enumerate(masks) if j != i)
-                     for i, (f, m) in enumerate(zip(branches, masks))]
+            meets = [
+                any((m | back[f.target]) & o for j, o in enumerate(masks) if j != i)
+                for i, (f, m) in enumerate(zip(branches, masks))
+            ]
             for i, (f, rejoins) in enumerate(zip(branches, meets)):
                 if i == main or rejoins:
                     continue
@@ -155,6 +172,14 @@ def fail_points(dag: FlowDag, off: set) -> list:
         if s.fail is None and not hits:
             continue
         hids = tuple(h for h in HEURISTICS if h in hits)
-        out.append(FailFinding(n, s.fail is not None, s.fail, hids,
-                               tuple(hits[h][0] for h in hids), tuple(hits[h][1] for h in hids)))
+        out.append(
+            FailFinding(
+                n,
+                s.fail is not None,
+                s.fail,
+                hids,
+                tuple(hits[h][0] for h in hids),
+                tuple(hits[h][1] for h in hids),
+            )
+        )
     return out

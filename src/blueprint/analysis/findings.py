@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from blueprint.graph import Structure
 from blueprint.model import Blueprint, FailPoint
 
-
 #: inferred waits shorter than this are not shown to people (diagrams, scripts):
 #: a ten-second lookup is not a wait a customer notices
 NOTICEABLE_WAIT = 60.0
@@ -21,27 +20,29 @@ NOTICEABLE_WAIT = 60.0
 
 @dataclass(frozen=True)
 class FailFinding:
-    step: str                      # step id
-    declared: bool                 # written in the blueprint (fail:)
-    fail: FailPoint | None         # the declared fail point, if any
-    heuristics: tuple = ()         # ids of the heuristics that inferred it
-    reasons: tuple = ()            # one sentence per heuristic, for people
-    anchors: tuple = ()            # one Pos per heuristic: where its cause is written (a flow, the step)
+    step: str  # step id
+    declared: bool  # written in the blueprint (fail:)
+    fail: FailPoint | None  # the declared fail point, if any
+    heuristics: tuple = ()  # ids of the heuristics that inferred it
+    reasons: tuple = ()  # one sentence per heuristic, for people
+    anchors: tuple = ()  # one Pos per heuristic: where its cause is written (a flow, the step)
 
 
 @dataclass(frozen=True)
 class WaitFinding:
-    step: str                      # the customer step at which the customer waits
-    declared: bool                 # written in the blueprint (wait:)
-    after: str | None = None       # inferred: the customer step before the wait
+    step: str  # the customer step at which the customer waits
+    declared: bool  # written in the blueprint (wait:)
+    after: str | None = None  # inferred: the customer step before the wait
     expected: float | None = None  # seconds: declared expected, or the inferred estimate
-    tolerable: float | None = None # seconds
-    path: tuple = ()               # inferred: the invisible steps on the longest path
+    tolerable: float | None = None  # seconds
+    path: tuple = ()  # inferred: the invisible steps on the longest path
     missing_durations: tuple = ()  # steps on that path without a duration
     over_tolerance: bool = False
-    kinds: tuple = ()              # 'pre-process', 'unoccupied', 'unexplained'
-    remedies: tuple = ()           # what the psychology of waiting suggests
-    estimate: float | None = None  # seconds of invisible work before the step (None: unknown or none)
+    kinds: tuple = ()  # 'pre-process', 'unoccupied', 'unexplained'
+    remedies: tuple = ()  # what the psychology of waiting suggests
+    estimate: float | None = (
+        None  # seconds of invisible work before the step (None: unknown or none)
+    )
     at_least: float | None = None  # when durations are missing: the longest path of the known ones
 
 
@@ -49,30 +50,30 @@ class WaitFinding:
 class EndMoment:
     """One end of the journey and the peak–end figures of the journeys that end there."""
 
-    step: str                      # the last customer action
+    step: str  # the last customer action
     emotion: int | None
-    peak: str | None = None        # the most intense moment on the way to this end
+    peak: str | None = None  # the most intense moment on the way to this end
     peak_emotion: int | None = None
-    score: float | None = None     # (peak + end) / 2
-    negative: bool = False         # the end feels bad (emotion < 0)
-    worst: bool = False            # the end is lower than every other moment of its journey
+    score: float | None = None  # (peak + end) / 2
+    negative: bool = False  # the end feels bad (emotion < 0)
+    worst: bool = False  # the end is lower than every other moment of its journey
 
 
 @dataclass(frozen=True)
 class Segment:
     """The work between two consecutive customer actions."""
 
-    after: str                     # customer step before
-    step: str                      # customer step after
-    invisible: tuple = ()          # back-stage and support steps on the longest invisible path
-    invisible_seconds: float = 0.0 # its known durations
-    missing: tuple = ()            # invisible steps between the two without a duration
-    has_invisible: bool = False    # back-stage or support work runs between the two
-    service: tuple = ()            # front-stage steps on the longest front-stage path
+    after: str  # customer step before
+    step: str  # customer step after
+    invisible: tuple = ()  # back-stage and support steps on the longest invisible path
+    invisible_seconds: float = 0.0  # its known durations
+    missing: tuple = ()  # invisible steps between the two without a duration
+    has_invisible: bool = False  # back-stage or support work runs between the two
+    service: tuple = ()  # front-stage steps on the longest front-stage path
     service_seconds: float = 0.0
-    service_missing: tuple = ()    # front-stage steps between the two without a duration
-    path: tuple = ()               # staff and system steps on the longest path of all the work between
-    path_seconds: float = 0.0      # its known durations: the time from one customer action to the next
+    service_missing: tuple = ()  # front-stage steps between the two without a duration
+    path: tuple = ()  # staff and system steps on the longest path of all the work between
+    path_seconds: float = 0.0  # its known durations: the time from one customer action to the next
 
     @property
     def estimate(self) -> float | None:
@@ -84,13 +85,15 @@ class Segment:
 class CustomerTime:
     """The customer's time along the longest route through the customer actions."""
 
-    route: tuple = ()              # customer step ids, start to end
-    actions: float = 0.0           # the customer actions' own durations
-    service: float = 0.0           # front-stage work between them (the customer is being served)
-    waits: float = 0.0             # declared waits and inferred waits for invisible work
-    untimed: tuple = ()            # customer actions on the route without a duration (counted as 0)
-    missing: tuple = ()            # staff steps and waits on the route whose time is unknown
-    skipped: bool = False          # inferred waits were skipped (Analysis.waits_skipped): the time is unknown
+    route: tuple = ()  # customer step ids, start to end
+    actions: float = 0.0  # the customer actions' own durations
+    service: float = 0.0  # front-stage work between them (the customer is being served)
+    waits: float = 0.0  # declared waits and inferred waits for invisible work
+    untimed: tuple = ()  # customer actions on the route without a duration (counted as 0)
+    missing: tuple = ()  # staff steps and waits on the route whose time is unknown
+    skipped: bool = (
+        False  # inferred waits were skipped (Analysis.waits_skipped): the time is unknown
+    )
 
     @property
     def total(self) -> float:
@@ -103,11 +106,11 @@ class CustomerTime:
 
 @dataclass(frozen=True)
 class PhaseTime:
-    phase: str | None              # phase id (None: steps without a phase)
+    phase: str | None  # phase id (None: steps without a phase)
     name: str
-    work: float = 0.0              # all steps' durations in the phase
-    critical: float = 0.0          # durations of the critical path's steps in the phase
-    actions: float = 0.0           # customer time in the phase, as in CustomerTime
+    work: float = 0.0  # all steps' durations in the phase
+    critical: float = 0.0  # durations of the critical path's steps in the phase
+    actions: float = 0.0  # customer time in the phase, as in CustomerTime
     service: float = 0.0
     waits: float = 0.0
 
@@ -120,9 +123,9 @@ class PhaseTime:
 class StandardCheck:
     step: str
     text: str
-    within: float | None           # the standard's time limit
-    duration: float | None         # the step's duration
-    status: str                    # 'met', 'exceeded', 'untimed' (no duration), 'no-limit' (no within:)
+    within: float | None  # the standard's time limit
+    duration: float | None  # the step's duration
+    status: str  # 'met', 'exceeded', 'untimed' (no duration), 'no-limit' (no within:)
 
     @property
     def over(self) -> float | None:
@@ -133,30 +136,30 @@ class StandardCheck:
 
 @dataclass(frozen=True)
 class Timing:
-    critical_path: tuple = ()      # the longest-duration path of work in the journey
+    critical_path: tuple = ()  # the longest-duration path of work in the journey
     critical_seconds: float = 0.0
-    critical_missing: tuple = ()   # work steps in the journey without a duration
+    critical_missing: tuple = ()  # work steps in the journey without a duration
     customer: CustomerTime = field(default_factory=CustomerTime)
-    phases: tuple = ()             # PhaseTime, in phase order
-    tolerance: float | None = None # the blueprint's tolerance
-    margin: float | None = None    # tolerance - customer total (negative: over)
-    over_tolerance: bool = False   # the customer's known time already exceeds the tolerance
-    standards: tuple = ()          # StandardCheck, in flow order
-    preparation: tuple = ()        # work outside the journey (done before the customer comes)
+    phases: tuple = ()  # PhaseTime, in phase order
+    tolerance: float | None = None  # the blueprint's tolerance
+    margin: float | None = None  # tolerance - customer total (negative: over)
+    over_tolerance: bool = False  # the customer's known time already exceeds the tolerance
+    standards: tuple = ()  # StandardCheck, in flow order
+    preparation: tuple = ()  # work outside the journey (done before the customer comes)
     preparation_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
 class Shape:
     steps: int = 0
-    lanes: dict = field(default_factory=dict)        # lane -> number of steps
-    phases: dict = field(default_factory=dict)       # phase id ('' for none) -> number of steps
+    lanes: dict = field(default_factory=dict)  # lane -> number of steps
+    phases: dict = field(default_factory=dict)  # phase id ('' for none) -> number of steps
     flows: int = 0
-    loops: int = 0                                    # recovery and rework flows
-    crossings: dict = field(default_factory=dict)    # line -> flows crossing it
-    branching: tuple = ()                             # steps with two or more normal flows out
-    joins: tuple = ()                                 # steps with two or more normal flows in
-    longest_path: tuple = ()                          # the longest path by number of steps
+    loops: int = 0  # recovery and rework flows
+    crossings: dict = field(default_factory=dict)  # line -> flows crossing it
+    branching: tuple = ()  # steps with two or more normal flows out
+    joins: tuple = ()  # steps with two or more normal flows in
+    longest_path: tuple = ()  # the longest path by number of steps
     customer_actions: int = 0
 
     @property
@@ -172,32 +175,38 @@ class Shape:
 class Analysis:
     bp: Blueprint
     structure: Structure
-    fail_points: list = field(default_factory=list)   # FailFinding, in flow order
-    wait_points: list = field(default_factory=list)   # WaitFinding, in flow order
-    ends: list = field(default_factory=list)          # customer step ids that end the journey
-    best: str | None = None                           # customer step with the highest emotion
-    worst: str | None = None                          # customer step with the lowest emotion
-    peaks: list = field(default_factory=list)         # the peak moment(s): best and/or worst
+    fail_points: list = field(default_factory=list)  # FailFinding, in flow order
+    wait_points: list = field(default_factory=list)  # WaitFinding, in flow order
+    ends: list = field(default_factory=list)  # customer step ids that end the journey
+    best: str | None = None  # customer step with the highest emotion
+    worst: str | None = None  # customer step with the lowest emotion
+    peaks: list = field(default_factory=list)  # the peak moment(s): best and/or worst
     peak_end_score: float | None = None
     mean_emotion: float | None = None
     emotions_missing: bool = True
     # added by the analysis issue
-    peak: str | None = None                           # the most intense moment (used in the score)
-    end_moments: list = field(default_factory=list)   # EndMoment per end, in flow order
-    no_emotion: list = field(default_factory=list)    # customer steps without an emotion
-    segments: list = field(default_factory=list)      # Segment per pair of consecutive customer actions
+    peak: str | None = None  # the most intense moment (used in the score)
+    end_moments: list = field(default_factory=list)  # EndMoment per end, in flow order
+    no_emotion: list = field(default_factory=list)  # customer steps without an emotion
+    segments: list = field(default_factory=list)  # Segment per pair of consecutive customer actions
     timing: Timing = field(default_factory=Timing)
     shape: Shape = field(default_factory=Shape)
-    heuristics_off: tuple = ()                        # heuristics turned off for the whole blueprint
-    waits_skipped: str = ""                           # why inferred waits were not computed, if they were not
+    heuristics_off: tuple = ()  # heuristics turned off for the whole blueprint
+    waits_skipped: str = ""  # why inferred waits were not computed, if they were not
 
     def _index(self):
-        key = (id(self.fail_points), len(self.fail_points), id(self.wait_points), len(self.wait_points))
+        key = (
+            id(self.fail_points),
+            len(self.fail_points),
+            id(self.wait_points),
+            len(self.wait_points),
+        )
         cached = self.__dict__.get("_idx")
         if cached is None or cached[0] != key:
             fails, waits = {}, {}
             for f in self.fail_points:
                 fails.setdefault(f.step, f)
+
             def weight(w):  # the wait shown for a step: the declared one, else the longest
                 return (w.declared, w.expected if w.expected is not None else -1.0)
 

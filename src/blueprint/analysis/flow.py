@@ -30,7 +30,9 @@ class FlowDag:
             for n in d:
                 d[n].sort(key=rank.__getitem__)
         by_id = self.bp.by_id
-        self.duration = {n: (by_id[n].duration.seconds if by_id[n].duration else None) for n in self.order}
+        self.duration = {
+            n: (by_id[n].duration.seconds if by_id[n].duration else None) for n in self.order
+        }
 
     def longest(self, nodes, weight, sources=()) -> tuple[dict, dict]:
         """Longest-weight paths over ``nodes`` (an iterable; only edges inside it).

@@ -56,8 +56,15 @@ def moments(a) -> None:
         if score is not None:
             scores.append(score)
         others = min((emotion[n] for n in on_way if n != end), default=None)
-        a.end_moments.append(EndMoment(
-            end, e, peak, emotion[peak] if peak is not None else None, score,
-            negative=e is not None and e < 0,
-            worst=e is not None and others is not None and e < others))
+        a.end_moments.append(
+            EndMoment(
+                end,
+                e,
+                peak,
+                emotion[peak] if peak is not None else None,
+                score,
+                negative=e is not None and e < 0,
+                worst=e is not None and others is not None and e < others,
+            )
+        )
     a.peak_end_score = min(scores) if scores else None

@@ -31,6 +31,14 @@ def shape(dag: FlowDag) -> Shape:
         end = max(dist, key=lambda n: (dist[n], dag.rank[n]))
         longest = tuple(dag.path_to(back, end))
     return Shape(
-        steps=len(bp.steps), lanes=lanes, phases=phases, flows=len(flows),
-        loops=sum(1 for f in flows if f.is_loop), crossings=crossings, branching=branching, joins=joins,
-        longest_path=longest, customer_actions=len(st.customer_steps))
+        steps=len(bp.steps),
+        lanes=lanes,
+        phases=phases,
+        flows=len(flows),
+        loops=sum(1 for f in flows if f.is_loop),
+        crossings=crossings,
+        branching=branching,
+        joins=joins,
+        longest_path=longest,
+        customer_actions=len(st.customer_steps),
+    )

@@ -19,8 +19,8 @@ from blueprint import i18n
 from blueprint.durations import format_duration
 from blueprint.textwidth import char_width, display_width, wrap
 
-WIDTH = 100       # the report's width in cells (long findings wrap)
-TEXT_CELLS = 26   # a step's text is cut to this many cells in tables
+WIDTH = 100  # the report's width in cells (long findings wrap)
+TEXT_CELLS = 26  # a step's text is cut to this many cells in tables
 ARROW = " → "
 _DURATION_PART = re.compile(r"(\d+)([dhms])")
 
@@ -133,7 +133,9 @@ class _Report:
         ids = list(ids)
         if len(ids) <= limit:
             return ARROW.join(ids)
-        return ARROW.join(ids[: limit // 2]) + ARROW + "…" + ARROW + ARROW.join(ids[-(limit // 2):])
+        return (
+            ARROW.join(ids[: limit // 2]) + ARROW + "…" + ARROW + ARROW.join(ids[-(limit // 2) :])
+        )
 
     def section(self, title: str):
         if self.lines:
@@ -154,13 +156,23 @@ class _Report:
 
     def header(self):
         a, bp = self.a, self.bp
-        self.lines.append(self.f("paren_fmt", bp.title, bp.id) if bp.title and bp.title != bp.id
-                          else bp.id or bp.path)
-        facts = [self.count(len(bp.steps), "step"), self.count(len(a.structure.customer_steps), "customer_action")]
+        self.lines.append(
+            self.f("paren_fmt", bp.title, bp.id)
+            if bp.title and bp.title != bp.id
+            else bp.id or bp.path
+        )
+        facts = [
+            self.count(len(bp.steps), "step"),
+            self.count(len(a.structure.customer_steps), "customer_action"),
+        ]
         if bp.tolerance:
             # English keeps the tolerance as written; the other locales say it in their units
-            facts.append(self.f("tolerance_fmt", bp.tolerance.text if self.loc == "en"
-                                else self.d(bp.tolerance.seconds)))
+            facts.append(
+                self.f(
+                    "tolerance_fmt",
+                    bp.tolerance.text if self.loc == "en" else self.d(bp.tolerance.seconds),
+                )
+            )
         self.lines.append(self.f("path_fmt", bp.path, self.t["facts_sep"].join(facts)))
 
     def fails(self):
@@ -170,20 +182,35 @@ class _Report:
         self.section(self.f("fails_fmt", declared, inferred))
         if not a.fail_points:
             self.note(t["none"])
-        heads = table([[self.where(f.step), f.step, cut(self.by_id[f.step].text, 60)] for f in a.fail_points])
+        heads = table(
+            [[self.where(f.step), f.step, cut(self.by_id[f.step].text, 60)] for f in a.fail_points]
+        )
         for f, head in zip(a.fail_points, heads):
             self.lines.append(head)
             items = []
             if f.declared:
                 fp = f.fail
-                rate = t["list_sep"].join(x for x in (
-                    self.f("likelihood_fmt", self.level(fp.likelihood)) if fp.likelihood else "",
-                    self.f("severity_fmt", self.level(fp.severity)) if fp.severity else "") if x)
-                items.append(self.f("declared_fmt", self.f("paren_fmt", fp.risk, rate) if rate else fp.risk))
+                rate = t["list_sep"].join(
+                    x
+                    for x in (
+                        self.f("likelihood_fmt", self.level(fp.likelihood))
+                        if fp.likelihood
+                        else "",
+                        self.f("severity_fmt", self.level(fp.severity)) if fp.severity else "",
+                    )
+                    if x
+                )
+                items.append(
+                    self.f("declared_fmt", self.f("paren_fmt", fp.risk, rate) if rate else fp.risk)
+                )
                 if fp.prevention:
                     items.append(self.f("prevention_fmt", fp.prevention))
-                items.append(self.f("recovery_fmt", fp.recovery) if fp.recovery else t["recovery_none"])
-            items.extend(self.f("colon_fmt", h, self.say(r)) for h, r in zip(f.heuristics, f.reasons))
+                items.append(
+                    self.f("recovery_fmt", fp.recovery) if fp.recovery else t["recovery_none"]
+                )
+            items.extend(
+                self.f("colon_fmt", h, self.say(r)) for h, r in zip(f.heuristics, f.reasons)
+            )
             self.bullets(items)
         if a.heuristics_off:
             self.note(self.f("heuristics_off_fmt", t["list_sep"].join(a.heuristics_off)))
@@ -199,7 +226,12 @@ class _Report:
         if not a.wait_points:
             self.note(t["none"])
             return
-        rows = [[t[f"col_{c}"] for c in ("where", "step", "text", "after", "expected", "tolerable", "kind")]]
+        rows = [
+            [
+                t[f"col_{c}"]
+                for c in ("where", "step", "text", "after", "expected", "tolerable", "kind")
+            ]
+        ]
         for w in a.wait_points:
             if w.expected is not None:
                 exp = self.d(w.expected)
@@ -210,21 +242,40 @@ class _Report:
             kind = t["declared"] if w.declared else t["inferred"]
             if w.over_tolerance:
                 kind = self.f("kind_over_fmt", kind)
-            rows.append([self.where(w.step), w.step, self.text(w.step), w.after or "", exp,
-                         self.d(w.tolerable) if w.tolerable is not None else "", kind])
+            rows.append(
+                [
+                    self.where(w.step),
+                    w.step,
+                    self.text(w.step),
+                    w.after or "",
+                    exp,
+                    self.d(w.tolerable) if w.tolerable is not None else "",
+                    kind,
+                ]
+            )
         self.lines.extend(table(rows))
         for w in a.wait_points:
             details = []
             if w.path:
                 details.append(self.f("work_behind_fmt", self.chain(w.path)))
             if w.missing_durations:
-                how = self.f("wait_at_least_fmt", self.d(w.at_least)) if w.at_least else t["wait_unknown"]
+                how = (
+                    self.f("wait_at_least_fmt", self.d(w.at_least))
+                    if w.at_least
+                    else t["wait_unknown"]
+                )
                 details.append(self.f("no_duration_on_fmt", self.ids(w.missing_durations), how))
             if w.kinds:
                 details.append(self.f("feels_longer_fmt", self.kinds(w.kinds)))
             if details:
-                self.lines.append("  " + (self.f("wait_step_after_fmt", w.step, w.after) if w.after
-                                          else self.f("wait_step_fmt", w.step)))
+                self.lines.append(
+                    "  "
+                    + (
+                        self.f("wait_step_after_fmt", w.step, w.after)
+                        if w.after
+                        else self.f("wait_step_fmt", w.step)
+                    )
+                )
                 self.bullets(details)
         # each remedy once, with the waits it applies to
         seen: dict = {}
@@ -236,13 +287,20 @@ class _Report:
                     seen[k].append(w.step)
         if seen:
             self.lines.append("  " + t["remedies_title"])
-            self.bullets([self.f("remedy_fmt", self.kinds([k]), self.ids(steps, 6), i18n.remedy(k, self.loc))
-                          for k, steps in seen.items()])
+            self.bullets(
+                [
+                    self.f(
+                        "remedy_fmt", self.kinds([k]), self.ids(steps, 6), i18n.remedy(k, self.loc)
+                    )
+                    for k, steps in seen.items()
+                ]
+            )
 
     def kinds(self, kinds) -> str:
         """Kinds of wait by name: their ids in English, their names in the other locales."""
         return self.t["list_sep" if self.loc == "en" else "ids_sep"].join(
-            self.t.get(f"kind_{k}", k) for k in kinds)
+            self.t.get(f"kind_{k}", k) for k in kinds
+        )
 
     def moments(self):
         a, t = self.a, self.t
@@ -252,26 +310,56 @@ class _Report:
         rows = []
         if not a.emotions_missing:
             if a.peak:
-                rows.append([t["label_peak"], self.where(a.peak), a.peak, self.text(a.peak),
-                             emo(self.by_id[a.peak].emotion)])
+                rows.append(
+                    [
+                        t["label_peak"],
+                        self.where(a.peak),
+                        a.peak,
+                        self.text(a.peak),
+                        emo(self.by_id[a.peak].emotion),
+                    ]
+                )
             for label, n in (("best", a.best), ("worst", a.worst)):
                 if n:
-                    rows.append([t[f"label_{label}"], self.where(n), n, self.text(n), emo(self.by_id[n].emotion)])
+                    rows.append(
+                        [
+                            t[f"label_{label}"],
+                            self.where(n),
+                            n,
+                            self.text(n),
+                            emo(self.by_id[n].emotion),
+                        ]
+                    )
         for e in a.end_moments:
             extra = ""
             if e.score is not None:
-                extra = self.f("score_fmt", num(e.score), e.peak, emo(e.peak_emotion), emo(e.emotion))
+                extra = self.f(
+                    "score_fmt", num(e.score), e.peak, emo(e.peak_emotion), emo(e.emotion)
+                )
             elif not a.emotions_missing:
-                extra = self.f("no_score_fmt", t["end_no_emotion"] if e.emotion is None else t["no_peak"])
-            rows.append([t["label_end"], self.where(e.step), e.step, self.text(e.step), emo(e.emotion), extra])
+                extra = self.f(
+                    "no_score_fmt", t["end_no_emotion"] if e.emotion is None else t["no_peak"]
+                )
+            rows.append(
+                [
+                    t["label_end"],
+                    self.where(e.step),
+                    e.step,
+                    self.text(e.step),
+                    emo(e.emotion),
+                    extra,
+                ]
+            )
         if not rows:
             self.note(t["no_end"])
         self.lines.extend(table(rows))
         if not a.emotions_missing:
             several = len([e for e in a.end_moments if e.score is not None]) > 1
-            self.note(self.f("peak_end_fmt", num(a.peak_end_score) or t["unknown"])
-                      + (t["lowest_of_ends"] if several else "")
-                      + self.f("mean_fmt", num(a.mean_emotion)))
+            self.note(
+                self.f("peak_end_fmt", num(a.peak_end_score) or t["unknown"])
+                + (t["lowest_of_ends"] if several else "")
+                + self.f("mean_fmt", num(a.mean_emotion))
+            )
             if a.no_emotion:
                 self.note(self.f("no_emotion_fmt", self.ids(a.no_emotion)))
         for e in a.end_moments:
@@ -287,9 +375,19 @@ class _Report:
         self.section(w["timing_title"])
         rows = []
         crit = self.d(t.critical_seconds) if t.critical_path else "?"
-        rows.append([w["row_critical"], crit,
-                     self.f("paren_fmt", self.chain(t.critical_path), self.count(len(t.critical_path), "step"))
-                     if t.critical_path else w["no_steps"]])
+        rows.append(
+            [
+                w["row_critical"],
+                crit,
+                self.f(
+                    "paren_fmt",
+                    self.chain(t.critical_path),
+                    self.count(len(t.critical_path), "step"),
+                )
+                if t.critical_path
+                else w["no_steps"],
+            ]
+        )
         if t.critical_missing:
             rows.append(["", "", self.f("critical_missing_fmt", self.ids(t.critical_missing))])
         total = self.d(c.total) if c.route and not c.skipped else "?"
@@ -298,7 +396,9 @@ class _Report:
         if c.skipped:
             parts = w["customer_skipped"]
         elif c.route:
-            parts = self.f("customer_parts_fmt", self.d(c.actions), self.d(c.service), self.d(c.waits))
+            parts = self.f(
+                "customer_parts_fmt", self.d(c.actions), self.d(c.service), self.d(c.waits)
+            )
         else:
             parts = w["no_customer_actions"]
         rows.append([w["row_customer"], total, parts])
@@ -316,36 +416,77 @@ class _Report:
             elif t.over_tolerance:
                 verdict = self.f("over_by_fmt", self.d(-t.margin))
             else:
-                verdict = self.f("margin_fmt" if c.complete else "margin_at_most_fmt", self.d(t.margin))
+                verdict = self.f(
+                    "margin_fmt" if c.complete else "margin_at_most_fmt", self.d(t.margin)
+                )
             rows.append([w["row_tolerance"], self.d(t.tolerance), verdict])
         else:
             rows.append([w["row_tolerance"], "-", w["no_tolerance"]])
         if t.preparation:
-            rows.append([w["row_preparation"], self.d(t.preparation_seconds),
-                         self.f("preparation_fmt", self.ids(t.preparation))])
+            rows.append(
+                [
+                    w["row_preparation"],
+                    self.d(t.preparation_seconds),
+                    self.f("preparation_fmt", self.ids(t.preparation)),
+                ]
+            )
         self.lines.extend(table(rows))
 
         if self.bp.phases:
             self.lines.append("")
             self.lines.append("  " + w["per_phase"])
-            prow = [[w[f"col_{k}"] for k in ("phase", "work", "critical", "customer", "actions", "service", "waits")]]
+            prow = [
+                [
+                    w[f"col_{k}"]
+                    for k in (
+                        "phase",
+                        "work",
+                        "critical",
+                        "customer",
+                        "actions",
+                        "service",
+                        "waits",
+                    )
+                ]
+            ]
             for p in t.phases:
-                prow.append([cut(p.phase if p.phase is not None else w["no_phase"], 24), self.d(p.work),
-                             self.d(p.critical), self.d(p.customer), self.d(p.actions), self.d(p.service),
-                             self.d(p.waits)])
+                prow.append(
+                    [
+                        cut(p.phase if p.phase is not None else w["no_phase"], 24),
+                        self.d(p.work),
+                        self.d(p.critical),
+                        self.d(p.customer),
+                        self.d(p.actions),
+                        self.d(p.service),
+                        self.d(p.waits),
+                    ]
+                )
             self.lines.extend(table(prow, indent=4))
 
         if t.standards:
             self.lines.append("")
             self.lines.append("  " + w["standards_title"])
-            srow = [[w[f"col_{k}"] for k in ("where", "step", "takes", "within", "status", "standard")]]
+            srow = [
+                [w[f"col_{k}"] for k in ("where", "step", "takes", "within", "status", "standard")]
+            ]
             for s in t.standards:
-                status = {"met": w["status_met"], "untimed": w["status_untimed"],
-                          "no-limit": w["status_no_limit"]}.get(s.status, s.status)
+                status = {
+                    "met": w["status_met"],
+                    "untimed": w["status_untimed"],
+                    "no-limit": w["status_no_limit"],
+                }.get(s.status, s.status)
                 if s.status == "exceeded":
                     status = self.f("status_exceeded_fmt", self.d(s.over))
-                srow.append([self.where(s.step), s.step, self.d(s.duration) if s.duration is not None else "?",
-                             self.d(s.within) if s.within is not None else "-", status, s.text])
+                srow.append(
+                    [
+                        self.where(s.step),
+                        s.step,
+                        self.d(s.duration) if s.duration is not None else "?",
+                        self.d(s.within) if s.within is not None else "-",
+                        status,
+                        s.text,
+                    ]
+                )
             self.lines.extend(table(srow, indent=4))
 
     def shape(self):
@@ -356,18 +497,46 @@ class _Report:
         lanes = sep.join(self.f("count_fmt", w.get(f"lane_{k}", k), v) for k, v in sh.lanes.items())
         rows = [[w["row_steps"], str(sh.steps), lanes]]
         if self.bp.phases:
-            rows.append([w["row_phases"], str(len([k for k in sh.phases if k])),
-                         sep.join(self.f("count_fmt", k or w["no_phase"], v) for k, v in sh.phases.items())])
+            rows.append(
+                [
+                    w["row_phases"],
+                    str(len([k for k in sh.phases if k])),
+                    sep.join(
+                        self.f("count_fmt", k or w["no_phase"], v) for k, v in sh.phases.items()
+                    ),
+                ]
+            )
         rows.append([w["row_flows"], str(sh.flows), self.count(sh.loops, "loop")])
-        rows.append([w["row_crossings"], str(sum(sh.crossings.values())),
-                     sep.join(self.f("count_fmt", w.get(f"line_{k}", k), v) for k, v in sh.crossings.items())])
-        rows.append([w["row_branching"], str(sh.divergence), self.ids(sh.branching) if sh.branching else "-"])
+        rows.append(
+            [
+                w["row_crossings"],
+                str(sum(sh.crossings.values())),
+                sep.join(
+                    self.f("count_fmt", w.get(f"line_{k}", k), v) for k, v in sh.crossings.items()
+                ),
+            ]
+        )
+        rows.append(
+            [
+                w["row_branching"],
+                str(sh.divergence),
+                self.ids(sh.branching) if sh.branching else "-",
+            ]
+        )
         rows.append([w["row_joins"], str(len(sh.joins)), self.ids(sh.joins) if sh.joins else "-"])
-        rows.append([w["row_longest"], str(sh.complexity), self.chain(sh.longest_path) if sh.longest_path else "-"])
+        rows.append(
+            [
+                w["row_longest"],
+                str(sh.complexity),
+                self.chain(sh.longest_path) if sh.longest_path else "-",
+            ]
+        )
         self.lines.extend(table(rows))
 
     def check(self, problems):
-        counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
+        counts = {
+            s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")
+        }
         parts = [self.count(n, s) for s, n in counts.items() if n]
         self.section(self.f("check_fmt", self.t["list_sep"].join(parts), self.bp.path))
 

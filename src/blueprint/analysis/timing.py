@@ -91,7 +91,9 @@ def customer_time(dag: FlowDag, segs: list) -> tuple[CustomerTime, dict]:
                 waits += s.wait.expected.seconds
                 add(c, 2, s.wait.expected.seconds)
             elif not any(g.step == c and g.has_invisible for g in edges):
-                missing.append(c)  # a declared wait of unknown length, and no work behind it to estimate
+                missing.append(
+                    c
+                )  # a declared wait of unknown length, and no work behind it to estimate
     for g in edges:
         # the customer is served during the front-stage work on the path and waits during the rest
         for n in g.path:
@@ -105,7 +107,9 @@ def customer_time(dag: FlowDag, segs: list) -> tuple[CustomerTime, dict]:
         if not declared_wait(g):
             missing.extend(g.missing)
     missing = sorted(set(missing), key=rank.__getitem__)
-    return CustomerTime(tuple(route), actions, service, waits, tuple(untimed), tuple(missing)), per_phase
+    return CustomerTime(
+        tuple(route), actions, service, waits, tuple(untimed), tuple(missing)
+    ), per_phase
 
 
 def timing(dag: FlowDag, segs: list) -> Timing:
@@ -149,13 +153,30 @@ def timing(dag: FlowDag, segs: list) -> Timing:
             continue
         within = s.standard.within.seconds if s.standard.within else None
         d = dur[n]
-        status = ("no-limit" if within is None else "untimed" if d is None
-                  else "exceeded" if d > within else "met")
+        status = (
+            "no-limit"
+            if within is None
+            else "untimed"
+            if d is None
+            else "exceeded"
+            if d > within
+            else "met"
+        )
         standards.append(StandardCheck(n, s.standard.text, within, d, status))
 
     tol = bp.tolerance.seconds if bp.tolerance else None
     margin = tol - cust.total if tol is not None and cust.route else None
     over = margin is not None and margin < 0
-    return Timing(critical, critical_s, crit_missing, cust, tuple(phases), tol, margin, over,
-                  tuple(standards), prep, prep_s)
-
+    return Timing(
+        critical,
+        critical_s,
+        crit_missing,
+        cust,
+        tuple(phases),
+        tol,
+        margin,
+        over,
+        tuple(standards),
+        prep,
+        prep_s,
+    )

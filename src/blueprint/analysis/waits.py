@@ -31,7 +31,11 @@ class WorkLimit(Exception):
 
     def __str__(self):
         # the Phrase itself (not a plain copy), so the report can say it in the blueprint's locale
-        return self.args[0] if len(self.args) == 1 and isinstance(self.args[0], str) else super().__str__()
+        return (
+            self.args[0]
+            if len(self.args) == 1 and isinstance(self.args[0], str)
+            else super().__str__()
+        )
 
 
 def segments(dag: FlowDag, *, alongside: bool = False) -> list:
@@ -93,15 +97,24 @@ def segments(dag: FlowDag, *, alongside: bool = False) -> list:
             inv_path, inv_s = _best(dag, between, c1, c2, inv_w) if inv else ((), 0.0)
             svc_path, svc_s = _best(dag, between, c1, c2, front_w) if front else ((), 0.0)
             # work in parallel overlaps: the time between the two actions is the longest path of all of it
-            all_path, all_s = _best(dag, between, c1, c2, lambda n: dur[n] or 0.0) if between else ((), 0.0)
-            out.append(Segment(
-                after=c1, step=c2,
-                invisible=tuple(n for n in inv_path if lane[n] in INVISIBLE), invisible_seconds=inv_s,
-                missing=tuple(n for n in inv if dur[n] is None), has_invisible=bool(inv),
-                service=tuple(n for n in svc_path if lane[n] == "frontstage"), service_seconds=svc_s,
-                service_missing=tuple(n for n in front if dur[n] is None),
-                path=all_path, path_seconds=all_s,
-            ))
+            all_path, all_s = (
+                _best(dag, between, c1, c2, lambda n: dur[n] or 0.0) if between else ((), 0.0)
+            )
+            out.append(
+                Segment(
+                    after=c1,
+                    step=c2,
+                    invisible=tuple(n for n in inv_path if lane[n] in INVISIBLE),
+                    invisible_seconds=inv_s,
+                    missing=tuple(n for n in inv if dur[n] is None),
+                    has_invisible=bool(inv),
+                    service=tuple(n for n in svc_path if lane[n] == "frontstage"),
+                    service_seconds=svc_s,
+                    service_missing=tuple(n for n in front if dur[n] is None),
+                    path=all_path,
+                    path_seconds=all_s,
+                )
+            )
     out.sort(key=lambda s: (rank[s.step], rank[s.after]))
     return out
 
@@ -170,7 +183,11 @@ def wait_points(dag: FlowDag, segs: list) -> list:
         if s.wait is not None:
             w = s.wait
             # the invisible work before a declared wait: the heaviest incoming segment
-            sg = max(into.get(n, []), key=lambda g: (g.estimate is not None, g.invisible_seconds), default=None)
+            sg = max(
+                into.get(n, []),
+                key=lambda g: (g.estimate is not None, g.invisible_seconds),
+                default=None,
+            )
             estimate = sg.estimate if sg else None
             expected = w.expected.seconds if w.expected else estimate
             tolerable = w.tolerable.seconds if w.tolerable else None
@@ -183,11 +200,22 @@ def wait_points(dag: FlowDag, segs: list) -> list:
                 kinds.append("unexplained")
             over = expected is not None and tolerable is not None and expected > tolerable
             use_sg = sg is not None and w.expected is None
-            out.append(WaitFinding(
-                n, True, after=sg.after if use_sg else None, expected=expected, tolerable=tolerable,
-                path=sg.invisible if use_sg else (), missing_durations=sg.missing if use_sg else (),
-                over_tolerance=over, kinds=tuple(kinds), remedies=_remedies(kinds, over),
-                estimate=estimate, at_least=sg.invisible_seconds if sg is not None and sg.missing else None))
+            out.append(
+                WaitFinding(
+                    n,
+                    True,
+                    after=sg.after if use_sg else None,
+                    expected=expected,
+                    tolerable=tolerable,
+                    path=sg.invisible if use_sg else (),
+                    missing_durations=sg.missing if use_sg else (),
+                    over_tolerance=over,
+                    kinds=tuple(kinds),
+                    remedies=_remedies(kinds, over),
+                    estimate=estimate,
+                    at_least=sg.invisible_seconds if sg is not None and sg.missing else None,
+                )
+            )
         elif s.lane == "customer":
             for sg in into.get(n, []):
                 est = sg.estimate
@@ -197,11 +225,22 @@ def wait_points(dag: FlowDag, segs: list) -> list:
                 kinds = ["unoccupied", "unexplained"]
                 if not before[first]:
                     kinds.insert(0, "pre-process")
-                out.append(WaitFinding(
-                    n, False, after=sg.after, expected=est, tolerable=None, path=sg.invisible,
-                    missing_durations=sg.missing, over_tolerance=False, kinds=tuple(kinds),
-                    remedies=_remedies(kinds, False), estimate=est,
-                    at_least=sg.invisible_seconds if sg.missing else None))
+                out.append(
+                    WaitFinding(
+                        n,
+                        False,
+                        after=sg.after,
+                        expected=est,
+                        tolerable=None,
+                        path=sg.invisible,
+                        missing_durations=sg.missing,
+                        over_tolerance=False,
+                        kinds=tuple(kinds),
+                        remedies=_remedies(kinds, False),
+                        estimate=est,
+                        at_least=sg.invisible_seconds if sg.missing else None,
+                    )
+                )
     out.sort(key=lambda w: (rank[w.step], rank[w.after] if w.after else -1))
     return out
 

@@ -30,7 +30,9 @@ def diagram_dot(bp, analysis, options: Options = Options()) -> str:
     from blueprint.render.dot import to_dot
     from blueprint.render.layout import layout
 
-    return to_dot(layout(bp, analysis, emotion=options.emotion, inferred=options.inferred), options.theme)
+    return to_dot(
+        layout(bp, analysis, emotion=options.emotion, inferred=options.inferred), options.theme
+    )
 
 
 def render(bp, analysis, fmt: str, options: Options = Options()) -> bytes:
@@ -48,8 +50,7 @@ def render(bp, analysis, fmt: str, options: Options = Options()) -> bytes:
     lay = layout(bp, analysis, emotion=options.emotion, inferred=options.inferred)
     if fmt == "dot":
         return to_dot(lay, options.theme).encode("utf-8")
-    from blueprint.render import backend
-    from blueprint.render import labels
+    from blueprint.render import backend, labels
 
     placement = None
     if lay.arrows:

@@ -37,9 +37,9 @@ FONTS = {
 @dataclass(frozen=True)
 class Theme:
     name: str
-    bands: dict        # band -> fill
-    titles: dict       # band -> lane-title cell fill
-    borders: dict      # band -> step border / title text colour
+    bands: dict  # band -> fill
+    titles: dict  # band -> lane-title cell fill
+    borders: dict  # band -> step border / title text colour
     text: str
     muted: str
     line: str
@@ -48,39 +48,93 @@ class Theme:
     rework: str
     phase_fill: str
     phase_text: str
-    badges: dict       # badge kind -> colour
+    badges: dict  # badge kind -> colour
     evidence_fill: str
     evidence_border: str
     curve: str
-    grid: str          # phase separators, legend frame, emotion zero line
+    grid: str  # phase separators, legend frame, emotion zero line
 
 
 COLOR = Theme(
     name="color",
-    bands={"evidence": "#f4f4f4", "emotion": "#fbf7ff", "customer": "#e8f1fc", "frontstage": "#e9f6ec",
-           "backstage": "#fdf2e6", "support": "#f3edf7"},
-    titles={"evidence": "#e9e9e9", "emotion": "#f1e8fb", "customer": "#d7e6f8", "frontstage": "#d6eedc",
-            "backstage": "#fae3c9", "support": "#e6dbef"},
-    borders={"evidence": "#616161", "emotion": "#6a1b9a", "customer": "#1565c0", "frontstage": "#2e7d32",
-             "backstage": "#c05a00", "support": "#6a1b9a"},
-    text="#1f2328", muted="#5f6368", line="#37474f", edge="#455a64", recovery="#c62828", rework="#ad1457",
-    phase_fill="#34495e", phase_text="#ffffff",
-    badges={"fail": "#c62828", "wait": "#b45309", "peak": "#6a1b9a", "low": "#1e4f9c", "high": "#2e7d32",
-            "end": "#263238",
-            "key": "#00695c"},
-    evidence_fill="#fffdf0", evidence_border="#9e9e9e", curve="#6a1b9a", grid="#9aa5ad",
+    bands={
+        "evidence": "#f4f4f4",
+        "emotion": "#fbf7ff",
+        "customer": "#e8f1fc",
+        "frontstage": "#e9f6ec",
+        "backstage": "#fdf2e6",
+        "support": "#f3edf7",
+    },
+    titles={
+        "evidence": "#e9e9e9",
+        "emotion": "#f1e8fb",
+        "customer": "#d7e6f8",
+        "frontstage": "#d6eedc",
+        "backstage": "#fae3c9",
+        "support": "#e6dbef",
+    },
+    borders={
+        "evidence": "#616161",
+        "emotion": "#6a1b9a",
+        "customer": "#1565c0",
+        "frontstage": "#2e7d32",
+        "backstage": "#c05a00",
+        "support": "#6a1b9a",
+    },
+    text="#1f2328",
+    muted="#5f6368",
+    line="#37474f",
+    edge="#455a64",
+    recovery="#c62828",
+    rework="#ad1457",
+    phase_fill="#34495e",
+    phase_text="#ffffff",
+    badges={
+        "fail": "#c62828",
+        "wait": "#b45309",
+        "peak": "#6a1b9a",
+        "low": "#1e4f9c",
+        "high": "#2e7d32",
+        "end": "#263238",
+        "key": "#00695c",
+    },
+    evidence_fill="#fffdf0",
+    evidence_border="#9e9e9e",
+    curve="#6a1b9a",
+    grid="#9aa5ad",
 )
 
 MONO = Theme(
     name="mono",
-    bands={"evidence": "#f7f7f7", "emotion": "#ffffff", "customer": "#ffffff", "frontstage": "#f2f2f2",
-           "backstage": "#ffffff", "support": "#f2f2f2"},
-    titles={b: "#e6e6e6" for b in ("evidence", "emotion", "customer", "frontstage", "backstage", "support")},
-    borders={b: "#000000" for b in ("evidence", "emotion", "customer", "frontstage", "backstage", "support")},
-    text="#000000", muted="#333333", line="#000000", edge="#000000", recovery="#000000", rework="#000000",
-    phase_fill="#333333", phase_text="#ffffff",
+    bands={
+        "evidence": "#f7f7f7",
+        "emotion": "#ffffff",
+        "customer": "#ffffff",
+        "frontstage": "#f2f2f2",
+        "backstage": "#ffffff",
+        "support": "#f2f2f2",
+    },
+    titles={
+        b: "#e6e6e6"
+        for b in ("evidence", "emotion", "customer", "frontstage", "backstage", "support")
+    },
+    borders={
+        b: "#000000"
+        for b in ("evidence", "emotion", "customer", "frontstage", "backstage", "support")
+    },
+    text="#000000",
+    muted="#333333",
+    line="#000000",
+    edge="#000000",
+    recovery="#000000",
+    rework="#000000",
+    phase_fill="#333333",
+    phase_text="#ffffff",
     badges={k: "#000000" for k in ("fail", "wait", "peak", "low", "high", "end", "key")},
-    evidence_fill="#ffffff", evidence_border="#555555", curve="#000000", grid="#888888",
+    evidence_fill="#ffffff",
+    evidence_border="#555555",
+    curve="#000000",
+    grid="#888888",
 )
 
 THEMES = {"color": COLOR, "mono": MONO}
@@ -120,8 +174,9 @@ def plain_label(lines, end: str = "") -> str:
 def html(text: str) -> str:
     """Text for an HTML-like label."""
     text = _clean(text).replace("\n", " ")
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 class XDot:
@@ -168,14 +223,17 @@ class XDot:
         self.polygon(pts, filled)
 
     def polygon(self, pts, filled=True):
-        self.ops.append(("P " if filled else "p ") + f"{len(pts)} "
-                        + " ".join(f"{num(x)} {self.y(y)}" for x, y in pts))
+        self.ops.append(
+            ("P " if filled else "p ")
+            + f"{len(pts)} "
+            + " ".join(f"{num(x)} {self.y(y)}" for x, y in pts)
+        )
 
     def polyline(self, pts):
         # long lines (the emotion curve of a long blueprint) in parts that share their ends,
         # so that no operation is too long for one quoted piece (see render)
         for i in range(0, max(len(pts) - 1, 1), 300):
-            part = pts[i:i + 301]
+            part = pts[i : i + 301]
             self.ops.append(f"L {len(part)} " + " ".join(f"{num(x)} {self.y(y)}" for x, y in part))
 
     def ellipse(self, x, y, rx, ry, filled=True):
@@ -208,7 +266,9 @@ def _arrowhead(x: XDot, tip_x: float, y: float, color: str):
     x.polygon([(tip_x, y), (tip_x - 7, y - 3), (tip_x - 7, y + 3)])
 
 
-def _edge_sample(x: XDot, left: float, y: float, width: float, color: str, style: str, pen: float = 1.0):
+def _edge_sample(
+    x: XDot, left: float, y: float, width: float, color: str, style: str, pen: float = 1.0
+):
     x.pen(color)
     x.style(f"setlinewidth({num(pen)})")
     x.style(style)
@@ -223,7 +283,11 @@ def _line_style(name: str) -> str:
 
 def _edge_look(arrow: L.Arrow, theme: Theme) -> dict:
     if arrow.kind == "recovery":
-        return {"color": theme.recovery, "style": "bold" if theme.name == "mono" else "solid", "penwidth": "1.6"}
+        return {
+            "color": theme.recovery,
+            "style": "bold" if theme.name == "mono" else "solid",
+            "penwidth": "1.6",
+        }
     if arrow.kind == "rework":
         return {"color": theme.rework, "style": "dashed", "penwidth": "1.6"}
     if arrow.from_support:
@@ -231,7 +295,9 @@ def _edge_look(arrow: L.Arrow, theme: Theme) -> dict:
     return {"color": theme.edge, "style": "solid", "penwidth": "1"}
 
 
-def background(lay: L.Layout, theme: Theme, font: str, placement: LB.Placement | None = None) -> str:
+def background(
+    lay: L.Layout, theme: Theme, font: str, placement: LB.Placement | None = None
+) -> str:
     x = XDot(lay.height)
     # bands
     x.style("solid")
@@ -253,7 +319,7 @@ def background(lay: L.Layout, theme: Theme, font: str, placement: LB.Placement |
     x.style("setlinewidth(1)")
     x.font(L.SMALL, font)
     x.pen(theme.line)
-    for _, t in (placement.lines if placement else LB.line_labels(lay)):
+    for _, t in placement.lines if placement else LB.line_labels(lay):
         if not t.boxed:
             _text_block(x, t)
     if placement:
@@ -283,10 +349,12 @@ def _boxed(name: str, ident: str, t: LB.Text, color: str, lay: L.Layout, theme: 
     """A label written over the arrows: a box of the band's colour, no border."""
     fill = _band_color(lay, theme, t)
     text = plain_label(t.lines, {-1: "\\l", 0: "\\n", 1: "\\r"}[t.align])
-    return (f'  {quote(name)} [id={quote(ident)}, shape=box, style="filled", fillcolor="{fill}", color="{fill}", '
-            f'penwidth=0, fontsize={num(L.SMALL)}, fontcolor="{color}", '
-            f'width={_inches(t.width + 2)}, height={_inches(t.height + 1)}, '
-            f'pos="{num(t.left + t.width / 2)},{num(lay.height - (t.top + t.bottom) / 2)}!", label={text}];')
+    return (
+        f'  {quote(name)} [id={quote(ident)}, shape=box, style="filled", fillcolor="{fill}", color="{fill}", '
+        f'penwidth=0, fontsize={num(L.SMALL)}, fontcolor="{color}", '
+        f"width={_inches(t.width + 2)}, height={_inches(t.height + 1)}, "
+        f'pos="{num(t.left + t.width / 2)},{num(lay.height - (t.top + t.bottom) / 2)}!", label={text}];'
+    )
 
 
 def _text_block(x: XDot, t: LB.Text):
@@ -298,11 +366,19 @@ def _draw_curve(x: XDot, lay: L.Layout, theme: Theme, font: str):
     c = lay.curve
     x.pen(theme.grid)
     x.style("dotted")
-    x.polyline([(lay.grid_left + 18, c.zero), (lay.grid_right, c.zero)])  # starts after the scale's "0"
+    x.polyline(
+        [(lay.grid_left + 18, c.zero), (lay.grid_right, c.zero)]
+    )  # starts after the scale's "0"
     x.style("solid")
     x.font(L.SMALL, font)
     for v in (2, 0, -2):
-        x.text(lay.grid_left + 4, c.zero - v * L.EMOTION_STEP + 3, -1, f"{v:+d}" if v else "0", L.SMALL_CELL)
+        x.text(
+            lay.grid_left + 4,
+            c.zero - v * L.EMOTION_STEP + 3,
+            -1,
+            f"{v:+d}" if v else "0",
+            L.SMALL_CELL,
+        )
     if not c.points:
         return
     x.pen(theme.curve)
@@ -361,10 +437,19 @@ def _draw_legend(x: XDot, lay: L.Layout, theme: Theme, font: str):
             _badge_sample(x, sx, y, e.badge, theme, font)
         elif e.sample.startswith("edge:"):
             kind = e.sample[5:]
-            arrow = L.Arrow("", "", kind if kind in ("recovery", "rework") else "normal", kind == "support")
+            arrow = L.Arrow(
+                "", "", kind if kind in ("recovery", "rework") else "normal", kind == "support"
+            )
             look = _edge_look(arrow, theme)
-            _edge_sample(x, sx, y + 2, w, look["color"], look["style"] if look["style"] != "bold" else "solid",
-                         float(look["penwidth"]) + (0.6 if look["style"] == "bold" else 0))
+            _edge_sample(
+                x,
+                sx,
+                y + 2,
+                w,
+                look["color"],
+                look["style"] if look["style"] != "bold" else "solid",
+                float(look["penwidth"]) + (0.6 if look["style"] == "bold" else 0),
+            )
             if kind == "branch":
                 x.pen(theme.edge)
                 x.font(L.SMALL, font)
@@ -385,7 +470,12 @@ def _draw_legend(x: XDot, lay: L.Layout, theme: Theme, font: str):
             x.pen(theme.curve)
             x.fill(theme.curve)
             x.style("solid")
-            pts = [(sx + 4, y + 4), (sx + w / 3, y - 5), (sx + 2 * w / 3, y + 2), (sx + w - 4, y - 6)]
+            pts = [
+                (sx + 4, y + 4),
+                (sx + w / 3, y - 5),
+                (sx + 2 * w / 3, y + 2),
+                (sx + w - 4, y - 6),
+            ]
             x.polyline(pts)
             for px, py in pts:
                 x.ellipse(px, py, 2.5, 2.5)
@@ -396,6 +486,7 @@ def _draw_legend(x: XDot, lay: L.Layout, theme: Theme, font: str):
 
 # --- boxes -----------------------------------------------------------------------
 
+
 def _badge_cells(row, theme: Theme) -> str:
     cells = []
     for b in row:
@@ -403,33 +494,48 @@ def _badge_cells(row, theme: Theme) -> str:
         # a fixed size: Graphviz would stretch the cells to the width of the step's text
         size = f'FIXEDSIZE="TRUE" WIDTH="{round(b.width)}" HEIGHT="{round(L.BADGE_CELL_H)}"'
         if b.declared:
-            cells.append(f'<TD BGCOLOR="{color}" {size}><FONT POINT-SIZE="{num(L.SMALL)}" '
-                         f'COLOR="#ffffff">{html(b.text)}</FONT></TD>')
+            cells.append(
+                f'<TD BGCOLOR="{color}" {size}><FONT POINT-SIZE="{num(L.SMALL)}" '
+                f'COLOR="#ffffff">{html(b.text)}</FONT></TD>'
+            )
         else:
-            cells.append(f'<TD BORDER="1" STYLE="dashed" COLOR="{color}" BGCOLOR="#ffffff" {size}>'
-                         f'<FONT POINT-SIZE="{num(L.SMALL)}" COLOR="{color}">{html(b.text)}</FONT></TD>')
-    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0"><TR>'
-            + "".join(cells) + "</TR></TABLE>")
+            cells.append(
+                f'<TD BORDER="1" STYLE="dashed" COLOR="{color}" BGCOLOR="#ffffff" {size}>'
+                f'<FONT POINT-SIZE="{num(L.SMALL)}" COLOR="{color}">{html(b.text)}</FONT></TD>'
+            )
+    return (
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0"><TR>'
+        + "".join(cells)
+        + "</TR></TABLE>"
+    )
 
 
 def step_label(box: L.Box, theme: Theme) -> str:
     rows = []
     if box.sub:
         # padding keeps the small line off the text below it (CJK glyphs fill their em)
-        rows.append(f'<TR><TD CELLPADDING="1"><FONT POINT-SIZE="{num(L.SMALL)}" COLOR="{theme.muted}">'
-                    f'{html(box.sub)}</FONT></TD></TR>')
+        rows.append(
+            f'<TR><TD CELLPADDING="1"><FONT POINT-SIZE="{num(L.SMALL)}" COLOR="{theme.muted}">'
+            f"{html(box.sub)}</FONT></TD></TR>"
+        )
     if L.has_cjk(box.lines):  # a row per line, padded: CJK lines would touch (layout.CJK_LINE_H)
         rows.extend(f'<TR><TD CELLPADDING="1">{html(t)}</TD></TR>' for t in box.lines)
     else:
         rows.append("<TR><TD>" + "<BR/>".join(html(t) for t in box.lines) + "</TD></TR>")
     for row in box.badges:
         rows.append("<TR><TD>" + _badge_cells(row, theme) + "</TD></TR>")
-    return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">' + "".join(rows) + "</TABLE>>"
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+        + "".join(rows)
+        + "</TABLE>>"
+    )
 
 
 def evidence_label(box: L.Box) -> str:
     if L.has_cjk(box.lines):  # a row per line, padded, as in step_label
-        rows = "".join(f'<TR><TD ALIGN="LEFT" CELLPADDING="1">{html(t)}</TD></TR>' for t in box.lines)
+        rows = "".join(
+            f'<TR><TD ALIGN="LEFT" CELLPADDING="1">{html(t)}</TD></TR>' for t in box.lines
+        )
         return f'<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0">{rows}</TABLE>>'
     body = '<BR ALIGN="LEFT"/>'.join(html(t) for t in box.lines) + '<BR ALIGN="LEFT"/>'
     return f'<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD ALIGN="LEFT">{body}</TD></TR></TABLE>>'
@@ -437,18 +543,24 @@ def evidence_label(box: L.Box) -> str:
 
 def lane_label(box: L.Box, theme: Theme) -> str:
     color = theme.borders[box.lane]
-    rows = [f'<TR><TD><FONT POINT-SIZE="11" COLOR="{color}"><B>{"<BR/>".join(html(t) for t in box.lines)}</B></FONT></TD></TR>']
+    rows = [
+        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{color}"><B>{"<BR/>".join(html(t) for t in box.lines)}</B></FONT></TD></TR>'
+    ]
     if box.sub:
-        rows.append(f'<TR><TD><FONT POINT-SIZE="7.5" COLOR="{theme.muted}">{html(box.sub)}</FONT></TD></TR>')
+        rows.append(
+            f'<TR><TD><FONT POINT-SIZE="7.5" COLOR="{theme.muted}">{html(box.sub)}</FONT></TD></TR>'
+        )
     return '<<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="0">' + "".join(rows) + "</TABLE>>"
 
 
 def title_label(box: L.Box, theme: Theme) -> str:
-    title = "<BR ALIGN=\"LEFT\"/>".join(html(t) for t in box.lines) + '<BR ALIGN="LEFT"/>'
-    return (f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="0" WIDTH="{int(box.w - 20)}">'
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="14"><B>{title}</B></FONT></TD></TR>'
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.5" COLOR="{theme.muted}">{html(box.sub)}</FONT></TD></TR>'
-            "</TABLE>>")
+    title = '<BR ALIGN="LEFT"/>'.join(html(t) for t in box.lines) + '<BR ALIGN="LEFT"/>'
+    return (
+        f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="0" WIDTH="{int(box.w - 20)}">'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="14"><B>{title}</B></FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.5" COLOR="{theme.muted}">{html(box.sub)}</FONT></TD></TR>'
+        "</TABLE>>"
+    )
 
 
 def _pos(box: L.Box, height: float) -> str:
@@ -464,8 +576,12 @@ def _inches(points: float) -> str:
     return s or "0"
 
 
-def to_dot(lay: L.Layout, theme_name: str = "color", placement: LB.Placement | None = None,
-           routing: bool = False) -> str:
+def to_dot(
+    lay: L.Layout,
+    theme_name: str = "color",
+    placement: LB.Placement | None = None,
+    routing: bool = False,
+) -> str:
     """The DOT text of the diagram. Same layout, same text, byte for byte.
 
     Without ``placement`` Graphviz routes the arrows and places their
@@ -485,45 +601,76 @@ def to_dot(lay: L.Layout, theme_name: str = "color", placement: LB.Placement | N
     add = out.append
     add("digraph blueprint {")
     # edges first: a label written over the arrows (labels.Text.boxed) is a node
-    add(f"  graph [splines=ortho, outputorder=edgesfirst, forcelabels=true, bgcolor=\"#ffffff\", "
-        f"pad=0.1, fontname={quote(font)}, id=\"diagram\",")
+    add(
+        f'  graph [splines=ortho, outputorder=edgesfirst, forcelabels=true, bgcolor="#ffffff", '
+        f'pad=0.1, fontname={quote(font)}, id="diagram",'
+    )
     add(f"         _background={background(lay, theme, font, placement)}];")
-    add(f"  node [shape=box, fixedsize=true, margin=0, fontname={quote(font)}, fontsize={num(L.FONT)}, "
-        f"fontcolor=\"{theme.text}\", penwidth=1];")
-    add(f"  edge [fontname={quote(font)}, fontsize={num(L.SMALL)}, arrowsize=0.7, fontcolor=\"{theme.muted}\"];")
+    add(
+        f"  node [shape=box, fixedsize=true, margin=0, fontname={quote(font)}, fontsize={num(L.FONT)}, "
+        f'fontcolor="{theme.text}", penwidth=1];'
+    )
+    add(
+        f'  edge [fontname={quote(font)}, fontsize={num(L.SMALL)}, arrowsize=0.7, fontcolor="{theme.muted}"];'
+    )
     # the frame: two invisible corners so the drawing covers the whole layout
     add(f'  "frame:tl" [shape=point, style=invis, width=0.01, height=0.01, pos="0,{num(H)}!"];')
-    add(f'  "frame:br" [shape=point, style=invis, width=0.01, height=0.01, pos="{num(lay.width)},0!"];')
+    add(
+        f'  "frame:br" [shape=point, style=invis, width=0.01, height=0.01, pos="{num(lay.width)},0!"];'
+    )
     t = lay.title
-    add(f'  "block:title" [id="title", shape=box, style="filled", fillcolor="#ffffff", color="{theme.line}", '
-        f"{_size(t)}, pos={_pos(t, H)}, label={label(title_label, t, theme)}];")
+    add(
+        f'  "block:title" [id="title", shape=box, style="filled", fillcolor="#ffffff", color="{theme.line}", '
+        f"{_size(t)}, pos={_pos(t, H)}, label={label(title_label, t, theme)}];"
+    )
     for b in lay.lane_boxes:
-        add(f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.titles[b.lane]}", '
-            f'color="#ffffff", penwidth=2, {_size(b)}, pos={_pos(b, H)}, label={label(lane_label, b, theme)}];')
+        add(
+            f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.titles[b.lane]}", '
+            f'color="#ffffff", penwidth=2, {_size(b)}, pos={_pos(b, H)}, label={label(lane_label, b, theme)}];'
+        )
     for b in lay.phase_boxes:
-        add(f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.phase_fill}", '
+        add(
+            f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.phase_fill}", '
             f'color="{theme.phase_fill}", fontcolor="{theme.phase_text}", {_size(b)}, pos={_pos(b, H)}, '
-            f"label={label(plain_label, b.lines)}];")
+            f"label={label(plain_label, b.lines)}];"
+        )
     for b in lay.boxes:
         if b.kind == "evidence":
-            add(f'  {quote(b.name)} [id={quote(b.name)}, shape=note, style="filled", fillcolor="{theme.evidence_fill}", '
+            add(
+                f'  {quote(b.name)} [id={quote(b.name)}, shape=note, style="filled", fillcolor="{theme.evidence_fill}", '
                 f'color="{theme.evidence_border}", fontcolor="{theme.muted}", {_size(b)}, pos={_pos(b, H)}, '
-                f"label={label(evidence_label, b)}];")
+                f"label={label(evidence_label, b)}];"
+            )
         else:
-            add(f'  {quote(b.name)} [id={quote("step:" + b.step)}, style="rounded,filled", fillcolor="#ffffff", '
+            add(
+                f'  {quote(b.name)} [id={quote("step:" + b.step)}, style="rounded,filled", fillcolor="#ffffff", '
                 f'color="{theme.borders[b.lane]}", penwidth=1.3, {_size(b)}, pos={_pos(b, H)}, '
-                f"label={label(step_label, b, theme)}];")
+                f"label={label(step_label, b, theme)}];"
+            )
     if placement:
         for i, (a, t) in enumerate(zip(lay.arrows, placement.conditions)):
             if t is not None and t.boxed:
-                add(_boxed(f"label:{i}", f"label:{a.source}:{a.target}", t, _label_color(a, theme), lay, theme))
+                add(
+                    _boxed(
+                        f"label:{i}",
+                        f"label:{a.source}:{a.target}",
+                        t,
+                        _label_color(a, theme),
+                        lay,
+                        theme,
+                    )
+                )
         for i, (name, t) in enumerate(placement.lines):
             if t.boxed:
                 add(_boxed(f"line:{i}", f"line:{name}", t, theme.line, lay, theme))
     for i, a in enumerate(lay.arrows):
         look = _edge_look(a, theme)
-        attrs = [f"id={quote('flow:' + a.source + ':' + a.target)}", f'color="{look["color"]}"',
-                 f'style="{look["style"]}"', f'penwidth={look["penwidth"]}']
+        attrs = [
+            f"id={quote('flow:' + a.source + ':' + a.target)}",
+            f'color="{look["color"]}"',
+            f'style="{look["style"]}"',
+            f"penwidth={look['penwidth']}",
+        ]
         if placement:
             attrs.append(f"pos={quote(placement.routes[i].pos)}")
         elif a.label and not routing:

@@ -31,16 +31,16 @@ from dataclasses import dataclass
 from blueprint.render import layout as L
 from blueprint.textwidth import display_width, wrap
 
-GAP = 4.0          # between a label and its arrow, or the box the arrow leaves
-ABOVE = 3.0        # between a horizontal arrow and a label above or below it
-ASCENT = 7.5       # from the top of a line of SMALL text to its baseline
-HARD = 1e6         # a label on a box, an arrowhead or another label
-EDGE = 1e3         # a label over another arrow
-LINE = 2e2         # a label across one of the three lines
-SEPARATOR = 50.0   # a label across a phase separator
-BUCKET = 64.0      # side of a cell of the spatial index, points
-SLIDE = 12.0       # between two spots for a label along a long segment
-MAX_SPOTS = 160    # spots tried per label, nearest the arrow's start first
+GAP = 4.0  # between a label and its arrow, or the box the arrow leaves
+ABOVE = 3.0  # between a horizontal arrow and a label above or below it
+ASCENT = 7.5  # from the top of a line of SMALL text to its baseline
+HARD = 1e6  # a label on a box, an arrowhead or another label
+EDGE = 1e3  # a label over another arrow
+LINE = 2e2  # a label across one of the three lines
+SEPARATOR = 50.0  # a label across a phase separator
+BUCKET = 64.0  # side of a cell of the spatial index, points
+SLIDE = 12.0  # between two spots for a label along a long segment
+MAX_SPOTS = 160  # spots tried per label, nearest the arrow's start first
 _NO_START = set("，。、；：！？）》」』】,.;:!?)]}")  # a wrapped line must not start with these
 
 
@@ -48,9 +48,9 @@ _NO_START = set("，。、；：！？）》」』】,.;:!?)]}")  # a wrapped li
 class Route:
     """An arrow as Graphviz routed it, in layout coordinates (y downwards)."""
 
-    points: tuple      # the polyline from the tail to the arrowhead's base
-    tip: tuple         # the arrowhead's tip
-    pos: str           # Graphviz's own text of the route, given back unchanged
+    points: tuple  # the polyline from the tail to the arrowhead's base
+    tip: tuple  # the arrowhead's tip
+    pos: str  # Graphviz's own text of the route, given back unchanged
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Text:
     left: float
     top: float
     width: float
-    align: int = 0     # -1 left, 0 centre, 1 right
+    align: int = 0  # -1 left, 0 centre, 1 right
     boxed: bool = False  # drawn over the arrows, on the band's colour (where no spot is clear)
 
     @property
@@ -91,9 +91,9 @@ class Text:
 
 @dataclass(frozen=True)
 class Placement:
-    routes: tuple      # Route per arrow of the layout, in its order
+    routes: tuple  # Route per arrow of the layout, in its order
     conditions: tuple  # Text or None per arrow
-    lines: tuple       # (line name, Text) of the three lines' labels
+    lines: tuple  # (line name, Text) of the three lines' labels
 
 
 def parse_pos(pos: str, height: float) -> Route | None:
@@ -145,6 +145,7 @@ def match_routes(lay: L.Layout, edges) -> list | None:
 
 
 # --- obstacles ------------------------------------------------------------------------
+
 
 def _overlap(a, b) -> float:
     """Area shared by two rectangles (left, top, right, bottom); 0 when they only touch."""
@@ -214,7 +215,12 @@ def _segments(route: Route):
 
 
 def _seg_rect(a, b, grow: float) -> tuple:
-    return (min(a[0], b[0]) - grow, min(a[1], b[1]) - grow, max(a[0], b[0]) + grow, max(a[1], b[1]) + grow)
+    return (
+        min(a[0], b[0]) - grow,
+        min(a[1], b[1]) - grow,
+        max(a[0], b[0]) + grow,
+        max(a[1], b[1]) + grow,
+    )
 
 
 def _head_rect(route: Route) -> tuple:
@@ -238,6 +244,7 @@ def _box_obstacles(obs: Obstacles, lay: L.Layout) -> None:
 
 
 # --- the three lines ------------------------------------------------------------------------
+
 
 def _line_text(ln: L.Line, text: str, left: float, above: bool, align: int) -> Text:
     top = ln.y - 2 - L.SMALL_H if above else ln.y + 2
@@ -269,8 +276,14 @@ def line_labels(lay: L.Layout, routes=None, obstacles: Obstacles | None = None) 
             continue
         spots = []
         if both:
-            spots = [t for t in (_clear_spot(ln, ln.label, ln.left + inset, mid - 12, +1, obstacles),
-                                 _clear_spot(ln, ln.label, ln.right - inset, mid + 12, -1, obstacles)) if t]
+            spots = [
+                t
+                for t in (
+                    _clear_spot(ln, ln.label, ln.left + inset, mid - 12, +1, obstacles),
+                    _clear_spot(ln, ln.label, ln.right - inset, mid + 12, -1, obstacles),
+                )
+                if t
+            ]
         for text in dict.fromkeys((ln.label, ln.short or ln.label)):
             if not spots:
                 spot = _clear_spot(ln, text, ln.left + inset, ln.right - inset, +1, obstacles)
@@ -305,6 +318,7 @@ def _clear_spot(ln: L.Line, text: str, start: float, limit: float, d: int, obsta
 
 
 # --- branch conditions -------------------------------------------------------------------------
+
 
 def _along(length: float, size: float) -> list:
     """Offsets of a label's near edge from a segment's start, nearest first:
@@ -350,7 +364,11 @@ def _breaks_well(text: str, lines) -> bool:
             following = lines[i + 1]
             if not following or following[0] in _NO_START:
                 return False
-            if text[pos:pos + 1] != " " and display_width(line[-1]) == 1 and display_width(following[0]) == 1:
+            if (
+                text[pos : pos + 1] != " "
+                and display_width(line[-1]) == 1
+                and display_width(following[0]) == 1
+            ):
                 return False
     return True
 
@@ -374,7 +392,9 @@ def candidates(route: Route, lines: tuple, text: str = "") -> list:
             continue
         d = 1 if x1 >= x0 else -1
         length = abs(x1 - x0)
-        room = abs(route.tip[0] - x0) if i == len(segments) - 1 else length  # the arrowhead's length too
+        room = (
+            abs(route.tip[0] - x0) if i == len(segments) - 1 else length
+        )  # the arrowhead's length too
         for shape in _shapes(lines, text, room):
             width = max(L.text_width(t) for t in shape)
             height = len(shape) * L.SMALL_H

@@ -35,40 +35,40 @@ from blueprint.render import words
 from blueprint.textwidth import display_width, wrap
 
 # --- sizes, in points ----------------------------------------------------
-FONT = 10.0          # step text
-SMALL = 8.0          # role line, badges, edge labels, line labels
-LINE_H = 12.5        # height of one line of FONT text
-CJK_LINE_H = 14.0    # the same for text with CJK characters, whose glyphs fill their em:
-                     # each line is a table row with 1 pt of padding above and below
-SMALL_H = 10.0       # height of one line of SMALL text
-CELL = 5.6           # width of one display cell at FONT (a CJK character is two)
-SMALL_CELL = 4.6     # width of one display cell at SMALL
-WRAP = 22            # display cells per line in a step box
-EDGE_WRAP = 14       # display cells per line of a branch condition
+FONT = 10.0  # step text
+SMALL = 8.0  # role line, badges, edge labels, line labels
+LINE_H = 12.5  # height of one line of FONT text
+CJK_LINE_H = 14.0  # the same for text with CJK characters, whose glyphs fill their em:
+# each line is a table row with 1 pt of padding above and below
+SMALL_H = 10.0  # height of one line of SMALL text
+CELL = 5.6  # width of one display cell at FONT (a CJK character is two)
+SMALL_CELL = 4.6  # width of one display cell at SMALL
+WRAP = 22  # display cells per line in a step box
+EDGE_WRAP = 14  # display cells per line of a branch condition
 NODE_W = round(WRAP * CELL + 18)
-NODE_PAD = 7.0       # inside a step box, above and below its content
-BADGE_H = 16.0       # one row of badges: 12 pt cells and their spacing
+NODE_PAD = 7.0  # inside a step box, above and below its content
+BADGE_H = 16.0  # one row of badges: 12 pt cells and their spacing
 BADGE_CELL_H = 12.0
-COL_GAP = 56.0       # between two columns: room for arrows and their labels
+COL_GAP = 56.0  # between two columns: room for arrows and their labels
 PITCH = NODE_W + COL_GAP
-STACK_GAP = 20.0     # between boxes stacked in one column of a band: room for an arrow and its label
-QUANTUM = 4.0        # box heights are multiples of this: fewer distinct edges make routing faster
-BAND_PAD = 18.0      # between a band's edge and its boxes
+STACK_GAP = 20.0  # between boxes stacked in one column of a band: room for an arrow and its label
+QUANTUM = 4.0  # box heights are multiples of this: fewer distinct edges make routing faster
+BAND_PAD = 18.0  # between a band's edge and its boxes
 MIN_BAND = 58.0
 MARGIN = 16.0
-LANE_W = 118.0       # the lane-title column at the left
+LANE_W = 118.0  # the lane-title column at the left
 PHASE_H = 24.0
 TITLE_GAP = 10.0
 EMOTION_H = 92.0
 EMOTION_STEP = 15.0  # points per emotion unit
 LEGEND_SAMPLE = 64.0
 LEGEND_ROW = 20.0
-LEGEND_CELL = 5.0    # display cell at the legend's font size (9 pt)
+LEGEND_CELL = 5.0  # display cell at the legend's font size (9 pt)
 
 LINE_LABEL_INSET = 6.0  # between a line's end and its label
 LINE_NAMES = ("interaction", "visibility", "internal")
 
-INF = 10 ** 9
+INF = 10**9
 
 
 def wrap_evenly(text: str, width: int) -> list:
@@ -89,7 +89,7 @@ def _at_most(lines: list, n: int, width: int) -> tuple:
     if len(lines) <= n:
         return tuple(lines)
     last = wrap(lines[n - 1], max(width - 1, 1))[0]
-    return (*lines[:n - 1], last + "…")
+    return (*lines[: n - 1], last + "…")
 
 
 def has_cjk(lines) -> bool:
@@ -133,7 +133,7 @@ class Box:
     h: float
     lines: tuple = ()
     sub: str = ""
-    badges: tuple = ()       # rows of Badge
+    badges: tuple = ()  # rows of Badge
     lane: str | None = None
     column: int | None = None
     step: str | None = None
@@ -159,10 +159,10 @@ class Box:
 class Arrow:
     source: str
     target: str
-    kind: str                # normal, recovery, rework
-    from_support: bool       # a flow back up from the support lane
-    label: tuple = ()        # wrapped lines of the condition
-    text: str = ""           # the condition in one line (to wrap it again narrower)
+    kind: str  # normal, recovery, rework
+    from_support: bool  # a flow back up from the support lane
+    label: tuple = ()  # wrapped lines of the condition
+    text: str = ""  # the condition in one line (to wrap it again narrower)
 
 
 @dataclass(frozen=True)
@@ -176,20 +176,20 @@ class Band:
 
 @dataclass(frozen=True)
 class Line:
-    name: str                # interaction, visibility, internal
+    name: str  # interaction, visibility, internal
     y: float
     left: float
     right: float
     label: str
-    short: str = ""          # the name in the locale only, where the label does not fit
+    short: str = ""  # the name in the locale only, where the label does not fit
 
 
 @dataclass(frozen=True)
 class LegendEntry:
-    sample: str              # badge, edge:<kind>, line:<name>, evidence, emotion
+    sample: str  # badge, edge:<kind>, line:<name>, evidence, emotion
     text: str
-    x: float                 # left of the sample
-    y: float                 # middle of the row
+    x: float  # left of the sample
+    y: float  # middle of the row
     badge: Badge | None = None
 
 
@@ -197,9 +197,9 @@ class LegendEntry:
 class Curve:
     """The customer's emotion curve (--emotion)."""
 
-    points: list             # (x, y, step id, emotion)
-    marks: list              # (x, y, text, kind): peak, low, end
-    zero: float              # y of emotion 0
+    points: list  # (x, y, step id, emotion)
+    marks: list  # (x, y, text, kind): peak, low, end
+    zero: float  # y of emotion 0
     top: float
     bottom: float
 
@@ -210,15 +210,15 @@ class Layout:
     height: float
     locale: str
     title: Box
-    boxes: list              # steps and evidence, in flow order
+    boxes: list  # steps and evidence, in flow order
     lane_boxes: list
     phase_boxes: list
     arrows: list
     bands: list
     lines: list
-    separators: list         # (x, top, bottom) between phases
-    legend_box: tuple        # (left, top, right, bottom)
-    legend: list             # LegendEntry
+    separators: list  # (x, top, bottom) between phases
+    legend_box: tuple  # (left, top, right, bottom)
+    legend: list  # LegendEntry
     curve: Curve | None = None
     columns: dict = field(default_factory=dict)  # step id -> column
     grid_left: float = 0.0
@@ -233,6 +233,7 @@ class Layout:
 
 
 # --- columns ---------------------------------------------------------------
+
 
 def assign_columns(bp, structure) -> tuple[dict, dict]:
     """Column of every step and the phase group of every step.
@@ -396,6 +397,7 @@ def _sub_line(bp, step) -> str:
 
 # --- the whole layout -----------------------------------------------------------
 
+
 def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Layout:
     """Place everything. Pure: same blueprint and analysis, same layout."""
     st = analysis.structure
@@ -416,8 +418,20 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
         rows = badge_rows(badges, NODE_W - 8)
         for b in badges:
             used.add(("badge", b.kind, b.declared))
-        box = Box(n, "step", 0, 0, NODE_W, step_height(lines, sub, rows), lines, sub, rows,
-                  s.lane, columns[n], n)
+        box = Box(
+            n,
+            "step",
+            0,
+            0,
+            NODE_W,
+            step_height(lines, sub, rows),
+            lines,
+            sub,
+            rows,
+            s.lane,
+            columns[n],
+            n,
+        )
         step_boxes[n] = box
         cells.setdefault((columns[n], s.lane), []).append(box)
         if s.lane == "customer" and s.evidence:
@@ -426,9 +440,20 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
                 item = wrap_evenly(e.text, WRAP - 4)
                 ev_lines.append("• " + item[0])
                 ev_lines.extend("\u00a0" * 4 + more for more in item[1:])
-            ev = Box("evidence:" + n, "evidence", 0, 0, NODE_W,
-                     _quantum(2 * NODE_PAD + len(ev_lines) * line_height(ev_lines)),
-                     tuple(ev_lines), "", (), "evidence", columns[n], n)
+            ev = Box(
+                "evidence:" + n,
+                "evidence",
+                0,
+                0,
+                NODE_W,
+                _quantum(2 * NODE_PAD + len(ev_lines) * line_height(ev_lines)),
+                tuple(ev_lines),
+                "",
+                (),
+                "evidence",
+                columns[n],
+                n,
+            )
             cells.setdefault((columns[n], "evidence"), []).append(ev)
             used.add(("evidence",))
     for cell in cells.values():
@@ -446,13 +471,34 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
 
     # title block
     title_lines = tuple(wrap(bp.title or bp.id, 90))
-    meta = "   ".join(f"{words.word(locale, k)}: {v or '—'}" for k, v in (
-        ("id", bp.id), ("status", bp.status), ("owner", bp.owner), ("version", bp.version)))
+    meta = "   ".join(
+        f"{words.word(locale, k)}: {v or '—'}"
+        for k, v in (
+            ("id", bp.id),
+            ("status", bp.status),
+            ("owner", bp.owner),
+            ("version", bp.version),
+        )
+    )
     meta += f"   ({len(bp.steps)} {words.word(locale, 'steps')})"
-    title_w = max(max(display_width(t) for t in title_lines) * 14 * 0.56, display_width(meta) * SMALL_CELL * 1.1) + 24
+    title_w = (
+        max(
+            max(display_width(t) for t in title_lines) * 14 * 0.56,
+            display_width(meta) * SMALL_CELL * 1.1,
+        )
+        + 24
+    )
     title_h = len(title_lines) * 18 + 14 + 14
-    title = Box("title", "title", MARGIN + title_w / 2, MARGIN + title_h / 2, title_w, title_h,
-                title_lines, meta)
+    title = Box(
+        "title",
+        "title",
+        MARGIN + title_w / 2,
+        MARGIN + title_h / 2,
+        title_w,
+        title_h,
+        title_lines,
+        meta,
+    )
 
     # phase headers
     y = MARGIN + title_h + TITLE_GAP
@@ -471,8 +517,17 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
     ph_h = max([PHASE_H] + [len(v) * LINE_H + 10 for v in phase_lines.values()])
     for g, (lo, hi) in sorted(spans.items()):
         left, right = grid_left + lo * pitch + 2, grid_left + (hi + 1) * pitch - 2
-        phase_boxes.append(Box(f"phase:{bp.phases[g].id}", "phase", (left + right) / 2, y + ph_h / 2,
-                               right - left, ph_h, phase_lines[g]))
+        phase_boxes.append(
+            Box(
+                f"phase:{bp.phases[g].id}",
+                "phase",
+                (left + right) / 2,
+                y + ph_h / 2,
+                right - left,
+                ph_h,
+                phase_lines[g],
+            )
+        )
     bands_top = y + ph_h + 4
 
     # vertical: one band per lane, tall enough for its tallest stack
@@ -497,7 +552,9 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
     # total width: the grid, or the title block or legend if wider
     legend_entries = _legend_entries(bp, analysis, locale, used, st, curve_wanted)
     sample_w = max([LEGEND_SAMPLE] + [b.width for _, _, b in legend_entries if b is not None])
-    entry_w = max([sample_w + 12 + display_width(t) * LEGEND_CELL + 18 for _, t, _ in legend_entries] + [200])
+    entry_w = max(
+        [sample_w + 12 + display_width(t) * LEGEND_CELL + 18 for _, t, _ in legend_entries] + [200]
+    )
     # as many columns (up to four) as fit under the bands or the title block;
     # at least two, so a narrow diagram's legend does not become a long list
     avail = max(grid_right - MARGIN, title_w)
@@ -515,8 +572,19 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
     lane_boxes = []
     for b in bands:
         t, sub = words.lane_title(locale, b.lane)
-        lane_boxes.append(Box(f"lane:{b.lane}", "lane", MARGIN + LANE_W / 2, (b.top + b.bottom) / 2,
-                              LANE_W - 2, b.bottom - b.top - 2, tuple(wrap(t, 18)), sub, lane=b.lane))
+        lane_boxes.append(
+            Box(
+                f"lane:{b.lane}",
+                "lane",
+                MARGIN + LANE_W / 2,
+                (b.top + b.bottom) / 2,
+                LANE_W - 2,
+                b.bottom - b.top - 2,
+                tuple(wrap(t, 18)),
+                sub,
+                lane=b.lane,
+            )
+        )
 
     # place the stacks
     boxes = []
@@ -535,13 +603,23 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
 
     # the three lines
     lines = []
-    for name, above, below in (("interaction", "customer", "frontstage"),
-                               ("visibility", "frontstage", "backstage"),
-                               ("internal", "backstage", "support")):
-        lines.append(Line(name, band_at[above].bottom, MARGIN + LANE_W, right,
-                          words.line_label(locale, name), words.line_short(locale, name)))
+    for name, above, _below in (
+        ("interaction", "customer", "frontstage"),
+        ("visibility", "frontstage", "backstage"),
+        ("internal", "backstage", "support"),
+    ):
+        lines.append(
+            Line(
+                name,
+                band_at[above].bottom,
+                MARGIN + LANE_W,
+                right,
+                words.line_label(locale, name),
+                words.line_short(locale, name),
+            )
+        )
 
-    for g, (lo, _) in sorted(spans.items()):
+    for _g, (lo, _) in sorted(spans.items()):
         if lo > 0:
             separators.append((grid_left + lo * pitch, bands_top - ph_h - 4, bands_bottom))
 
@@ -568,17 +646,38 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
     legend = []
     for i, (sample, text, badge) in enumerate(legend_entries):
         r, c = divmod(i, per_row)
-        legend.append(LegendEntry(sample, text, MARGIN + 10 + c * entry_w,
-                                  legend_top + 26 + r * LEGEND_ROW + LEGEND_ROW / 2, badge))
+        legend.append(
+            LegendEntry(
+                sample,
+                text,
+                MARGIN + 10 + c * entry_w,
+                legend_top + 26 + r * LEGEND_ROW + LEGEND_ROW / 2,
+                badge,
+            )
+        )
     rows = (len(legend_entries) + per_row - 1) // per_row
     legend_bottom = legend_top + 26 + rows * LEGEND_ROW + 8
     legend_box = (MARGIN, legend_top, MARGIN + per_row * entry_w, legend_bottom)
 
     return Layout(
-        width=page_right + MARGIN, height=legend_bottom + MARGIN, locale=locale, title=title,
-        boxes=boxes, lane_boxes=lane_boxes, phase_boxes=phase_boxes, arrows=arrows, bands=bands,
-        lines=lines, separators=separators, legend_box=legend_box, legend=legend, curve=curve,
-        columns=columns, grid_left=grid_left, grid_right=grid_right, legend_sample=sample_w,
+        width=page_right + MARGIN,
+        height=legend_bottom + MARGIN,
+        locale=locale,
+        title=title,
+        boxes=boxes,
+        lane_boxes=lane_boxes,
+        phase_boxes=phase_boxes,
+        arrows=arrows,
+        bands=bands,
+        lines=lines,
+        separators=separators,
+        legend_box=legend_box,
+        legend=legend,
+        curve=curve,
+        columns=columns,
+        grid_left=grid_left,
+        grid_right=grid_right,
+        legend_sample=sample_w,
     )
 
 
@@ -606,12 +705,26 @@ def _curve(bp, analysis, locale, st, columns, col_x, band) -> Curve:
 def _legend_entries(bp, analysis, locale, used, st, curve) -> list:
     w = lambda k: words.word(locale, k)  # noqa: E731
     out = []
-    order = [("fail", True, "fail.declared"), ("fail", False, "fail.inferred"),
-             ("wait", True, "wait.declared"), ("wait", False, "wait.inferred"),
-             ("peak", True, "peak.best"), ("high", True, "peak.high"), ("low", True, "peak.worst"),
-             ("end", True, "end.moment"), ("key", True, "key.moment")]
-    samples = {"fail": "▲ " + w("fail"), "wait": "● " + w("wait"), "peak": "★ " + w("peak"),
-               "low": "▼ " + w("low"), "high": "☆ " + w("high"), "end": "■ " + w("end"), "key": "◎ " + w("key")}
+    order = [
+        ("fail", True, "fail.declared"),
+        ("fail", False, "fail.inferred"),
+        ("wait", True, "wait.declared"),
+        ("wait", False, "wait.inferred"),
+        ("peak", True, "peak.best"),
+        ("high", True, "peak.high"),
+        ("low", True, "peak.worst"),
+        ("end", True, "end.moment"),
+        ("key", True, "key.moment"),
+    ]
+    samples = {
+        "fail": "▲ " + w("fail"),
+        "wait": "● " + w("wait"),
+        "peak": "★ " + w("peak"),
+        "low": "▼ " + w("low"),
+        "high": "☆ " + w("high"),
+        "end": "■ " + w("end"),
+        "key": "◎ " + w("key"),
+    }
     for kind, declared, key in order:
         if ("badge", kind, declared) in used:
             text = samples[kind] + ("" if declared else "?")

@@ -47,7 +47,9 @@ def place_on_paper(pdf: bytes, paper: str) -> bytes:
         page = writer.add_blank_page(width=pw, height=ph)
         ty = (ph - dh * tile_scale) / 2 - float(box.bottom) * tile_scale
         tx = MARGIN - offset - float(box.left) * tile_scale
-        page.merge_transformed_page(src, Transformation().scale(tile_scale, tile_scale).translate(tx, ty))
+        page.merge_transformed_page(
+            src, Transformation().scale(tile_scale, tile_scale).translate(tx, ty)
+        )
         page.compress_content_streams()
     writer.add_metadata({"/Producer": "blueprint"})
     out = io.BytesIO()
@@ -69,4 +71,3 @@ def tiles(dw: float, dh: float, pw: float, ph: float, scale: float) -> list:
     step = room - OVERLAP
     count = 1 + int((width - room + step - 1) // step)
     return [(min(i * step, width - room), tile_scale) for i in range(count)]
-

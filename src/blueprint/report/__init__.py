@@ -59,7 +59,14 @@ def text(results, color: bool = False, quiet: bool = False) -> str:
 
 
 def problem_dict(p: Problem) -> dict:
-    return {"path": p.path, "line": p.line, "column": p.col, "severity": p.severity, "rule": p.rule, "message": p.message}
+    return {
+        "path": p.path,
+        "line": p.line,
+        "column": p.col,
+        "severity": p.severity,
+        "rule": p.rule,
+        "message": p.message,
+    }
 
 
 def as_json(results) -> str:
@@ -84,7 +91,9 @@ def as_json(results) -> str:
     problems = [p for r in results for p in r.problems]
     doc = {
         "version": JSON_VERSION,
-        "files": [{"path": r.path, "problems": [problem_dict(p) for p in r.problems]} for r in results],
+        "files": [
+            {"path": r.path, "problems": [problem_dict(p) for p in r.problems]} for r in results
+        ],
         "summary": {
             "files": len(results),
             "errors": sum(1 for p in problems if p.severity == "error"),

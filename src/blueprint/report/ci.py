@@ -27,11 +27,16 @@ def gh_escape_property(text: str) -> str:
 
 
 def github_line(p: Problem) -> str:
-    props = ",".join([
-        f"file={gh_escape_property(p.path)}",
-        f"line={p.line}", f"col={p.col}", f"endLine={p.line}", f"endColumn={p.col}",
-        f"title={gh_escape_property(f'blueprint {p.rule}')}",
-    ])
+    props = ",".join(
+        [
+            f"file={gh_escape_property(p.path)}",
+            f"line={p.line}",
+            f"col={p.col}",
+            f"endLine={p.line}",
+            f"endColumn={p.col}",
+            f"title={gh_escape_property(f'blueprint {p.rule}')}",
+        ]
+    )
     return f"::{_GH_LEVEL.get(p.severity, 'warning')} {props}::{gh_escape_data(p.message)}"
 
 
@@ -82,15 +87,20 @@ def sarif(results, registry) -> str:
         r = registry[rid]
         paragraphs = r.doc.split("\n\n", 1)
         full = paragraphs[1].strip() if len(paragraphs) > 1 else r.summary
-        rules.append({
-            "id": rid,
-            "name": "".join(w.capitalize() for w in rid.split("-")),
-            "shortDescription": {"text": r.summary or rid},
-            "fullDescription": {"text": full or r.summary or rid},
-            "help": {"text": r.doc or rid, "markdown": f"See `blueprint rules {rid}`.\n\n{r.doc}"},
-            "helpUri": f"{INFO_URI}/blob/main/docs/rules.md#{rid}",
-            "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity, "warning")},
-        })
+        rules.append(
+            {
+                "id": rid,
+                "name": "".join(w.capitalize() for w in rid.split("-")),
+                "shortDescription": {"text": r.summary or rid},
+                "fullDescription": {"text": full or r.summary or rid},
+                "help": {
+                    "text": r.doc or rid,
+                    "markdown": f"See `blueprint rules {rid}`.\n\n{r.doc}",
+                },
+                "helpUri": f"{INFO_URI}/blob/main/docs/rules.md#{rid}",
+                "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity, "warning")},
+            }
+        )
     out_results = []
     for res in results:
         for p in res.problems:
@@ -98,10 +108,14 @@ def sarif(results, registry) -> str:
                 "ruleId": p.rule,
                 "level": _SARIF_LEVEL.get(p.severity, "warning"),
                 "message": {"text": p.message},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": _uri(p.path)},
-                    "region": {"startLine": p.line, "startColumn": p.col},
-                }}],
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(p.path)},
+                            "region": {"startLine": p.line, "startColumn": p.col},
+                        }
+                    }
+                ],
             }
             if p.rule in index:
                 item["ruleIndex"] = index[p.rule]
@@ -109,11 +123,19 @@ def sarif(results, registry) -> str:
     doc = {
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "blueprint", "version": __version__, "informationUri": INFO_URI,
-                                "rules": rules}},
-            "results": out_results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "blueprint",
+                        "version": __version__,
+                        "informationUri": INFO_URI,
+                        "rules": rules,
+                    }
+                },
+                "results": out_results,
+            }
+        ],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -130,19 +152,28 @@ def junit(results, failing=("error",)) -> str:
         if bad:
             failures += 1
             body = xml_escape(_xml_text("\n".join(p.format() for p in r.problems)))
-            msg = quoteattr(_xml_text(f"{len(bad)} problem{'s' if len(bad) != 1 else ''}: {bad[0].message}"))
-            cases.append(f'    <testcase classname="blueprint.check" name={name}>\n'
-                         f'      <failure message={msg} type="blueprint">{body}</failure>\n'
-                         f'    </testcase>')
+            msg = quoteattr(
+                _xml_text(f"{len(bad)} problem{'s' if len(bad) != 1 else ''}: {bad[0].message}")
+            )
+            cases.append(
+                f'    <testcase classname="blueprint.check" name={name}>\n'
+                f'      <failure message={msg} type="blueprint">{body}</failure>\n'
+                f"    </testcase>"
+            )
         elif r.problems:
             body = xml_escape(_xml_text("\n".join(p.format() for p in r.problems)))
-            cases.append(f'    <testcase classname="blueprint.check" name={name}>\n'
-                         f'      <system-out>{body}</system-out>\n    </testcase>')
+            cases.append(
+                f'    <testcase classname="blueprint.check" name={name}>\n'
+                f"      <system-out>{body}</system-out>\n    </testcase>"
+            )
         else:
             cases.append(f'    <testcase classname="blueprint.check" name={name}/>')
     n = len(results)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<testsuites name="blueprint" tests="{n}" failures="{failures}" errors="0">\n'
-            f'  <testsuite name="blueprint check" tests="{n}" failures="{failures}" errors="0" skipped="0">\n'
-            + "\n".join(cases) + ("\n" if cases else "")
-            + "  </testsuite>\n</testsuites>\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="blueprint" tests="{n}" failures="{failures}" errors="0">\n'
+        f'  <testsuite name="blueprint check" tests="{n}" failures="{failures}" errors="0" skipped="0">\n'
+        + "\n".join(cases)
+        + ("\n" if cases else "")
+        + "  </testsuite>\n</testsuites>\n"
+    )

@@ -10,8 +10,8 @@ rule, stamps the id and the configured severity onto each problem.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from blueprint.problems import Pos
 

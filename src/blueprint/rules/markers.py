@@ -29,8 +29,12 @@ def missing_evidence(ctx):
     """
     for s in ctx.bp.steps:
         if s.lane == "customer" and not s.evidence:
-            yield Finding(s.pos, f"customer action '{s.id}' has no physical evidence; name what the customer "
-                                 "sees or touches here (evidence: [...])", s.id)
+            yield Finding(
+                s.pos,
+                f"customer action '{s.id}' has no physical evidence; name what the customer "
+                "sees or touches here (evidence: [...])",
+                s.id,
+            )
 
 
 @rule("evidence-outside-customer", "warning")
@@ -42,8 +46,12 @@ def evidence_outside_customer(ctx):
     """
     for s in ctx.bp.steps:
         if s.lane != "customer" and s.evidence:
-            yield Finding(s.field_pos("evidence"), f"{s.lane} step '{s.id}' has evidence; put it on the customer "
-                                                   "action where the customer meets it", s.id)
+            yield Finding(
+                s.field_pos("evidence"),
+                f"{s.lane} step '{s.id}' has evidence; put it on the customer "
+                "action where the customer meets it",
+                s.id,
+            )
 
 
 @rule("wait-without-expected", "warning")
@@ -63,7 +71,11 @@ def wait_without_expected(ctx):
     """
     for s in ctx.bp.steps:
         if s.wait is not None and s.wait.expected is None:
-            yield Finding(s.field_pos("wait"), f"wait point at '{s.id}' has no expected time (wait: {{expected: 10m}})", s.id)
+            yield Finding(
+                s.field_pos("wait"),
+                f"wait point at '{s.id}' has no expected time (wait: {{expected: 10m}})",
+                s.id,
+            )
 
 
 @rule("fail-without-recovery", "warning")
@@ -86,7 +98,11 @@ def fail_without_recovery(ctx):
     """
     for s in ctx.bp.steps:
         if s.fail is not None and not s.fail.recovery.strip():
-            yield Finding(s.field_pos("fail"), f"fail point at '{s.id}' has no recovery: say what staff do when it happens", s.id)
+            yield Finding(
+                s.field_pos("fail"),
+                f"fail point at '{s.id}' has no recovery: say what staff do when it happens",
+                s.id,
+            )
 
 
 @rule("duration-exceeds-standard", "warning")
@@ -104,9 +120,18 @@ def duration_exceeds_standard(ctx):
         standard: {text: Serve within 10 minutes, within: 10m}
     """
     for s in ctx.bp.steps:
-        if s.duration and s.standard and s.standard.within and s.duration.seconds > s.standard.within.seconds:
-            yield Finding(s.duration.pos, f"step '{s.id}' takes {s.duration.text} but its standard allows "
-                                          f"{s.standard.within.text} ({format_duration(s.duration.seconds - s.standard.within.seconds)} over)", s.id)
+        if (
+            s.duration
+            and s.standard
+            and s.standard.within
+            and s.duration.seconds > s.standard.within.seconds
+        ):
+            yield Finding(
+                s.duration.pos,
+                f"step '{s.id}' takes {s.duration.text} but its standard allows "
+                f"{s.standard.within.text} ({format_duration(s.duration.seconds - s.standard.within.seconds)} over)",
+                s.id,
+            )
 
 
 #: fields that describe the customer's side, and those that describe staff

@@ -7,8 +7,12 @@ import networkx as nx
 from blueprint.model import LANES
 from blueprint.rules import Finding, rule
 
-_LANE_NAMES = {"customer": "customer action", "frontstage": "front-stage step",
-               "backstage": "back-stage step", "support": "support process"}
+_LANE_NAMES = {
+    "customer": "customer action",
+    "frontstage": "front-stage step",
+    "backstage": "back-stage step",
+    "support": "support process",
+}
 
 
 @rule("flow-skips-line", "error")
@@ -37,8 +41,12 @@ def flow_skips_line(ctx):
                 continue
             a, b = s.lane, ctx.bp.by_id[f.target].lane
             if {a, b} & {"customer"} and {a, b} & {"backstage", "support"}:
-                yield Finding(f.pos, f"flow from {_LANE_NAMES[a]} '{s.id}' to {_LANE_NAMES[b]} "
-                                     f"'{f.target}' skips the front stage; route it through a front-stage step", s.id)
+                yield Finding(
+                    f.pos,
+                    f"flow from {_LANE_NAMES[a]} '{s.id}' to {_LANE_NAMES[b]} "
+                    f"'{f.target}' skips the front stage; route it through a front-stage step",
+                    s.id,
+                )
 
 
 @rule("undeclared-cycle", "error")
@@ -69,16 +77,27 @@ def undeclared_cycle(ctx):
             if not g.has_edge(n, n):
                 continue
         members = sorted(comp, key=lambda n: by_id[n].index)
-        back = [(u, v) for u in members for v in g.successors(u) if v in comp and by_id[v].index <= by_id[u].index]
-        u, v = min(back, key=lambda e: (by_id[e[0]].index, by_id[e[1]].index)) if back else (members[-1], members[0])
+        back = [
+            (u, v)
+            for u in members
+            for v in g.successors(u)
+            if v in comp and by_id[v].index <= by_id[u].index
+        ]
+        u, v = (
+            min(back, key=lambda e: (by_id[e[0]].index, by_id[e[1]].index))
+            if back
+            else (members[-1], members[0])
+        )
         flow = next((f for f in by_id[u].flows if f.target == v), None)
         pos = flow.pos if flow else by_id[u].pos
         if u == v:
             msg = f"step '{u}' flows to itself; mark the flow kind: rework if the step repeats"
         else:
             loop = " → ".join(members[:6]) + (" → …" if len(members) > 6 else "")
-            msg = (f"flow '{u}' → '{v}' closes a cycle ({loop}) that is not declared; "
-                   "mark it kind: recovery or kind: rework if the loop is intended")
+            msg = (
+                f"flow '{u}' → '{v}' closes a cycle ({loop}) that is not declared; "
+                "mark it kind: recovery or kind: rework if the loop is intended"
+            )
         yield Finding(pos, msg, u)
 
 
@@ -109,8 +128,12 @@ def backward_phase_flow(ctx):
             if f.is_loop or t is None or s.phase not in index or t.phase not in index:
                 continue
             if index[t.phase] < index[s.phase]:
-                yield Finding(f.pos, f"flow '{s.id}' → '{t.id}' goes back from phase '{s.phase}' to the earlier "
-                                     f"phase '{t.phase}'; declare it as a loop (kind: recovery or rework)", s.id)
+                yield Finding(
+                    f.pos,
+                    f"flow '{s.id}' → '{t.id}' goes back from phase '{s.phase}' to the earlier "
+                    f"phase '{t.phase}'; declare it as a loop (kind: recovery or rework)",
+                    s.id,
+                )
 
 
 @rule("unreachable-step", "error")
@@ -147,8 +170,12 @@ def unreachable_step(ctx):
                 stack.append(p)
     for s in ctx.bp.steps:
         if s.id not in seen:
-            yield Finding(s.pos, f"step '{s.id}' is cut off from the customer's journey: "
-                                 "no flow leads to it from the journey, and it leads into none", s.id)
+            yield Finding(
+                s.pos,
+                f"step '{s.id}' is cut off from the customer's journey: "
+                "no flow leads to it from the journey, and it leads into none",
+                s.id,
+            )
 
 
 @rule("dead-end", "warning")
@@ -172,8 +199,12 @@ def dead_end(ctx):
     """
     for s in ctx.bp.steps:
         if s.lane in ("frontstage", "backstage") and not s.flows:
-            yield Finding(s.pos, f"{_LANE_NAMES[s.lane]} '{s.id}' leads nowhere: add next: with the step that "
-                                 "uses its work (the customer, a colleague or a system)", s.id)
+            yield Finding(
+                s.pos,
+                f"{_LANE_NAMES[s.lane]} '{s.id}' leads nowhere: add next: with the step that "
+                "uses its work (the customer, a colleague or a system)",
+                s.id,
+            )
 
 
 @rule("customer-journey-broken", "error")
@@ -207,25 +238,38 @@ def customer_journey_broken(ctx):
     st = ctx.structure
     if not st.customer_steps:
         pos = ctx.bp.positions.get("steps", ctx.bp.pos)
-        yield Finding(pos, "the blueprint has no customer action; the journey must start and end with the customer")
+        yield Finding(
+            pos,
+            "the blueprint has no customer action; the journey must start and end with the customer",
+        )
         return
     if not st.customer_starts:
         first = ctx.bp.by_id[st.customer_steps[0]]
-        yield Finding(first.pos, "the customer's journey has no start: every customer action follows another "
-                                 "(a cycle); declare the loop with kind: recovery or rework", first.id)
+        yield Finding(
+            first.pos,
+            "the customer's journey has no start: every customer action follows another "
+            "(a cycle); declare the loop with kind: recovery or rework",
+            first.id,
+        )
         return
     cg = nx.Graph()
     cg.add_nodes_from(st.customer_steps)
     for c, nxt in st.customer_next.items():
         cg.add_edges_from((c, n) for n in nxt)
-    comps = sorted((sorted(c, key=lambda n: ctx.bp.by_id[n].index) for c in nx.connected_components(cg)),
-                   key=lambda c: ctx.bp.by_id[c[0]].index)
+    comps = sorted(
+        (sorted(c, key=lambda n: ctx.bp.by_id[n].index) for c in nx.connected_components(cg)),
+        key=lambda c: ctx.bp.by_id[c[0]].index,
+    )
     if len(comps) > 1:
         main = comps[0][0]
         for comp in comps[1:]:
             s = ctx.bp.by_id[comp[0]]
-            yield Finding(s.pos, f"customer action '{s.id}' is not connected to the journey that starts at "
-                                 f"'{main}'; add a flow that leads to it", s.id)
+            yield Finding(
+                s.pos,
+                f"customer action '{s.id}' is not connected to the journey that starts at "
+                f"'{main}'; add a flow that leads to it",
+                s.id,
+            )
 
 
 def _unattached(ctx, lane: str, partner) -> list:
@@ -235,7 +279,11 @@ def _unattached(ctx, lane: str, partner) -> list:
     sub = g.subgraph(members).to_undirected(as_view=True)
     out = []
     for comp in nx.connected_components(sub):
-        touches = any(ctx.structure.lane(m) in partner for n in comp for m in list(g.successors(n)) + list(g.predecessors(n)))
+        touches = any(
+            ctx.structure.lane(m) in partner
+            for n in comp
+            for m in list(g.successors(n)) + list(g.predecessors(n))
+        )
         if not touches:
             out.extend(comp)
     return sorted(out, key=lambda n: ctx.bp.by_id[n].index)
@@ -261,8 +309,12 @@ def frontstage_unmet(ctx):
     """
     for n in _unattached(ctx, "frontstage", {"customer"}):
         s = ctx.bp.by_id[n]
-        yield Finding(s.pos, f"front-stage step '{n}' is not linked to any customer action; "
-                             "is it back-stage work, or is a flow missing?", n)
+        yield Finding(
+            s.pos,
+            f"front-stage step '{n}' is not linked to any customer action; "
+            "is it back-stage work, or is a flow missing?",
+            n,
+        )
 
 
 @rule("support-serves-nothing", "warning")
@@ -287,7 +339,9 @@ def support_serves_nothing(ctx):
     """
     for n in _unattached(ctx, "support", {"customer", "frontstage", "backstage"}):
         s = ctx.bp.by_id[n]
-        yield Finding(s.pos, f"support process '{n}' serves no step: link it to the staff work it supports", n)
+        yield Finding(
+            s.pos, f"support process '{n}' serves no step: link it to the staff work it supports", n
+        )
 
 
 @rule("empty-lane", "warning")
@@ -302,7 +356,9 @@ def empty_lane(ctx):
     pos = ctx.bp.positions.get("steps", ctx.bp.pos)
     for lane in LANES:
         if lane not in used:
-            yield Finding(pos, f"no step is in the {lane} lane; map that work or turn this rule off")
+            yield Finding(
+                pos, f"no step is in the {lane} lane; map that work or turn this rule off"
+            )
 
 
 @rule("empty-phase", "warning")
@@ -339,4 +395,6 @@ def step_outside_phase(ctx):
         return
     for s in ctx.bp.steps:
         if s.phase is None:
-            yield Finding(s.pos, f"step '{s.id}' has no phase; phases are declared, so name one", s.id)
+            yield Finding(
+                s.pos, f"step '{s.id}' has no phase; phases are declared, so name one", s.id
+            )

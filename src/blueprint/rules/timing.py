@@ -32,8 +32,12 @@ def wait_beyond_tolerance(ctx):
     for w in ctx.analysis.wait_points:
         if w.over_tolerance:
             s = ctx.bp.by_id[w.step]
-            yield Finding(s.field_pos("wait"), f"wait at '{w.step}' is expected to take {format_duration(w.expected)}, "
-                                               f"longer than the tolerable {format_duration(w.tolerable)}", w.step)
+            yield Finding(
+                s.field_pos("wait"),
+                f"wait at '{w.step}' is expected to take {format_duration(w.expected)}, "
+                f"longer than the tolerable {format_duration(w.tolerable)}",
+                w.step,
+            )
 
 
 @rule("over-tolerance", "warning")
@@ -66,9 +70,12 @@ def over_tolerance(ctx):
     t = ctx.analysis.timing
     if t.over_tolerance and ctx.bp.tolerance is not None:
         c = t.customer
-        yield Finding(ctx.bp.tolerance.pos, f"the customer's time ({'at least ' if not c.complete else ''}"
-                                            f"{format_duration(c.total)}) is over the tolerance of "
-                                            f"{ctx.bp.tolerance.text} by {format_duration(-t.margin)}")
+        yield Finding(
+            ctx.bp.tolerance.pos,
+            f"the customer's time ({'at least ' if not c.complete else ''}"
+            f"{format_duration(c.total)}) is over the tolerance of "
+            f"{ctx.bp.tolerance.text} by {format_duration(-t.margin)}",
+        )
 
 
 @rule("negative-end", "warning")
@@ -94,8 +101,12 @@ def negative_end(ctx):
     for e in ctx.analysis.end_moments:
         if e.negative:
             s = ctx.bp.by_id[e.step]
-            yield Finding(s.field_pos("emotion"), f"the journey ends at '{e.step}' with emotion {_signed(e.emotion)}; "
-                                                  "people remember the end: improve this moment", e.step)
+            yield Finding(
+                s.field_pos("emotion"),
+                f"the journey ends at '{e.step}' with emotion {_signed(e.emotion)}; "
+                "people remember the end: improve this moment",
+                e.step,
+            )
 
 
 @rule("end-is-worst", "warning")
@@ -121,8 +132,12 @@ def end_is_worst(ctx):
     for e in ctx.analysis.end_moments:
         if e.worst:
             s = ctx.bp.by_id[e.step]
-            yield Finding(s.field_pos("emotion"), f"the journey ends at its worst moment, '{e.step}' "
-                                                  f"(emotion {_signed(e.emotion)}); make the last moment a good one", e.step)
+            yield Finding(
+                s.field_pos("emotion"),
+                f"the journey ends at its worst moment, '{e.step}' "
+                f"(emotion {_signed(e.emotion)}); make the last moment a good one",
+                e.step,
+            )
 
 
 def _signed(n: int) -> str:
