@@ -95,3 +95,26 @@ steps:
   - {id: lead, lane: frontstage, text: 带位, next: [sit]}
   - {id: sit, lane: customer, text: 入座}
 """
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/ from the current outputs (review with git diff tests/golden)",
+    )
+
+
+UPDATED = pytest.StashKey[list]()  # golden files that --update-golden rewrote
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    changed = config.stash.get(UPDATED, [])
+    if config.getoption("--update-golden"):
+        terminalreporter.write_line(
+            f"golden files rewritten: {len(changed)}"
+            + ("; review them with: git diff tests/golden" if changed else "")
+        )
+        for name in changed:
+            terminalreporter.write_line(f"  {name}")
