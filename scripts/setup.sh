@@ -46,26 +46,49 @@ if [ ! -x "$VENV/bin/python" ]; then
   fi
 fi
 
-# (re)install the package when pyproject.toml changed since the last install
-STAMP="$VENV/.blueprint-installed"
-WANT="$(cat pyproject.toml | cksum)"
-if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
-  say "installing blueprint and its dependencies into $VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]" >&2
+# (re)install when pyproject.toml or the lock changed since the last install.
+# BLUEPRINT_SETUP picks what: "run" (the main job: requirements/lock.txt), "test" (also the test,
+# lint and type-check tools: requirements/lock-dev.txt), or "latest" (no lock: the newest
+# versions that pyproject.toml's ranges allow, as `pip install` gives a user today).
+MODE="${BLUEPRINT_SETUP:-run}"
+case "$MODE" in
+  run) LOCK=requirements/lock.txt ;;
+  test) LOCK=requirements/lock-dev.txt ;;
+  latest) LOCK="" ;;
+  *) say "BLUEPRINT_SETUP must be run, test or latest, not '$MODE'"; exit 2 ;;
+esac
+PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
+STAMP="$VENV/.blueprint-installed-$MODE"
+WANT="$(cat pyproject.toml ${LOCK:+"$LOCK"} | cksum)"
+if [ "$MODE" = latest ] || [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+  if [ -n "$LOCK" ]; then
+    say "installing the locked versions of $LOCK into $VENV"
+    "${PIP[@]}" install --quiet --require-hashes -r "$LOCK" >&2
+    "${PIP[@]}" install --quiet --no-deps --no-build-isolation -e . >&2
+  else
+    say "installing the newest versions pyproject.toml allows into $VENV (no lock)"
+    "${PIP[@]}" install --quiet --upgrade --upgrade-strategy eager pip hatchling editables >&2
+    "${PIP[@]}" install --quiet --upgrade --upgrade-strategy eager -e ".[test,dev]" >&2
+    "${PIP[@]}" list --format freeze 2>/dev/null | sed 's/^/setup:   /' >&2
+  fi
   echo "$WANT" > "$STAMP"
 fi
 
 # the system Graphviz (dot) draws the diagrams; a CJK font keeps Chinese readable
 NEED=()
 command -v dot >/dev/null 2>&1 || NEED+=(graphviz)
+# the tests open the built site in Debian's Chromium (headless); the main job does not need it
+if [ "$MODE" != run ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  NEED+=(chromium)
+fi
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
   NEED+=(fonts-noto-cjk fontconfig)
 fi
 if [ "${#NEED[@]}" -gt 0 ]; then
   if ! apt_install "${NEED[@]}"; then
     say "missing: ${NEED[*]}. Install them with: sudo apt-get install ${NEED[*]}"
-    say "(without Graphviz, 'blueprint render' cannot draw; without a CJK font, Chinese text shows as boxes)"
+    say "(without Graphviz, 'blueprint render' cannot draw; without a CJK font, Chinese text shows as boxes;"
+    say " without Chromium, the tests that open the built site in a browser are skipped)"
     SYSTEM_DEPS_MISSING=1
   fi
 fi

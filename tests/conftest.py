@@ -14,17 +14,28 @@ def has_dot() -> bool:
     return shutil.which("dot") is not None
 
 
+def chromium() -> str | None:
+    """Debian's Chromium, which the browser tests drive headless."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Diagram tests need Graphviz: skipped on a developer machine without it,
-    never in CI (the set-up installs it there and a missing dot is a failure)."""
-    if has_dot() or os.environ.get("CI"):
+    """Diagram tests need Graphviz and browser tests need Chromium: skipped on a
+    developer machine without them, never in CI (the set-up installs both there,
+    and a missing one is a failure)."""
+    if os.environ.get("CI"):
         return
-    skip = pytest.mark.skip(
-        reason="Graphviz 'dot' is not installed (bash scripts/test.sh installs it)"
-    )
-    for item in items:
-        if "dot" in item.keywords:
-            item.add_marker(skip)
+    missing = {
+        "dot": None if has_dot() else "Graphviz 'dot' is not installed",
+        "chromium": None if chromium() else "Chromium is not installed",
+    }
+    for marker, reason in missing.items():
+        if reason is None:
+            continue
+        skip = pytest.mark.skip(reason=f"{reason} (bash scripts/test.sh installs it)")
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 @pytest.fixture

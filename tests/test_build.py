@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.dot
 
@@ -100,14 +102,12 @@ def test_no_temporary_files_are_left(run, course, tmp_path):
     assert not [p for p in site.rglob(".tmp-*")]
 
 
-@pytest.mark.skipif(
-    not (shutil.which("chromium") or shutil.which("chromium-browser")),
-    reason="Chromium is not installed",
-)
+@pytest.mark.chromium
 def test_index_opens_in_a_headless_browser_without_console_errors(run, course, tmp_path):
     site = tmp_path / "site"
     assert run("build", course, "-o", site).exit_code == 0
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    exe = chromium()
+    assert exe, "Chromium is not installed (bash scripts/test.sh installs it)"
     profile = tmp_path / "profile"
     r = subprocess.run(
         [
