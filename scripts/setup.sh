@@ -77,9 +77,13 @@ fi
 # the system Graphviz (dot) draws the diagrams; a CJK font keeps Chinese readable
 NEED=()
 command -v dot >/dev/null 2>&1 || NEED+=(graphviz)
-# the tests open the built site in Debian's Chromium (headless); the main job does not need it
+# the tests open the built site in Debian's Chromium (headless) and read PDFs with pdftotext;
+# the main job needs neither
 if [ "$MODE" != run ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
   NEED+=(chromium)
+fi
+if [ "$MODE" != run ] && ! command -v pdftotext >/dev/null 2>&1; then
+  NEED+=(poppler-utils)
 fi
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
   NEED+=(fonts-noto-cjk fontconfig)

@@ -20,7 +20,7 @@ def chromium() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Diagram tests need Graphviz and browser tests need Chromium: skipped on a
+    """Diagram tests need Graphviz, browser tests Chromium, PDF text tests pdftotext: skipped on a
     developer machine without them, never in CI (the set-up installs both there,
     and a missing one is a failure)."""
     if os.environ.get("CI"):
@@ -28,6 +28,9 @@ def pytest_collection_modifyitems(config, items):
     missing = {
         "dot": None if has_dot() else "Graphviz 'dot' is not installed",
         "chromium": None if chromium() else "Chromium is not installed",
+        "pdftotext": None
+        if shutil.which("pdftotext")
+        else "pdftotext (poppler-utils) is not installed",
     }
     for marker, reason in missing.items():
         if reason is None:

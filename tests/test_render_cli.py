@@ -157,11 +157,8 @@ def test_pdf_is_landscape_paper_with_the_chinese_text(run, tmp_path, paper, size
 
 
 @pytest.mark.dot
-def test_pdf_text_with_pdftotext_when_installed(run, tmp_path):
-    import shutil
-
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+@pytest.mark.pdftotext
+def test_pdf_text_with_pdftotext(run, tmp_path):
     src = chinese_example()
     out = tmp_path / "d.pdf"
     assert run("render", src, "-o", out, "--paper", "a3").exit_code == 0
