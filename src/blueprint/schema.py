@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from blueprint.load import Document
 from blueprint.problems import Problem, did_you_mean, problem
 from blueprint.resources import schema_text
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 _TYPE_NAMES = {
     "string": "a text",
@@ -289,7 +294,12 @@ def is_valid(data) -> bool:
 
 
 def validate(doc: Document) -> list[Problem]:
-    """Schema problems of ``doc``, one per offending key or value."""
+    """Schema problems of ``doc``, one per offending key or value.
+
+    Unknown keys (:func:`_unknown_keys`) and missing fields
+    (:func:`_missing_field`) are reported as they come; every other error is
+    worded by :func:`_wording` and reported once per place, rule and message.
+    """
     fast = _fast()
     if fast is not None and fast(doc.data):
         return []
@@ -297,109 +307,163 @@ def validate(doc: Document) -> list[Problem]:
     seen = set()
     for err in _validator().iter_errors(doc.data):
         path = tuple(err.absolute_path)
-        v = err.validator
-        if v == "additionalProperties" and isinstance(err.instance, dict):
-            allowed = err.schema.get("properties", {})
-            for key in err.instance:
-                if key in allowed:
-                    continue
-                where = f" in {_where(path, doc.data)}" if path else ""
-                hint = _suggest(key, allowed)
-                if not hint and isinstance(key, str) and " " in key.strip():
-                    hint = (
-                        "; a comma inside {…} ends a value: put text that holds a comma in quotes "
-                        '(text: "a, b")'
-                    )
-                out.append(
-                    problem(
-                        doc.path,
-                        doc.key_pos(path + (key,)),
-                        "error",
-                        f"unknown key '{key}'{where}{hint}",
-                        "unknown-key",
-                    )
-                )
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            out.extend(_unknown_keys(doc, err, path))
             continue
-        if v == "required":
-            missing = err.message.split("'")[1] if "'" in err.message else err.message
-            what = _where(path, doc.data) if path else "the blueprint"
-            pos = doc.pos(path)
-            out.append(
-                problem(
-                    doc.path,
-                    pos,
-                    "error",
-                    f"{what} is missing required field '{missing}'",
-                    "missing-field",
-                )
-            )
+        if err.validator == "required":
+            out.append(_missing_field(doc, err, path))
             continue
+        worded = _wording(err, path, doc.data)
+        if worded is None:
+            continue
+        msg, rule = worded
         pos = doc.pos(path)
-        if (
-            v == "type"
-            and _is_duration(err)
-            and isinstance(err.instance, (int, float))
-            and not isinstance(err.instance, bool)
-        ):
-            n = _short(err.instance)
-            msg = f"{_where(path, doc.data)} is {n}, a number without a unit; write {n}m, {n}s or {n}h"
-            rule = "bad-duration"
-        elif v == "type":
-            msg = f"{_where(path, doc.data)} should be {_types(err.validator_value)}, not {_kind(err.instance)}"
-            rule = "wrong-type"
-        elif v == "pattern" and _is_duration(err):
-            msg = (
-                f"'{_short(err.instance)}' is not a duration; write a number and a unit "
-                "(s or sec, m or min, h, d, w): 30s, 5m, 5 min, 2h, 3d, 1w or 1h30m"
-            )
-            rule = "bad-duration"
-        elif v == "pattern":
-            msg = (
-                f"'{_short(err.instance)}' is not a valid id for {_where(path, doc.data)}: an id starts with a "
-                "letter (Chinese letters too), then letters, digits, - or _, with no spaces or punctuation"
-            )
-            if isinstance(err.instance, str) and "," in err.instance and "next" in path:
-                items = ", ".join(x.strip() for x in err.instance.split(","))
-                msg += f"; for several next steps write a list: [{items}]"
-            rule = "invalid-value"
-        elif v == "enum":
-            choices = err.validator_value
-            hint = _suggest(err.instance, choices)
-            if not hint and isinstance(err.instance, str) and err.instance.strip() in _LANE_WORDS:
-                hint = f"; did you mean '{_LANE_WORDS[err.instance.strip()]}'?"
-            msg = (
-                f"{_where(path, doc.data)} is '{_short(err.instance)}', not one of: "
-                f"{', '.join(map(str, choices))}{hint}"
-            )
-            rule = "invalid-value"
-        elif v == "const":
-            got = (
-                f"'{_short(err.instance)}' (a text)"
-                if isinstance(err.instance, str)
-                else _short(err.instance)
-            )
-            msg = f"{_where(path, doc.data)} must be {err.validator_value}, not {got}"
-            rule = "invalid-value"
-        elif v in ("minimum", "maximum"):
-            msg = (
-                f"{_where(path, doc.data)} is {_short(err.instance)}; it must be between -2 and 2"
-                if path and path[-1] == "emotion"
-                else f"{_where(path, doc.data)} is out of range: {err.message}"
-            )
-            rule = "invalid-value"
-        elif v == "minLength":
-            msg = f"{_where(path, doc.data)} is empty"
-            rule = "invalid-value"
-        elif v == "minItems":
-            msg = f"{_where(path, doc.data)} needs at least one entry"
-            rule = "invalid-value"
-        elif v == "propertyNames":
-            continue  # reported through the nested pattern error below
-        else:
-            msg = f"{_where(path, doc.data)}: {err.message}"
-            rule = "invalid-value"
         key = (pos, rule, msg)
         if key not in seen:
             seen.add(key)
             out.append(problem(doc.path, pos, "error", msg, rule))
     return out
+
+
+def _unknown_keys(doc: Document, err: ValidationError, path: tuple) -> list[Problem]:
+    """One problem per key of the mapping at ``path`` that the schema does not
+    allow there, with the closest allowed key or a hint about commas."""
+    out = []
+    allowed = err.schema.get("properties", {})
+    for key in err.instance:
+        if key in allowed:
+            continue
+        where = f" in {_where(path, doc.data)}" if path else ""
+        hint = _suggest(key, allowed)
+        if not hint and isinstance(key, str) and " " in key.strip():
+            hint = (
+                "; a comma inside {…} ends a value: put text that holds a comma in quotes "
+                '(text: "a, b")'
+            )
+        out.append(
+            problem(
+                doc.path,
+                doc.key_pos(path + (key,)),
+                "error",
+                f"unknown key '{key}'{where}{hint}",
+                "unknown-key",
+            )
+        )
+    return out
+
+
+def _missing_field(doc: Document, err: ValidationError, path: tuple) -> Problem:
+    """The problem of a required field missing from the mapping at ``path``."""
+    missing = err.message.split("'")[1] if "'" in err.message else err.message
+    what = _where(path, doc.data) if path else "the blueprint"
+    return problem(
+        doc.path,
+        doc.pos(path),
+        "error",
+        f"{what} is missing required field '{missing}'",
+        "missing-field",
+    )
+
+
+def _wording(err: ValidationError, path: tuple, data) -> tuple[str, str] | None:
+    """``(message, rule id)`` for a wrong value at ``path``, or None when
+    another error reports it (``propertyNames``: the nested pattern error)."""
+    if err.validator == "propertyNames":
+        return None
+    word = _WORDINGS.get(str(err.validator), _other_wording)
+    return word(err, path, data)
+
+
+def _type_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """A value of the wrong type; a bare number where a duration belongs."""
+    if (
+        _is_duration(err)
+        and isinstance(err.instance, (int, float))
+        and not isinstance(err.instance, bool)
+    ):
+        n = _short(err.instance)
+        msg = f"{_where(path, data)} is {n}, a number without a unit; write {n}m, {n}s or {n}h"
+        return msg, "bad-duration"
+    msg = f"{_where(path, data)} should be {_types(err.validator_value)}, not {_kind(err.instance)}"
+    return msg, "wrong-type"
+
+
+def _pattern_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """A text that is not a duration, or not an id (with a hint for several
+    next steps written with commas)."""
+    if _is_duration(err):
+        msg = (
+            f"'{_short(err.instance)}' is not a duration; write a number and a unit "
+            "(s or sec, m or min, h, d, w): 30s, 5m, 5 min, 2h, 3d, 1w or 1h30m"
+        )
+        return msg, "bad-duration"
+    msg = (
+        f"'{_short(err.instance)}' is not a valid id for {_where(path, data)}: an id starts with a "
+        "letter (Chinese letters too), then letters, digits, - or _, with no spaces or punctuation"
+    )
+    if isinstance(err.instance, str) and "," in err.instance and "next" in path:
+        items = ", ".join(x.strip() for x in err.instance.split(","))
+        msg += f"; for several next steps write a list: [{items}]"
+    return msg, "invalid-value"
+
+
+def _enum_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """A value not among the choices, with the closest choice (or the lane
+    id for a lane written in Chinese)."""
+    choices = err.validator_value
+    hint = _suggest(err.instance, choices)
+    if not hint and isinstance(err.instance, str) and err.instance.strip() in _LANE_WORDS:
+        hint = f"; did you mean '{_LANE_WORDS[err.instance.strip()]}'?"
+    msg = (
+        f"{_where(path, data)} is '{_short(err.instance)}', not one of: "
+        f"{', '.join(map(str, choices))}{hint}"
+    )
+    return msg, "invalid-value"
+
+
+def _const_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """A value other than the one allowed."""
+    got = (
+        f"'{_short(err.instance)}' (a text)"
+        if isinstance(err.instance, str)
+        else _short(err.instance)
+    )
+    return f"{_where(path, data)} must be {err.validator_value}, not {got}", "invalid-value"
+
+
+def _range_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """A number out of range (an emotion says its range)."""
+    msg = (
+        f"{_where(path, data)} is {_short(err.instance)}; it must be between -2 and 2"
+        if path and path[-1] == "emotion"
+        else f"{_where(path, data)} is out of range: {err.message}"
+    )
+    return msg, "invalid-value"
+
+
+def _min_length_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """An empty text."""
+    return f"{_where(path, data)} is empty", "invalid-value"
+
+
+def _min_items_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """An empty list."""
+    return f"{_where(path, data)} needs at least one entry", "invalid-value"
+
+
+def _other_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """Any other error, in jsonschema's words."""
+    return f"{_where(path, data)}: {err.message}", "invalid-value"
+
+
+#: JSON Schema keyword -> the function that words its error
+_WORDINGS: dict[str, Callable[[ValidationError, tuple, Any], tuple[str, str]]] = {
+    "type": _type_wording,
+    "pattern": _pattern_wording,
+    "enum": _enum_wording,
+    "const": _const_wording,
+    "minimum": _range_wording,
+    "maximum": _range_wording,
+    "minLength": _min_length_wording,
+    "minItems": _min_items_wording,
+}
