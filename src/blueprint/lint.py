@@ -6,10 +6,17 @@ import gc
 import os
 import re
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from blueprint.config import Config, find_config
 from blueprint.load import _UNSAFE, load_yaml, printable
 from blueprint.problems import Problem, did_you_mean, problem
+
+if TYPE_CHECKING:
+    from blueprint.analysis import Analysis
+    from blueprint.graph import Structure
+    from blueprint.model import Blueprint
+    from blueprint.rules import Context
 
 QUOTE_LIMIT = 60  # characters of a quoted value shown in a message
 MESSAGE_LIMIT = 1000
@@ -20,15 +27,22 @@ class Result:
     """Everything known about one checked file."""
 
     path: str
-    problems: list = field(default_factory=list)
-    blueprint: object = None  # model.Blueprint when the file could be read
-    structure: object = None  # graph.Structure when the graph rules ran
-    context: object = None
+    problems: list[Problem] = field(default_factory=list)
+    blueprint: Blueprint | None = None  # when the file could be read
+    structure: Structure | None = None  # when the graph rules ran
+    context: Context | None = None  # when the graph rules ran
 
     @property
     def loaded(self) -> bool:
         """True when the file was read without errors and the graph rules ran."""
         return self.structure is not None
+
+    @property
+    def analysis(self) -> Analysis:
+        """The analysis of a loaded file (computed once, on first use)."""
+        if self.context is None:
+            raise ValueError(f"{self.path} was not loaded, so it cannot be analysed")
+        return self.context.analysis
 
     def count(self, severity: str) -> int:
         return sum(1 for p in self.problems if p.severity == severity)

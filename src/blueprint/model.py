@@ -87,7 +87,7 @@ class Flow:
 @dataclass(slots=True)
 class Step:
     id: str
-    lane: str
+    lane: str | None  # None: not one of the lanes (the schema reported it)
     text: str
     index: int  # order in the file
     pos: Pos

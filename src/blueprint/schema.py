@@ -89,7 +89,8 @@ def _where(path: tuple, data=None) -> str:
     head = ""
     rest = list(path)
     if len(path) >= 2 and path[0] in ("steps", "phases") and isinstance(path[1], int):
-        item = data.get(path[0])[path[1]] if isinstance(data, dict) else None
+        items = data.get(path[0]) if isinstance(data, dict) else None
+        item = items[path[1]] if isinstance(items, list) else None
         ident = item.get("id") if isinstance(item, dict) else None
         noun = "step" if path[0] == "steps" else "phase"
         named = isinstance(ident, str) and re.match(schema()["definitions"]["id"]["pattern"], ident)
@@ -142,7 +143,7 @@ _LANE_WORDS = {
 
 
 def _types(schema_type) -> str:
-    names = schema_type if isinstance(schema_type, list) else [schema_type]
+    names: list[str] = schema_type if isinstance(schema_type, list) else [schema_type]
     return " or ".join(_TYPE_NAMES.get(n, n) for n in names)
 
 
@@ -308,7 +309,7 @@ def validate(doc: Document) -> list[Problem]:
     for err in _validator().iter_errors(doc.data):
         path = tuple(err.absolute_path)
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
-            out.extend(_unknown_keys(doc, err, path))
+            out.extend(_unknown_keys(doc, err, path, err.instance))
             continue
         if err.validator == "required":
             out.append(_missing_field(doc, err, path))
@@ -325,12 +326,15 @@ def validate(doc: Document) -> list[Problem]:
     return out
 
 
-def _unknown_keys(doc: Document, err: ValidationError, path: tuple) -> list[Problem]:
-    """One problem per key of the mapping at ``path`` that the schema does not
-    allow there, with the closest allowed key or a hint about commas."""
+def _unknown_keys(
+    doc: Document, err: ValidationError, path: tuple, instance: dict
+) -> list[Problem]:
+    """One problem per key of the mapping ``instance`` at ``path`` that the
+    schema does not allow there, with the closest allowed key or a hint about
+    commas."""
     out = []
-    allowed = err.schema.get("properties", {})
-    for key in err.instance:
+    allowed = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+    for key in instance:
         if key in allowed:
             continue
         where = f" in {_where(path, doc.data)}" if path else ""
@@ -410,7 +414,7 @@ def _pattern_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]
 def _enum_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
     """A value not among the choices, with the closest choice (or the lane
     id for a lane written in Chinese)."""
-    choices = err.validator_value
+    choices = err.validator_value if isinstance(err.validator_value, list) else []
     hint = _suggest(err.instance, choices)
     if not hint and isinstance(err.instance, str) and err.instance.strip() in _LANE_WORDS:
         hint = f"; did you mean '{_LANE_WORDS[err.instance.strip()]}'?"
