@@ -199,83 +199,127 @@ def _json_equal(a, b) -> bool:
 
 
 def _compile(node):
-    """A predicate ``value -> bool`` equivalent to ``node`` (an inlined schema)."""
+    """A predicate ``value -> bool`` equivalent to ``node`` (an inlined schema):
+    all of the checks of its keywords (:data:`_KEYWORDS`, in that order)."""
     if node is True or node == {}:
         return lambda v: True
-    if not isinstance(node, dict) or set(node) - _ANNOTATIONS - {
-        "type",
-        "properties",
-        "additionalProperties",
-        "required",
-        "enum",
-        "const",
-        "pattern",
-        "minLength",
-        "minItems",
-        "items",
-        "minimum",
-        "maximum",
-        "propertyNames",
-    }:
+    if not isinstance(node, dict) or set(node) - _ANNOTATIONS - _COMPILED:
         raise _NotCompiled
-    checks = []
-    if "type" in node:
-        names = node["type"] if isinstance(node["type"], list) else [node["type"]]
-        tests = [_TYPES[n] for n in names]
-        checks.append(lambda v: any(t(v) for t in tests))
-    if "enum" in node:
-        choices = list(node["enum"])
-        checks.append(lambda v: any(_json_equal(v, c) for c in choices))
-    if "const" in node:
-        const = node["const"]
-        checks.append(lambda v: _json_equal(v, const))
-    if "pattern" in node:
-        rx = re.compile(node["pattern"])
-        checks.append(lambda v: not isinstance(v, str) or rx.search(v) is not None)
-    if "minLength" in node:
-        n = node["minLength"]
-        checks.append(lambda v: not isinstance(v, str) or len(v) >= n)
-    if "minItems" in node:
-        n = node["minItems"]
-        checks.append(lambda v: not isinstance(v, list) or len(v) >= n)
-    if "minimum" in node:
-        lo = node["minimum"]
-        checks.append(lambda v: not _TYPES["number"](v) or v >= lo)
-    if "maximum" in node:
-        hi = node["maximum"]
-        checks.append(lambda v: not _TYPES["number"](v) or v <= hi)
-    if "items" in node:
-        if not isinstance(node["items"], dict):
-            raise _NotCompiled
-        item = _compile(node["items"])
-        checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
-    if "required" in node:
-        required = list(node["required"])
-        checks.append(lambda v: not isinstance(v, dict) or all(k in v for k in required))
-    if "propertyNames" in node:
-        name = _compile(node["propertyNames"])
-        checks.append(lambda v: not isinstance(v, dict) or all(name(k) for k in v))
-    if "properties" in node or "additionalProperties" in node:
-        props = {k: _compile(sub) for k, sub in node.get("properties", {}).items()}
-        extra = node.get("additionalProperties", True)
-        other = None if extra is False else _compile(extra)
-
-        def properties(v, props=props, other=other):
-            if not isinstance(v, dict):
-                return True
-            for k, x in v.items():
-                test = props.get(k) if isinstance(k, str) else None
-                if test is None:
-                    if other is None or not other(x):
-                        return False
-                elif not test(x):
-                    return False
-            return True
-
-        checks.append(properties)
+    checks = [build(node) for keywords, build in _KEYWORDS if any(k in node for k in keywords)]
     if len(checks) == 1:
         return checks[0]
     return lambda v: all(c(v) for c in checks)
+
+
+def _type_check(node):
+    """``type``: one type name or a list of them."""
+    names = node["type"] if isinstance(node["type"], list) else [node["type"]]
+    tests = [_TYPES[n] for n in names]
+    return lambda v: any(t(v) for t in tests)
+
+
+def _enum_check(node):
+    """``enum``: equal to one of the choices (as JSON compares)."""
+    choices = list(node["enum"])
+    return lambda v: any(_json_equal(v, c) for c in choices)
+
+
+def _const_check(node):
+    """``const``: equal to the one value (as JSON compares)."""
+    const = node["const"]
+    return lambda v: _json_equal(v, const)
+
+
+def _pattern_check(node):
+    """``pattern``: a text the regular expression finds a match in."""
+    rx = re.compile(node["pattern"])
+    return lambda v: not isinstance(v, str) or rx.search(v) is not None
+
+
+def _min_length_check(node):
+    """``minLength``: a text at least that long."""
+    n = node["minLength"]
+    return lambda v: not isinstance(v, str) or len(v) >= n
+
+
+def _min_items_check(node):
+    """``minItems``: a list at least that long."""
+    n = node["minItems"]
+    return lambda v: not isinstance(v, list) or len(v) >= n
+
+
+def _minimum_check(node):
+    """``minimum``: a number not below it."""
+    lo = node["minimum"]
+    return lambda v: not _TYPES["number"](v) or v >= lo
+
+
+def _maximum_check(node):
+    """``maximum``: a number not above it."""
+    hi = node["maximum"]
+    return lambda v: not _TYPES["number"](v) or v <= hi
+
+
+def _items_check(node):
+    """``items`` (one schema for every item): every item of a list follows it."""
+    if not isinstance(node["items"], dict):
+        raise _NotCompiled
+    item = _compile(node["items"])
+    return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+
+
+def _required_check(node):
+    """``required``: a mapping has every one of these keys."""
+    required = list(node["required"])
+    return lambda v: not isinstance(v, dict) or all(k in v for k in required)
+
+
+def _property_names_check(node):
+    """``propertyNames``: every key of a mapping follows the schema."""
+    name = _compile(node["propertyNames"])
+    return lambda v: not isinstance(v, dict) or all(name(k) for k in v)
+
+
+def _properties_check(node):
+    """``properties`` and ``additionalProperties``: each value of a mapping
+    follows the schema of its key, or the one for other keys (``false``: no
+    other keys)."""
+    props = {k: _compile(sub) for k, sub in node.get("properties", {}).items()}
+    extra = node.get("additionalProperties", True)
+    other = None if extra is False else _compile(extra)
+
+    def properties(v, props=props, other=other):
+        if not isinstance(v, dict):
+            return True
+        for k, x in v.items():
+            test = props.get(k) if isinstance(k, str) else None
+            if test is None:
+                if other is None or not other(x):
+                    return False
+            elif not test(x):
+                return False
+        return True
+
+    return properties
+
+
+#: the keywords compiled, each with the function that builds its check, in the
+#: order the checks run
+_KEYWORDS: tuple[tuple[tuple[str, ...], Callable], ...] = (
+    (("type",), _type_check),
+    (("enum",), _enum_check),
+    (("const",), _const_check),
+    (("pattern",), _pattern_check),
+    (("minLength",), _min_length_check),
+    (("minItems",), _min_items_check),
+    (("minimum",), _minimum_check),
+    (("maximum",), _maximum_check),
+    (("items",), _items_check),
+    (("required",), _required_check),
+    (("propertyNames",), _property_names_check),
+    (("properties", "additionalProperties"), _properties_check),
+)
+_COMPILED = {k for keywords, _ in _KEYWORDS for k in keywords}
 
 
 @lru_cache(maxsize=1)
