@@ -64,7 +64,7 @@ def infer(dag: FlowDag, off: set) -> dict:
     if "parallel-join" not in off:
         joins = [n for n in dag.order if len(dag.pred[n]) >= 2]
         if joins:
-            g = nx.DiGraph()
+            g: nx.DiGraph[str | tuple[str]] = nx.DiGraph()
             g.add_nodes_from(dag.order)
             g.add_edges_from((u, v) for u in dag.order for v in dag.succ[u])
             g.add_edges_from((_ROOT, n) for n in dag.order if not dag.pred[n])
