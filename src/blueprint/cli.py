@@ -420,7 +420,7 @@ def analyze(file, fmt):
         )
         sys.exit(EXIT_PROBLEMS)
 
-    from blueprint.analysis.text import report as text_report
+    from blueprint.report.analysis_text import report as text_report
 
     a = res.context.analysis
     if fmt == "json":

@@ -733,9 +733,10 @@ REPORT = {
     },
 }
 
-#: sentences the analysis writes into its findings: the reasons of the fail
-#: point heuristics (named str.format fields), the remedies of the psychology of
-#: waiting (DOMAIN.md §6; printed as they are) and how step ids are listed in them
+#: sentences of the phrases the analysis writes into its findings (keys and
+#: values, see :func:`said_in`): the reasons of the fail point heuristics (named
+#: str.format fields), the remedies of the psychology of waiting (DOMAIN.md §6;
+#: printed as they are) and how step ids are listed in them
 SENTENCES = {
     "en": {
         "quote_open": "'",
@@ -854,40 +855,18 @@ def _names(ids, t: dict, limit: int = 3) -> str:
 
 def _say(key: str, args: dict, locale: str) -> str:
     t = SENTENCES[locale]
+    if not args:  # printed as it is (a remedy shows YAML like {fill: ...})
+        return t[key]
     return t[key].format(
         **{k: _names(v, t) if isinstance(v, tuple) else v for k, v in args.items()}
     )
 
 
-class Phrase(str):
-    """A sentence of the analysis (a key of :data:`SENTENCES` and its values).
-
-    It *is* the English sentence, so the JSON, the messages of ``blueprint
-    check`` and everything else that reads it as text stay English; the text
-    report asks for it in the blueprint's locale with :meth:`said_in`. A tuple
-    value is a list of step ids, quoted and cut as the locale does.
-    """
-
-    key: str
-    args: dict
-
-    def __new__(cls, key: str, **args):
-        self = super().__new__(cls, _say(key, args, DEFAULT))
-        self.key = key
-        self.args = args
-        return self
-
-    def __reduce__(self):
-        return (_phrase, (self.key, self.args))
-
-    def said_in(self, locale: str | None) -> str:
-        return _say(self.key, self.args, locale_of(locale))
-
-
-def _phrase(key: str, args: dict) -> Phrase:
-    return Phrase(key, **args)
-
-
-def said_in(text: str, locale: str | None) -> str:
-    """``text`` in ``locale`` when it is a :class:`Phrase`; any other text as it is."""
-    return text.said_in(locale) if isinstance(text, Phrase) else text
+def said_in(text: object, locale: str | None = DEFAULT) -> str:
+    """``text`` in ``locale`` when it is a phrase of the analysis (a
+    :class:`blueprint.analysis.Phrase`: a key of :data:`SENTENCES` and its
+    values); any other text as it is. English for an unknown locale."""
+    key, args = getattr(text, "key", None), getattr(text, "args", None)
+    if isinstance(key, str) and isinstance(args, dict):
+        return _say(key, args, locale_of(locale))
+    return str(text)

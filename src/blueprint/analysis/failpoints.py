@@ -4,18 +4,17 @@ Each heuristic has a kebab-case id (docs/analysis.md explains each one). A
 designer silences a heuristic for one step with the step's ``ignore: [id]``,
 or for the whole blueprint with ``rules: {id: off}``.
 
-A reason is an :class:`blueprint.i18n.Phrase`: the English sentence (as the
-JSON and ``blueprint check`` show it) that the text report can say in the
-blueprint's locale.
+A reason is a :class:`~blueprint.analysis.findings.Phrase`: the sentence's key
+(the heuristic's id) and its values; the report layer words it (English in the
+JSON and in ``blueprint check``, the blueprint's locale in the text report).
 """
 
 from __future__ import annotations
 
 import networkx as nx
 
-from blueprint.analysis.findings import FailFinding
+from blueprint.analysis.findings import FailFinding, Phrase
 from blueprint.analysis.flow import FlowDag
-from blueprint.i18n import Phrase
 
 #: heuristic id -> what it looks for (one line)
 HEURISTICS = {
@@ -26,12 +25,6 @@ HEURISTICS = {
     "branch-without-recovery": "a branch that never comes back to the journey (no recovery path)",
 }
 
-_LANE = {
-    "customer": "customer action",
-    "frontstage": "front-stage",
-    "backstage": "back-stage",
-    "support": "support",
-}
 _ROOT = ("blueprint:root",)  # a virtual start node; a tuple never equals a step id
 
 

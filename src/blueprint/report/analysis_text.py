@@ -108,8 +108,8 @@ class _Report:
     def d(self, seconds) -> str:
         return duration(seconds, self.loc)
 
-    def say(self, sentence: str) -> str:
-        """A sentence of the analysis (a reason, a note) in the report's locale."""
+    def say(self, sentence) -> str:
+        """A phrase of the analysis (a reason, a note) in the report's locale."""
         return i18n.said_in(sentence, self.loc)
 
     def level(self, value: str) -> str:
