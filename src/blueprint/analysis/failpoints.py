@@ -43,14 +43,14 @@ def infer(dag: FlowDag, off: set) -> dict:
     if not {"handoff-visibility", "handoff-internal"} <= off:
         incoming: dict = {}
         for u, v, line in st.crossings():
-            if line in ("visibility", "internal"):
+            if f"handoff-{line}" in HEURISTICS:  # a heuristic per line: handoff-<line id>
                 incoming.setdefault((v, line), []).append(u)
         for (v, line), sources in sorted(
             incoming.items(), key=lambda kv: (dag.rank[kv[0][0]], kv[0][1])
         ):
             sources = sorted(set(sources), key=dag.rank.__getitem__)
             first = next((f for f in by_id[sources[0]].flows if f.target == v), None)
-            hid = "handoff-visibility" if line == "visibility" else "handoff-internal"
+            hid = f"handoff-{line}"
             add(v, hid, Phrase(hid, names=tuple(sources)), first.pos if first else by_id[v].pos)
 
     # synchronisation: flows in parallel that must meet

@@ -11,7 +11,8 @@ sentences, in each locale, are in :mod:`blueprint.i18n` (``SENTENCES``).
 from __future__ import annotations
 
 from blueprint.analysis.findings import Phrase, Segment, WaitFinding
-from blueprint.analysis.flow import INVISIBLE, FlowDag
+from blueprint.analysis.flow import FlowDag
+from blueprint.vocab import INVISIBLE
 
 #: kind of wait -> its remedy ('over': the wait is over tolerance)
 REMEDIES = {k: Phrase("remedy_" + k) for k in ("pre-process", "unoccupied", "unexplained", "over")}

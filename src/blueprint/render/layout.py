@@ -28,11 +28,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from blueprint import vocab
 from blueprint.analysis.findings import NOTICEABLE_WAIT
 from blueprint.durations import format_duration
-from blueprint.model import BANDS
 from blueprint.render import words
 from blueprint.textwidth import display_width, wrap
+from blueprint.vocab import BANDS
 
 # --- sizes, in points ----------------------------------------------------
 FONT = 10.0  # step text
@@ -66,7 +67,7 @@ LEGEND_ROW = 20.0
 LEGEND_CELL = 5.0  # display cell at the legend's font size (9 pt)
 
 LINE_LABEL_INSET = 6.0  # between a line's end and its label
-LINE_NAMES = ("interaction", "visibility", "internal")
+LINE_NAMES = vocab.LINES
 
 INF = 10**9
 
@@ -603,11 +604,7 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
 
     # the three lines
     lines = []
-    for name, above, _below in (
-        ("interaction", "customer", "frontstage"),
-        ("visibility", "frontstage", "backstage"),
-        ("internal", "backstage", "support"),
-    ):
+    for name, above, _below in vocab.LINES_BETWEEN:
         lines.append(
             Line(
                 name,
@@ -742,7 +739,7 @@ def _legend_entries(bp, analysis, locale, used, st, curve) -> list:
     for k in ("recovery", "rework"):
         if any(f.kind == k for _, f in flows):
             out.append((f"edge:{k}", w(f"edge.{k}"), None))
-    for name in ("interaction", "visibility", "internal"):
+    for name in vocab.LINES:
         out.append((f"line:{name}", w(f"line.{name}"), None))
     if ("evidence",) in used:
         out.append(("evidence", w("evidence.box"), None))
