@@ -129,7 +129,13 @@ def _discover(paths: list) -> list:
     default=None,
     help="Configuration file (blueprint.toml or pyproject.toml) instead of the one found upward.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the problems, no summary.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print only the problems: no summary, nothing on a clean run "
+    "(json, sarif and junit stay complete documents).",
+)
 def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
     """Check blueprint files and folders (default: blueprints/).
 
@@ -166,7 +172,7 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
     if fmt == "json":
         text = report.as_json(results)
     elif fmt == "github":
-        text = ci.github(results)
+        text = ci.github(results, quiet=quiet)
     elif fmt == "sarif":
         text = ci.sarif(results, all_rules())
     elif fmt == "junit":
@@ -180,7 +186,7 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
             write_atomic(output, text, inputs=files)
         except OutputError as exc:
             _usage_error(str(exc))
-        if fmt not in ("text",):
+        if fmt != "text" and not quiet:
             click.echo(report.summary(results), err=True)
     else:
         click.echo(text, nl=False)

@@ -50,12 +50,14 @@ def summary(results) -> str:
 
 
 def text(results, color: bool = False, quiet: bool = False) -> str:
+    """One line per problem, a blank line and the summary; ``quiet``: the
+    problems only, and nothing at all when there are none."""
     lines = [format_problem(p, color) for r in results for p in r.problems]
     if not quiet:
         if lines:
             lines.append("")
         lines.append(summary(results))
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 def problem_dict(p: Problem) -> dict:

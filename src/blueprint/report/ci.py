@@ -40,13 +40,14 @@ def github_line(p: Problem) -> str:
     return f"::{_GH_LEVEL.get(p.severity, 'warning')} {props}::{gh_escape_data(p.message)}"
 
 
-def github(results) -> str:
+def github(results, quiet: bool = False) -> str:
     """Workflow commands (annotations) followed by the plain lines and summary:
-    GitHub shows only a few annotations per step, the log keeps all of them."""
+    GitHub shows only a few annotations per step, the log keeps all of them.
+    ``quiet``: no summary (nothing at all on a clean run)."""
     from blueprint.report import text
 
     lines = [github_line(p) for r in results for p in r.problems]
-    return ("\n".join(lines) + "\n" if lines else "") + text(results)
+    return ("\n".join(lines) + "\n" if lines else "") + text(results, quiet=quiet)
 
 
 def in_github_actions() -> bool:
