@@ -5,6 +5,7 @@ reports and drawings are above it and it imports none of them."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "blueprint"
@@ -71,3 +72,23 @@ def test_the_layer_test_sees_imports_inside_functions(tmp_path):
         "import os\n\ndef f():\n    from blueprint import i18n\n    from blueprint.report import text\n"
     )
     assert _imports(p) == [("f", "blueprint.i18n"), ("f", "blueprint.report")]
+
+
+def test_every_declared_dependency_is_used():
+    """A dependency in pyproject.toml that nothing imports is only a download
+    (the graphviz package was one: render/backend.py runs Graphviz itself, with
+    a time limit the package's pipe() does not offer)."""
+    import tomllib
+
+    project = tomllib.loads((SRC.parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    import_name = {"pyyaml": "yaml"}
+    imported = set()
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    for spec in project["project"]["dependencies"]:
+        name = re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower()
+        assert import_name.get(name, name) in imported, f"{name} is declared but never imported"
