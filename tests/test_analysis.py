@@ -8,6 +8,7 @@ from blueprint import lint
 from blueprint.analysis import HEURISTICS, Analysis, FailFinding, WaitFinding, analyze
 from blueprint.config import Config
 from blueprint.graph import Structure
+from blueprint.i18n import said_in
 from conftest import hub
 
 
@@ -53,7 +54,7 @@ def test_inferred_wait_is_the_longest_path_through_the_invisible_work(write):
     assert w.missing_durations == () and w.at_least is None
     assert w.tolerable is None and not w.over_tolerance
     assert w.kinds == ("unoccupied", "unexplained")
-    assert len(w.remedies) == 2 and "unoccupied" in w.remedies[0]
+    assert len(w.remedies) == 2 and "unoccupied" in said_in(w.remedies[0])
     assert a.wait_at("eat") is w
     assert a.markers("eat") >= {"wait-inferred", "end"}
     # the customer is served 1m + 2m, waits 13m 10s
@@ -87,7 +88,7 @@ def test_a_declared_wait_is_not_counted_twice(write):
     assert w.estimate == 790  # the invisible work behind it, for comparison
     assert w.over_tolerance
     assert w.kinds == ("unexplained",)  # filled (tea) but not explained
-    assert any("Shorten" in r for r in w.remedies)
+    assert any("Shorten" in said_in(r) for r in w.remedies)
     assert a.markers("eat") >= {"wait"} and "wait-inferred" not in a.markers("eat")
     # customer time: the declared 15m replaces the 13m 10s estimate
     assert a.timing.customer.waits == 900
@@ -200,7 +201,7 @@ def test_the_branch_that_never_comes_back_is_a_fail_point_candidate(write):
     a = analysed(write, BRANCHES)
     f = a.fail_at("sorry")
     assert f is not None and not f.declared and "branch-without-recovery" in f.heuristics
-    assert "'full'" in f.reasons[f.heuristics.index("branch-without-recovery")]
+    assert "'full'" in said_in(f.reasons[f.heuristics.index("branch-without-recovery")])
     assert "branch-without-recovery" not in (
         a.fail_at("seat").heuristics if a.fail_at("seat") else ()
     )
@@ -319,7 +320,7 @@ steps:
     t = a.timing
     assert t.critical_seconds == 0 and t.critical_missing == ("take", "cook", "serve")
     assert not t.customer.complete and t.margin == 3600 and not t.over_tolerance
-    from blueprint.analysis.text import report
+    from blueprint.report.analysis_text import report
 
     text = report(a)
     assert "Emotions are missing" in text
@@ -612,14 +613,14 @@ def test_entangled_staff_work_skips_inferred_waits_instead_of_growing_quadratica
     path = tmp_path / "hub.yaml"
     path.write_text(hub(400))
     a = lint.check_file(str(path)).context.analysis
-    assert "inferred waits skipped" in a.waits_skipped
+    assert "inferred waits skipped" in said_in(a.waits_skipped)
     assert [w.step for w in a.wait_points] == ["done"] and a.wait_points[0].declared
-    assert a.to_dict()["waits_skipped"] == a.waits_skipped
+    assert a.to_dict()["waits_skipped"] == said_in(a.waits_skipped)
 
 
 def test_when_waits_are_skipped_the_customer_time_is_unknown_not_short(tmp_path):
     from blueprint import lint
-    from blueprint.analysis.text import report
+    from blueprint.report.analysis_text import report
 
     path = tmp_path / "hub.yaml"
     path.write_text(hub(400, tolerance="30m", declared_wait=False))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from blueprint import i18n
+from blueprint.analysis import Phrase
 from blueprint.textwidth import display_width
 from conftest import hub
 
@@ -194,7 +195,10 @@ def test_json_is_the_same_in_every_locale(run, path, tmp_path):
 
 def test_english_reasons_are_the_sentences_they_always_were():
     """The JSON, check's messages and docs/analysis.md show these exact sentences."""
-    P = i18n.Phrase
+
+    def P(key, **args):
+        return i18n.said_in(Phrase(key, **args), "en")
+
     assert P("handoff-visibility", names=("a", "b", "c", "d")) == (
         "hand-off from 'a', 'b', 'c' and 1 more across the line of visibility: information can be lost"
     )
@@ -214,30 +218,33 @@ def test_english_reasons_are_the_sentences_they_always_were():
     )
     from blueprint.analysis.waits import REMEDIES
 
-    assert REMEDIES["unoccupied"] == (
+    assert i18n.said_in(REMEDIES["unoccupied"]) == (
         "Fill the wait with something to do, read, taste or watch, because "
         "unoccupied time feels longer than occupied time (wait: {fill: ...})."
     )
     assert set(REMEDIES) == {"pre-process", "unoccupied", "unexplained", "over"}
 
 
-def test_a_phrase_is_its_english_text_and_can_be_said_in_each_locale():
-    p = i18n.Phrase("parallel-join", n=4, names=("a", "b", "c", "d"))
-    assert isinstance(p, str) and json.dumps(p) == json.dumps(str(p)) and f"{p}" == str(p)
+def test_a_phrase_is_a_key_and_values_and_can_be_said_in_each_locale():
+    p = Phrase("parallel-join", n=4, names=("a", "b", "c", "d"))
+    assert p.key == "parallel-join" and p.args == {"n": 4, "names": ("a", "b", "c", "d")}
     assert (
-        p.said_in("zh-CN")
+        i18n.said_in(p, "zh-CN")
         == "要等 4 条并行的流程（“a”、“b”、“c”及另外 1 个步骤）汇合：任何一条延误或丢失都会让这一步停下来"
     )
     assert (
-        p.said_in("zh-TW")
+        i18n.said_in(p, "zh-TW")
         == "要等 4 條並行的流程（「a」、「b」、「c」及另外 1 個步驟）匯合：任何一條延誤或遺失都會讓這一步停下來"
     )
-    assert p.said_in("fr") == p.said_in(None) == p
+    english = (
+        "waits for 4 flows in parallel ('a', 'b', 'c' and 1 more): a late or lost one stalls it"
+    )
+    assert i18n.said_in(p, "fr") == i18n.said_in(p, None) == i18n.said_in(p) == english
     q = pickle.loads(pickle.dumps(p))  # build -j sends analyses between processes
-    assert q == p and q.said_in("zh-TW") == p.said_in("zh-TW")
+    assert q == p and i18n.said_in(q, "zh-TW") == i18n.said_in(p, "zh-TW")
     assert i18n.said_in("plain text", "zh-CN") == "plain text"
     # a step id or a branch condition with braces is a value, never a template
-    assert i18n.Phrase("branch-without-recovery", when="{x}", step="{0}").said_in("zh-CN") == (
+    assert i18n.said_in(Phrase("branch-without-recovery", when="{x}", step="{0}"), "zh-CN") == (
         "从“{0}”分出的“{x}”分支再也回不到顾客旅程（没有修复流程）"
     )
 

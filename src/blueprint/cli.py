@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from blueprint import __version__
+from blueprint import __version__, vocab
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -105,7 +105,7 @@ def _discover(paths: list) -> list:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+    type=click.Choice(vocab.CHECK_FORMATS),
     default=None,
     help="Output format [default: github inside GitHub Actions, else text].",
 )
@@ -129,7 +129,13 @@ def _discover(paths: list) -> list:
     default=None,
     help="Configuration file (blueprint.toml or pyproject.toml) instead of the one found upward.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the problems, no summary.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print only the problems: no summary, nothing on a clean run "
+    "(json, sarif and junit stay complete documents).",
+)
 def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
     """Check blueprint files and folders (default: blueprints/).
 
@@ -160,13 +166,13 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
             click.echo(p.format(), err=True)
         sys.exit(EXIT_USAGE)
     results = [lint.check_file(f, config) for f in files]
-    failing = ("error", "warning") if strict else ("error",)
+    failing = vocab.at_least(vocab.WARNING if strict else vocab.ERROR)
     if fmt is None:
         fmt = "github" if ci.in_github_actions() else "text"
     if fmt == "json":
         text = report.as_json(results)
     elif fmt == "github":
-        text = ci.github(results)
+        text = ci.github(results, quiet=quiet)
     elif fmt == "sarif":
         text = ci.sarif(results, all_rules())
     elif fmt == "junit":
@@ -180,7 +186,7 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
             write_atomic(output, text, inputs=files)
         except OutputError as exc:
             _usage_error(str(exc))
-        if fmt not in ("text",):
+        if fmt != "text" and not quiet:
             click.echo(report.summary(results), err=True)
     else:
         click.echo(text, nl=False)
@@ -199,7 +205,11 @@ def schema():
 @cli.command()
 @click.argument("rule_id", required=False)
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(vocab.RULES_FORMATS),
+    default=vocab.RULES_FORMATS[0],
+    show_default=True,
 )
 def rules(rule_id, fmt):
     """List the rules, or show one rule's documentation."""
@@ -231,21 +241,21 @@ def rules(rule_id, fmt):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["svg", "png", "pdf", "dot"]),
+    type=click.Choice(vocab.DIAGRAM_FORMATS),
     default=None,
-    help="Output format [default: from the output's suffix, else svg].",
+    help=f"Output format [default: from the output's suffix, else {vocab.DIAGRAM_FORMATS[0]}].",
 )
 @click.option(
     "--paper",
-    type=click.Choice(["a4", "a3", "letter"]),
-    default="a4",
+    type=click.Choice(vocab.PAPERS),
+    default=vocab.PAPERS[0],
     show_default=True,
     help="Paper of a PDF (landscape, the diagram scaled to fit).",
 )
 @click.option(
     "--theme",
-    type=click.Choice(["color", "mono"]),
-    default="color",
+    type=click.Choice(vocab.THEMES),
+    default=vocab.THEMES[0],
     show_default=True,
     help="mono prints in black and white: markers differ by shape and text.",
 )
@@ -278,7 +288,7 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
                 f"cannot tell the format from '{output}'; use a .svg, .png, .pdf or .dot name, "
                 "or --format"
             )
-    fmt = fmt or "svg"
+    fmt = fmt or vocab.DIAGRAM_FORMATS[0]
 
     res = _checked_blueprint(file, "drawn")
     bp = res.blueprint
@@ -327,7 +337,7 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "html", "txt"]),
+    type=click.Choice(vocab.SCRIPT_FORMATS),
     default=None,
     help="Output format [default: from the -o file's extension (.html, .txt), else md].",
 )
@@ -369,7 +379,7 @@ def script_command(file, role, customer, all_, fmt, output, templates):
     handout = scripts.select(handout, role=role, customer=customer)
     if fmt is None:
         ext = os.path.splitext(output or "")[1].lower()
-        fmt = {".html": "html", ".htm": "html", ".txt": "txt"}.get(ext, "md")
+        fmt = {".html": "html", ".htm": "html", ".txt": "txt"}.get(ext, vocab.SCRIPT_FORMATS[0])
     try:
         text = scripts.render(handout, fmt, templates)
     except scripts.ScriptError as exc:
@@ -390,8 +400,8 @@ def script_command(file, role, customer, all_, fmt, output, templates):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
+    type=click.Choice(vocab.ANALYSIS_FORMATS),
+    default=vocab.ANALYSIS_FORMATS[0],
     show_default=True,
     help="text for people, json for tools (docs/analysis.md describes it).",
 )
@@ -420,17 +430,15 @@ def analyze(file, fmt):
         )
         sys.exit(EXIT_PROBLEMS)
 
-    from blueprint.analysis.text import report as text_report
+    from blueprint.report.analysis_text import report as text_report
 
     a = res.analysis
     if fmt == "json":
         click.echo(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
     else:
-        from blueprint.load import printable
-
         # blueprint text must not reach the terminal as escape sequences
         click.echo(
-            "\n".join(printable(line) for line in text_report(a, res.problems).split("\n")),
+            vocab.printable(text_report(a, res.problems), keep="\n"),
             nl=False,
         )
 

@@ -16,10 +16,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
-from blueprint.load import printable
 from blueprint.problems import Pos, Problem, did_you_mean, problem
-
-_LEVELS = ("off", "info", "warning", "error")
+from blueprint.vocab import LEVELS as _LEVELS
+from blueprint.vocab import printable
 
 
 @dataclass

@@ -1,11 +1,13 @@
-"""Durations as designers write them: 30s, 5m, 2h, 3d, 1w, or combined (1h30m)."""
+"""Durations as designers write them: 30s, 5m, 2h, 3d, 1w, or combined (1h30m).
+
+The grammar (units and pattern) is :mod:`blueprint.vocab`'s, shared with the
+schema checks and the JSON Schema.
+"""
 
 from __future__ import annotations
 
-import re
+from blueprint.vocab import DURATION_OUTPUT_UNITS, DURATION_PART_RE, DURATION_RE, DURATION_UNITS
 
-_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
-_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(sec|min|s|m|h|d|w)\s*")
 #: the longest duration accepted: 100 years (longer ones are typing mistakes)
 MAX_SECONDS = 100 * 365 * 86400
 
@@ -16,24 +18,36 @@ def parse_duration(text: str) -> float | None:
         return None
     pos, total = 0, 0.0
     while pos < len(text):
-        m = _PART.match(text, pos)
+        m = DURATION_PART_RE.match(text, pos)
         if not m:
             return None
-        total += float(m.group(1)) * _UNITS[m.group(2)]
+        total += float(m.group(1)) * DURATION_UNITS[m.group(2)]
         pos = m.end()
     return total if total <= MAX_SECONDS else None
+
+
+def well_written(text: str) -> bool:
+    """Is ``text`` written as a duration (whether or not its length is accepted)?"""
+    return isinstance(text, str) and DURATION_RE.match(text) is not None
+
+
+def duration_parts(seconds: float) -> list[tuple[int, str]]:
+    """(number, unit) of the short human form, largest unit first, at most two:
+    ``[(1, "h"), (30, "m")]``; ``[(0, "s")]`` for no time."""
+    left = int(round(seconds))
+    if left == 0:
+        return [(0, DURATION_OUTPUT_UNITS[-1])]
+    parts = []
+    for unit in DURATION_OUTPUT_UNITS:
+        size = DURATION_UNITS[unit]
+        if left >= size:
+            n, left = divmod(left, size)
+            parts.append((n, unit))
+    return parts[:2]
 
 
 def format_duration(seconds: float | None) -> str:
     """A short human form: 45s, 5m, 1h 30m, 2d 4h."""
     if seconds is None:
         return "?"
-    seconds = int(round(seconds))
-    if seconds == 0:
-        return "0s"
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if seconds >= size:
-            n, seconds = divmod(seconds, size)
-            parts.append(f"{n}{unit}")
-    return " ".join(parts[:2])
+    return " ".join(f"{n}{unit}" for n, unit in duration_parts(seconds))

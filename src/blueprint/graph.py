@@ -11,6 +11,7 @@ from functools import cached_property
 import networkx as nx
 
 from blueprint.model import Blueprint, Step
+from blueprint.vocab import CUSTOMER, lines_crossed
 
 
 def build_graph(bp: Blueprint) -> nx.DiGraph:
@@ -83,7 +84,7 @@ class Structure:
 
     @cached_property
     def customer_steps(self) -> list[str]:
-        return [n for n in self.order if self.lane(n) == "customer"]
+        return [n for n in self.order if self.lane(n) == CUSTOMER]
 
     @cached_property
     def customer_next(self) -> dict[str, list[str]]:
@@ -106,7 +107,7 @@ class Structure:
         """
 
         def is_customer(n):
-            return self.lane(n) == "customer"
+            return self.lane(n) == CUSTOMER
 
         staff = g.subgraph([n for n in g if not is_customer(n)])
         cond = nx.condensation(staff)
@@ -162,17 +163,8 @@ class Structure:
         return seen
 
     def crossings(self):
-        """Flows that cross a line, as (source, target, line name)."""
-        order: dict[str | None, int] = {
-            "customer": 0,
-            "frontstage": 1,
-            "backstage": 2,
-            "support": 3,
-        }
-        names = ("interaction", "visibility", "internal")
+        """Flows that cross a line, as (source, target, line id), each line
+        a flow crosses, top to bottom (vocab.LINES)."""
         for u, v in self.graph.edges():
-            a, b = order.get(self.lane(u)), order.get(self.lane(v))
-            if a is None or b is None or a == b:
-                continue
-            for i in range(min(a, b), max(a, b)):
-                yield u, v, names[i]
+            for line in lines_crossed(self.lane(u), self.lane(v)):
+                yield u, v, line

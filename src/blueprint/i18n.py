@@ -2,15 +2,19 @@
 marker names, the headings of service scripts, and the words and sentences of
 the analysis report (the heuristics' reasons and the remedies for waits).
 
-Three locales are supported, as the schema allows: ``en``, ``zh-CN`` (简体) and
-``zh-TW`` (繁體). Every table holds the same keys in every locale (a test checks
+The locales are :data:`blueprint.vocab.LOCALES` (``en``, ``zh-CN`` 简体, ``zh-TW``
+繁體), as the schema allows; the keys are the vocabulary's ids (lanes, lines) and
+the outputs' own. Every table holds the same keys in every locale (a test checks
 this), so a lookup never falls back silently; an unknown locale is English.
 """
 
 from __future__ import annotations
 
-LOCALES = ("en", "zh-CN", "zh-TW")
-DEFAULT = "en"
+from blueprint import vocab
+
+LOCALES = vocab.LOCALES  # the locales are the vocabulary's; here are their words
+DEFAULT = vocab.DEFAULT_LOCALE
+locale_of = vocab.locale_of
 
 #: lane titles, top to bottom (DOMAIN.md §1)
 LANES = {
@@ -733,9 +737,10 @@ REPORT = {
     },
 }
 
-#: sentences the analysis writes into its findings: the reasons of the fail
-#: point heuristics (named str.format fields), the remedies of the psychology of
-#: waiting (DOMAIN.md §6; printed as they are) and how step ids are listed in them
+#: sentences of the phrases the analysis writes into its findings (keys and
+#: values, see :func:`said_in`): the reasons of the fail point heuristics (named
+#: str.format fields), the remedies of the psychology of waiting (DOMAIN.md §6;
+#: printed as they are) and how step ids are listed in them
 SENTENCES = {
     "en": {
         "quote_open": "'",
@@ -802,19 +807,145 @@ SENTENCES = {
     },
 }
 
+#: the words of diagrams (render/): the emotion band's title, badges, legend
+DIAGRAM = {
+    "en": {
+        "emotion": "Customer emotion",
+        "fail": "Fail point",
+        "wait": "Wait",
+        "peak": "Peak",
+        "low": "Low point",
+        "high": "High point",
+        "end": "End",
+        "key": "Key moment",
+        "recovery": "recovery",
+        "rework": "rework",
+        "legend": "Legend",
+        "condition": "condition",
+        "id": "id",
+        "status": "status",
+        "owner": "owner",
+        "version": "version",
+        "steps": "steps",
+        # legend explanations
+        "fail.declared": "fail point (declared in the blueprint)",
+        "fail.inferred": "possible fail point (inferred by analysis)",
+        "wait.declared": "wait point, with the expected wait",
+        "wait.inferred": "likely wait (inferred), with its estimate",
+        "peak.best": "peak: the most intense moment (it counts in the peak–end score)",
+        "peak.high": "high point: the customer's best moment",
+        "peak.worst": "low point: the customer's worst moment",
+        "end.moment": "end: the moment the journey ends",
+        "key.moment": "key moment (declared)",
+        "edge.normal": "flow",
+        "edge.branch": "flow taken when the condition holds",
+        "edge.support": "flow back up from support",
+        "edge.recovery": "service recovery flow",
+        "edge.rework": "rework flow (loops back)",
+        "line.interaction": "line of interaction",
+        "line.visibility": "line of visibility (customers see nothing below)",
+        "line.internal": "line of internal interaction",
+        "evidence.box": "physical evidence the customer meets at that action",
+        "emotion.curve": "customer emotion, -2 (worst) to +2 (best)",
+        "inferred.note": "dashed outline and ? = inferred, not declared",
+    },
+    "zh-CN": {
+        "emotion": "顾客情绪",
+        "fail": "失误点",
+        "wait": "等待",
+        "peak": "峰值",
+        "low": "低谷",
+        "high": "高点",
+        "end": "终点",
+        "key": "关键时刻",
+        "recovery": "服务修复",
+        "rework": "返工",
+        "legend": "图例",
+        "condition": "条件",
+        "id": "编号",
+        "status": "状态",
+        "owner": "负责人",
+        "version": "版本",
+        "steps": "步",
+        "fail.declared": "失误点（蓝图中声明）",
+        "fail.inferred": "可能的失误点（分析推断）",
+        "wait.declared": "等待点及预计等待时间",
+        "wait.inferred": "可能的等待（推断）及估计时间",
+        "peak.best": "峰值：体验最强烈的时刻（计入峰终得分）",
+        "peak.high": "高点：顾客体验最好的时刻",
+        "peak.worst": "低谷：顾客体验最差的时刻",
+        "end.moment": "终点：旅程结束的时刻",
+        "key.moment": "关键时刻（声明）",
+        "edge.normal": "流程",
+        "edge.branch": "满足条件时走的流程",
+        "edge.support": "从支持过程返回的流程",
+        "edge.recovery": "服务修复流程",
+        "edge.rework": "返工流程（回到前面）",
+        "line.interaction": "外部互动分界线",
+        "line.visibility": "可视分界线（顾客看不到其下方）",
+        "line.internal": "内部互动分界线",
+        "evidence.box": "顾客在该行为中接触的有形展示",
+        "emotion.curve": "顾客情绪，-2（最差）到 +2（最好）",
+        "inferred.note": "虚线框和 ? 表示推断，而非声明",
+    },
+    "zh-TW": {
+        "emotion": "顧客情緒",
+        "fail": "失誤點",
+        "wait": "等待",
+        "peak": "峰值",
+        "low": "低谷",
+        "high": "高點",
+        "end": "終點",
+        "key": "關鍵時刻",
+        "recovery": "服務修復",
+        "rework": "返工",
+        "legend": "圖例",
+        "condition": "條件",
+        "id": "編號",
+        "status": "狀態",
+        "owner": "負責人",
+        "version": "版本",
+        "steps": "步",
+        "fail.declared": "失誤點（藍圖中聲明）",
+        "fail.inferred": "可能的失誤點（分析推斷）",
+        "wait.declared": "等待點及預計等待時間",
+        "wait.inferred": "可能的等待（推斷）及估計時間",
+        "peak.best": "峰值：體驗最強烈的時刻（計入峰終得分）",
+        "peak.high": "高點：顧客體驗最好的時刻",
+        "peak.worst": "低谷：顧客體驗最差的時刻",
+        "end.moment": "終點：旅程結束的時刻",
+        "key.moment": "關鍵時刻（聲明）",
+        "edge.normal": "流程",
+        "edge.branch": "滿足條件時走的流程",
+        "edge.support": "從支持過程返回的流程",
+        "edge.recovery": "服務修復流程",
+        "edge.rework": "返工流程（回到前面）",
+        "line.interaction": "外部互動分界線",
+        "line.visibility": "可視分界線（顧客看不到其下方）",
+        "line.internal": "內部互動分界線",
+        "evidence.box": "顧客在該行為中接觸的有形展示",
+        "emotion.curve": "顧客情緒，-2（最差）到 +2（最好）",
+        "inferred.note": "虛線框和 ? 表示推斷，而非聲明",
+    },
+}
+
+#: the font stack of diagrams in each locale (SVG font-family): a CJK font first,
+#: with the simplified or traditional glyphs the locale reads
+FONTS = {
+    "en": "Noto Sans CJK SC,Noto Sans SC,Source Han Sans SC,Microsoft YaHei,PingFang SC,DejaVu Sans,Arial,sans-serif",
+    "zh-CN": "Noto Sans CJK SC,Noto Sans SC,Source Han Sans SC,Microsoft YaHei,PingFang SC,sans-serif",
+    "zh-TW": "Noto Sans CJK TC,Noto Sans TC,Source Han Sans TC,Microsoft JhengHei,PingFang TC,sans-serif",
+}
+
 TABLES = {
     "lanes": LANES,
     "lines": LINES,
     "markers": MARKERS,
+    "diagram": DIAGRAM,
     "words": WORDS,
     "report": REPORT,
     "sentences": SENTENCES,
 }
-
-
-def locale_of(locale: str | None) -> str:
-    """The supported locale for ``locale`` (English when unknown or empty)."""
-    return locale if locale in LOCALES else DEFAULT
 
 
 def lane_title(lane: str, locale: str | None = DEFAULT) -> str:
@@ -854,40 +985,18 @@ def _names(ids, t: dict, limit: int = 3) -> str:
 
 def _say(key: str, args: dict, locale: str) -> str:
     t = SENTENCES[locale]
+    if not args:  # printed as it is (a remedy shows YAML like {fill: ...})
+        return t[key]
     return t[key].format(
         **{k: _names(v, t) if isinstance(v, tuple) else v for k, v in args.items()}
     )
 
 
-class Phrase(str):
-    """A sentence of the analysis (a key of :data:`SENTENCES` and its values).
-
-    It *is* the English sentence, so the JSON, the messages of ``blueprint
-    check`` and everything else that reads it as text stay English; the text
-    report asks for it in the blueprint's locale with :meth:`said_in`. A tuple
-    value is a list of step ids, quoted and cut as the locale does.
-    """
-
-    key: str
-    args: dict
-
-    def __new__(cls, key: str, **args):
-        self = super().__new__(cls, _say(key, args, DEFAULT))
-        self.key = key
-        self.args = args
-        return self
-
-    def __reduce__(self):
-        return (_phrase, (self.key, self.args))
-
-    def said_in(self, locale: str | None) -> str:
-        return _say(self.key, self.args, locale_of(locale))
-
-
-def _phrase(key: str, args: dict) -> Phrase:
-    return Phrase(key, **args)
-
-
-def said_in(text: str, locale: str | None) -> str:
-    """``text`` in ``locale`` when it is a :class:`Phrase`; any other text as it is."""
-    return text.said_in(locale) if isinstance(text, Phrase) else text
+def said_in(text: object, locale: str | None = DEFAULT) -> str:
+    """``text`` in ``locale`` when it is a phrase of the analysis (a
+    :class:`blueprint.analysis.Phrase`: a key of :data:`SENTENCES` and its
+    values); any other text as it is. English for an unknown locale."""
+    key, args = getattr(text, "key", None), getattr(text, "args", None)
+    if isinstance(key, str) and isinstance(args, dict):
+        return _say(key, args, locale_of(locale))
+    return str(text)

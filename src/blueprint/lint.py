@@ -9,8 +9,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from blueprint.config import Config, find_config
-from blueprint.load import _UNSAFE, load_yaml, printable
+from blueprint.load import load_yaml
 from blueprint.problems import Problem, did_you_mean, problem
+from blueprint.vocab import printable
 
 if TYPE_CHECKING:
     from blueprint.analysis import Analysis
@@ -58,7 +59,7 @@ def _readable(message: str) -> str:
         message = _LONG_QUOTE.sub(lambda m: f"'{m[1]}…'", message)
         if len(message) > MESSAGE_LIMIT:
             message = message[: MESSAGE_LIMIT - 1] + "…"
-    return printable(message) if _UNSAFE.search(message) else message
+    return printable(message)
 
 
 def _printable(problems: list) -> list:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from blueprint import vocab
 from blueprint.problems import Pos, Problem, problem
 
 try:  # libyaml's parser is several times faster than the pure-Python one
@@ -385,16 +386,8 @@ class _Composer:
 _NO_KEY = object()
 
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """``text`` safe for a terminal and one line: control characters (ANSI
-    escapes, carriage returns, line breaks) and bidirectional overrides, which
-    could hide or fake output, are shown as ``\\xNN`` or ``\\uNNNN``."""
-    return _UNSAFE.sub(
-        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
-    )
+#: kept importable from here for older callers; vocab.printable is the one filter
+printable = vocab.printable
 
 
 def _decode(raw: bytes, path: str, problems: list) -> str | None:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from blueprint.durations import parse_duration
+from blueprint import vocab
+from blueprint.durations import parse_duration, well_written
 from blueprint.load import Document
 from blueprint.problems import Pos, Problem, did_you_mean, problem
 
-LANES = ("customer", "frontstage", "backstage", "support")
+LANES = vocab.LANES  # kept for importers; vocab.LANES is the definition
 #: lanes in drawing order, evidence first
-BANDS = ("evidence",) + LANES
+BANDS = vocab.BANDS
 LOOP_KINDS = ("recovery", "rework")
 
 
@@ -123,7 +123,7 @@ class Blueprint:
     title: str
     pos: Pos
     description: str = ""
-    locale: str = "en"
+    locale: str = vocab.DEFAULT_LOCALE
     customer: str = ""
     owner: str = ""
     status: str = ""
@@ -161,15 +161,12 @@ def _emotion(value) -> int | None:
     return int(value)
 
 
-_DURATION_SHAPE = re.compile(r"^\s*(\d+(\.\d+)?\s*(s|sec|m|min|h|d|w)\s*)+$")
-
-
 def _duration(doc: Document, path: tuple, value, problems: list | None = None) -> Duration | None:
     if not isinstance(value, str):
         return None
     seconds = parse_duration(value)
     if seconds is None:
-        if problems is not None and _DURATION_SHAPE.match(value):  # well written, but absurdly long
+        if problems is not None and well_written(value):  # well written, but absurdly long
             problems.append(
                 problem(
                     doc.path,
@@ -216,7 +213,7 @@ def _head(doc: Document, data: dict, problems: list[Problem]) -> Blueprint:
         title=_s(data.get("title")),
         pos=doc.pos(()),
         description=_s(data.get("description")),
-        locale=locale if isinstance(locale, str) and locale in ("en", "zh-CN", "zh-TW") else "en",
+        locale=vocab.locale_of(locale),
         customer=_s(data.get("customer")),
         owner=_s(data.get("owner")),
         status=_s(data.get("status")),

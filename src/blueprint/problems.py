@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SEVERITIES = ("info", "warning", "error")
-SEVERITY_RANK = {"off": -1, "info": 0, "warning": 1, "error": 2}
-
 
 @dataclass(frozen=True, slots=True)
 class Pos:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from blueprint import vocab
 from blueprint.load import Document
 from blueprint.problems import Problem, did_you_mean, problem
 from blueprint.resources import schema_text
@@ -116,8 +117,8 @@ def _suggest(word, choices) -> str:
 _LANE_WORDS = {
     w: lane
     for lane, words in {
-        "customer": ("顾客", "顧客", "顾客行为", "顧客行為", "客户", "客戶"),
-        "frontstage": (
+        vocab.CUSTOMER: ("顾客", "顧客", "顾客行为", "顧客行為", "客户", "客戶"),
+        vocab.FRONTSTAGE: (
             "前台",
             "前台员工",
             "前台員工",
@@ -126,7 +127,7 @@ _LANE_WORDS = {
             "前台行为",
             "前台行為",
         ),
-        "backstage": (
+        vocab.BACKSTAGE: (
             "后台",
             "後台",
             "后台员工",
@@ -136,7 +137,7 @@ _LANE_WORDS = {
             "后台行为",
             "後台行為",
         ),
-        "support": ("支持", "支持过程", "支持過程", "支持系统", "支持系統"),
+        vocab.SUPPORT: ("支持", "支持过程", "支持過程", "支持系统", "支持系統"),
     }.items()
     for w in words
 }
@@ -148,7 +149,7 @@ def _types(schema_type) -> str:
 
 
 def _is_duration(err) -> bool:
-    return "(s|sec|m|min|h|d|w)" in str(err.schema.get("pattern", ""))
+    return err.schema.get("pattern") == vocab.DURATION_PATTERN
 
 
 # --- a fast yes/no check -------------------------------------------------------------

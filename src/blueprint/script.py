@@ -16,17 +16,16 @@ format and is done by the template environment, never by the model.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, fields, is_dataclass, replace
 
 from blueprint import i18n
 from blueprint.analysis.findings import NOTICEABLE_WAIT, WaitFinding
-from blueprint.durations import format_duration
+from blueprint.durations import duration_parts
 from blueprint.textwidth import display_width, wrap
+from blueprint.vocab import SCRIPT_FORMATS as FORMATS
+from blueprint.vocab import STAFF as STAFF_LANES
+from blueprint.vocab import VISIBLE, printable
 
-FORMATS = ("md", "html", "txt")
-VISIBLE = ("customer", "frontstage")
-STAFF_LANES = ("frontstage", "backstage", "support")
 MOMENTS = ("key", "best", "worst", "end")  # markers shown as badges, in this order
 TEXT_WIDTH = 80
 #: inferred waits shorter than this (seconds) are left out of scripts
@@ -164,14 +163,12 @@ class Handout:
 
 # --------------------------------------------------------------------------- building
 
-_DURATION_PART = re.compile(r"(\d+)([dhms])")
-
 
 def duration_text(seconds: float | None, words: dict) -> str:
     """A duration in the locale's units (durations.format_duration's parts, translated)."""
     if seconds is None:
         return ""
-    parts = _DURATION_PART.findall(format_duration(seconds))
+    parts = duration_parts(seconds)
     return words["unit_sep"].join(f"{n}{words['unit_' + u]}" for n, u in parts)
 
 
@@ -588,17 +585,14 @@ def md_escape(value) -> str:
 
 
 def _clean(text: str) -> str:
-    """Control characters (ANSI escapes and the like) shown as \\xNN, never sent raw."""
-    return "".join(
-        c if c in "\n\t" or unicodedata.category(c) != "Cc" else f"\\x{ord(c):02x}" for c in text
-    )
-
-
-_NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+    """Control characters (ANSI escapes and the like) shown as \\xNN, never sent raw;
+    line breaks and tabs kept (vocab.printable)."""
+    return printable(text, keep="\n\t")
 
 
 def _html_chars(text: str) -> str:
-    return _NOT_IN_HTML.sub("", text)
+    """What HTML may hold: control characters shown as \\xNN (vocab.printable)."""
+    return printable(text, keep="\t\n\r")
 
 
 #: fields that hold identifiers, or the fixed words of i18n: never escaped
@@ -731,7 +725,7 @@ def render(handout: Handout, fmt: str, templates: str | None = None) -> str:
         handout = escape_model(handout, md_escape)
     elif fmt == "txt":
         handout = escape_model(handout, _clean)
-    else:  # html: characters XML and HTML forbid (C0/C1 controls, U+FFFE, U+FFFF) are dropped
+    else:  # html: characters XML and HTML forbid (C0/C1 controls, U+FFFE, U+FFFF) are shown
         handout = escape_model(handout, _html_chars)
     name = f"script.{fmt}.j2"
     try:

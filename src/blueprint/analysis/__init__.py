@@ -19,6 +19,7 @@ from blueprint.analysis.findings import (
     EndMoment,
     FailFinding,
     PhaseTime,
+    Phrase,
     Segment,
     Shape,
     StandardCheck,
@@ -35,6 +36,7 @@ __all__ = [
     "EndMoment",
     "FailFinding",
     "PhaseTime",
+    "Phrase",
     "Segment",
     "Shape",
     "StandardCheck",
@@ -66,7 +68,7 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
         # the customer's time also counts work that runs on while they do something else on the way
         timed = waits.segments(dag, alongside=True)
     except waits.WorkLimit as exc:
-        a.segments, a.waits_skipped = [], str(exc)
+        a.segments, a.waits_skipped = [], exc.why
     a.wait_points = waits.wait_points(dag, a.segments)
     moments.moments(a)
     a.timing = timing.timing(dag, timed)

@@ -4,18 +4,17 @@ Each heuristic has a kebab-case id (docs/analysis.md explains each one). A
 designer silences a heuristic for one step with the step's ``ignore: [id]``,
 or for the whole blueprint with ``rules: {id: off}``.
 
-A reason is an :class:`blueprint.i18n.Phrase`: the English sentence (as the
-JSON and ``blueprint check`` show it) that the text report can say in the
-blueprint's locale.
+A reason is a :class:`~blueprint.analysis.findings.Phrase`: the sentence's key
+(the heuristic's id) and its values; the report layer words it (English in the
+JSON and in ``blueprint check``, the blueprint's locale in the text report).
 """
 
 from __future__ import annotations
 
 import networkx as nx
 
-from blueprint.analysis.findings import FailFinding
+from blueprint.analysis.findings import FailFinding, Phrase
 from blueprint.analysis.flow import FlowDag
-from blueprint.i18n import Phrase
 
 #: heuristic id -> what it looks for (one line)
 HEURISTICS = {
@@ -26,12 +25,6 @@ HEURISTICS = {
     "branch-without-recovery": "a branch that never comes back to the journey (no recovery path)",
 }
 
-_LANE = {
-    "customer": "customer action",
-    "frontstage": "front-stage",
-    "backstage": "back-stage",
-    "support": "support",
-}
 _ROOT = ("blueprint:root",)  # a virtual start node; a tuple never equals a step id
 
 
@@ -50,14 +43,14 @@ def infer(dag: FlowDag, off: set) -> dict:
     if not {"handoff-visibility", "handoff-internal"} <= off:
         incoming: dict = {}
         for u, v, line in st.crossings():
-            if line in ("visibility", "internal"):
+            if f"handoff-{line}" in HEURISTICS:  # a heuristic per line: handoff-<line id>
                 incoming.setdefault((v, line), []).append(u)
         for (v, line), sources in sorted(
             incoming.items(), key=lambda kv: (dag.rank[kv[0][0]], kv[0][1])
         ):
             sources = sorted(set(sources), key=dag.rank.__getitem__)
             first = next((f for f in by_id[sources[0]].flows if f.target == v), None)
-            hid = "handoff-visibility" if line == "visibility" else "handoff-internal"
+            hid = f"handoff-{line}"
             add(v, hid, Phrase(hid, names=tuple(sources)), first.pos if first else by_id[v].pos)
 
     # synchronisation: flows in parallel that must meet

@@ -13,6 +13,44 @@ from dataclasses import dataclass, field
 from blueprint.graph import Structure
 from blueprint.model import Blueprint, FailPoint
 
+
+class Phrase:
+    """A sentence of the analysis, by its key and its values, never by its words.
+
+    The analysis says *what* it found (``Phrase("parallel-join", n=2, names=("a", "b"))``);
+    the words, in each locale, are :data:`blueprint.i18n.SENTENCES` and
+    :func:`blueprint.i18n.said_in` says a phrase in one of them (the JSON and
+    ``blueprint check`` in English, the text report in the blueprint's locale).
+    A tuple value is a list of step ids, quoted and cut as the locale does.
+    """
+
+    __slots__ = ("key", "args")
+
+    def __init__(self, key: str, **args: object) -> None:
+        self.key = key
+        self.args = args
+
+    def _identity(self) -> tuple:
+        return (self.key, tuple(sorted(self.args.items())))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Phrase) and self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        args = "".join(f", {k}={v!r}" for k, v in self.args.items())
+        return f"Phrase({self.key!r}{args})"
+
+    def __reduce__(self) -> tuple:  # build -j sends analyses between processes
+        return (_phrase, (self.key, self.args))
+
+
+def _phrase(key: str, args: dict) -> Phrase:
+    return Phrase(key, **args)
+
+
 #: inferred waits shorter than this are not shown to people (diagrams, scripts):
 #: a ten-second lookup is not a wait a customer notices
 NOTICEABLE_WAIT = 60.0
@@ -24,7 +62,7 @@ class FailFinding:
     declared: bool  # written in the blueprint (fail:)
     fail: FailPoint | None  # the declared fail point, if any
     heuristics: tuple = ()  # ids of the heuristics that inferred it
-    reasons: tuple = ()  # one sentence per heuristic, for people
+    reasons: tuple = ()  # one Phrase per heuristic: why it was inferred
     anchors: tuple = ()  # one Pos per heuristic: where its cause is written (a flow, the step)
 
 
@@ -39,7 +77,7 @@ class WaitFinding:
     missing_durations: tuple = ()  # steps on that path without a duration
     over_tolerance: bool = False
     kinds: tuple = ()  # 'pre-process', 'unoccupied', 'unexplained'
-    remedies: tuple = ()  # what the psychology of waiting suggests
+    remedies: tuple = ()  # Phrases: what the psychology of waiting suggests
     estimate: float | None = (
         None  # seconds of invisible work before the step (None: unknown or none)
     )
@@ -192,7 +230,7 @@ class Analysis:
     timing: Timing = field(default_factory=Timing)
     shape: Shape = field(default_factory=Shape)
     heuristics_off: tuple = ()  # heuristics turned off for the whole blueprint
-    waits_skipped: str = ""  # why inferred waits were not computed, if they were not
+    waits_skipped: Phrase | None = None  # why inferred waits were not computed, if they were not
 
     def _index(self):
         key = (
@@ -252,7 +290,13 @@ class Analysis:
         return [w for w in self.wait_points if w.step == step_id]
 
     def to_dict(self) -> dict:
-        """The stable JSON form (docs/analysis.md describes it)."""
-        from blueprint.analysis.export import as_dict
+        """The stable JSON form (docs/analysis.md describes it).
+
+        Kept for Python callers; the form itself is made by the report layer,
+        :func:`blueprint.report.analysis_json.as_dict` (the one import above
+        ``graph`` in this package, done when called; tests/test_layers.py allows
+        exactly this one).
+        """
+        from blueprint.report.analysis_json import as_dict
 
         return as_dict(self)

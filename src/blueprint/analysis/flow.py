@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from blueprint.graph import Structure
 
-INVISIBLE = ("backstage", "support")
-
 
 class FlowDag:
     def __init__(self, st: Structure):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from blueprint.analysis.findings import Shape
 from blueprint.analysis.flow import FlowDag
-from blueprint.model import LANES
-
-LINES = ("interaction", "visibility", "internal")
+from blueprint.vocab import LANES, LINES
 
 
 def shape(dag: FlowDag) -> Shape:

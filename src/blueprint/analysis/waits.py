@@ -4,18 +4,18 @@ back-stage or support work runs between two consecutive customer actions.
 Remedies follow the psychology of waiting (Maister): unoccupied time feels
 longer than occupied time, waits before the service starts feel longer than
 waits inside it, and unexplained or uncertain waits feel longer than known,
-explained ones. Their sentences, in each locale, are in :mod:`blueprint.i18n`
-(``SENTENCES``); findings carry the English ones.
+explained ones. Findings carry them as phrases (``remedy_<kind>``); their
+sentences, in each locale, are in :mod:`blueprint.i18n` (``SENTENCES``).
 """
 
 from __future__ import annotations
 
-from blueprint.analysis.findings import Segment, WaitFinding
-from blueprint.analysis.flow import INVISIBLE, FlowDag
-from blueprint.i18n import Phrase, remedy
+from blueprint.analysis.findings import Phrase, Segment, WaitFinding
+from blueprint.analysis.flow import FlowDag
+from blueprint.vocab import INVISIBLE
 
-#: kind of wait -> its remedy in English ('over': the wait is over tolerance)
-REMEDIES = {k: remedy(k, "en") for k in ("pre-process", "unoccupied", "unexplained", "over")}
+#: kind of wait -> its remedy ('over': the wait is over tolerance)
+REMEDIES = {k: Phrase("remedy_" + k) for k in ("pre-process", "unoccupied", "unexplained", "over")}
 
 
 #: inferring waits visits the staff work behind each customer action; real
@@ -29,13 +29,9 @@ WORK_MIN = 10_000
 class WorkLimit(Exception):
     """Inferring waits would take more work than the budget allows."""
 
-    def __str__(self):
-        # the Phrase itself (not a plain copy), so the report can say it in the blueprint's locale
-        return (
-            self.args[0]
-            if len(self.args) == 1 and isinstance(self.args[0], str)
-            else super().__str__()
-        )
+    def __init__(self, why: Phrase) -> None:
+        super().__init__(why)
+        self.why = why  # the report says it in the blueprint's locale
 
 
 def segments(dag: FlowDag, *, alongside: bool = False) -> list:

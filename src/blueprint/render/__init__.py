@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FORMATS = ("svg", "png", "pdf", "dot")
-SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
-PAPERS = ("a4", "a3", "letter")
-THEMES = ("color", "mono")
+from blueprint.vocab import DIAGRAM_FORMATS as FORMATS
+from blueprint.vocab import PAPERS, THEMES
+
+SUFFIXES = {**{f".{f}": f for f in FORMATS}, ".gv": "dot"}
 
 
 @dataclass(frozen=True)
 class Options:
-    theme: str = "color"
+    theme: str = THEMES[0]
     emotion: bool = False
-    paper: str = "a4"
+    paper: str = PAPERS[0]
     inferred: bool = True  # draw the analysis' inferred fail points and waits (dashed, with "?")
 
 

@@ -19,19 +19,13 @@ Graphviz itself escapes all of it again for SVG output.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from blueprint import i18n, vocab
 from blueprint.render import labels as LB
 from blueprint.render import layout as L
 from blueprint.render import words
 from blueprint.textwidth import display_width
-
-FONTS = {
-    "en": "Noto Sans CJK SC,Noto Sans SC,Source Han Sans SC,Microsoft YaHei,PingFang SC,DejaVu Sans,Arial,sans-serif",
-    "zh-CN": "Noto Sans CJK SC,Noto Sans SC,Source Han Sans SC,Microsoft YaHei,PingFang SC,sans-serif",
-    "zh-TW": "Noto Sans CJK TC,Noto Sans TC,Source Han Sans TC,Microsoft JhengHei,PingFang TC,sans-serif",
-}
 
 
 @dataclass(frozen=True)
@@ -58,28 +52,28 @@ class Theme:
 COLOR = Theme(
     name="color",
     bands={
-        "evidence": "#f4f4f4",
-        "emotion": "#fbf7ff",
-        "customer": "#e8f1fc",
-        "frontstage": "#e9f6ec",
-        "backstage": "#fdf2e6",
-        "support": "#f3edf7",
+        vocab.EVIDENCE: "#f4f4f4",
+        words.EMOTION: "#fbf7ff",
+        vocab.CUSTOMER: "#e8f1fc",
+        vocab.FRONTSTAGE: "#e9f6ec",
+        vocab.BACKSTAGE: "#fdf2e6",
+        vocab.SUPPORT: "#f3edf7",
     },
     titles={
-        "evidence": "#e9e9e9",
-        "emotion": "#f1e8fb",
-        "customer": "#d7e6f8",
-        "frontstage": "#d6eedc",
-        "backstage": "#fae3c9",
-        "support": "#e6dbef",
+        vocab.EVIDENCE: "#e9e9e9",
+        words.EMOTION: "#f1e8fb",
+        vocab.CUSTOMER: "#d7e6f8",
+        vocab.FRONTSTAGE: "#d6eedc",
+        vocab.BACKSTAGE: "#fae3c9",
+        vocab.SUPPORT: "#e6dbef",
     },
     borders={
-        "evidence": "#616161",
-        "emotion": "#6a1b9a",
-        "customer": "#1565c0",
-        "frontstage": "#2e7d32",
-        "backstage": "#c05a00",
-        "support": "#6a1b9a",
+        vocab.EVIDENCE: "#616161",
+        words.EMOTION: "#6a1b9a",
+        vocab.CUSTOMER: "#1565c0",
+        vocab.FRONTSTAGE: "#2e7d32",
+        vocab.BACKSTAGE: "#c05a00",
+        vocab.SUPPORT: "#6a1b9a",
     },
     text="#1f2328",
     muted="#5f6368",
@@ -107,21 +101,15 @@ COLOR = Theme(
 MONO = Theme(
     name="mono",
     bands={
-        "evidence": "#f7f7f7",
-        "emotion": "#ffffff",
-        "customer": "#ffffff",
-        "frontstage": "#f2f2f2",
-        "backstage": "#ffffff",
-        "support": "#f2f2f2",
+        vocab.EVIDENCE: "#f7f7f7",
+        words.EMOTION: "#ffffff",
+        vocab.CUSTOMER: "#ffffff",
+        vocab.FRONTSTAGE: "#f2f2f2",
+        vocab.BACKSTAGE: "#ffffff",
+        vocab.SUPPORT: "#f2f2f2",
     },
-    titles={
-        b: "#e6e6e6"
-        for b in ("evidence", "emotion", "customer", "frontstage", "backstage", "support")
-    },
-    borders={
-        b: "#000000"
-        for b in ("evidence", "emotion", "customer", "frontstage", "backstage", "support")
-    },
+    titles={b: "#e6e6e6" for b in (vocab.EVIDENCE, words.EMOTION, *vocab.LANES)},
+    borders={b: "#000000" for b in (vocab.EVIDENCE, words.EMOTION, *vocab.LANES)},
     text="#000000",
     muted="#333333",
     line="#000000",
@@ -137,9 +125,9 @@ MONO = Theme(
     grid="#888888",
 )
 
-THEMES = {"color": COLOR, "mono": MONO}
+THEMES = {t.name: t for t in (COLOR, MONO)}  # vocab.THEMES names them
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")  # nothing XML (SVG) may not hold
+_CONTROL = vocab.UNSAFE  # the one set (vocab.printable); each becomes a space here
 PIECE = 8000  # characters per quoted piece of a long string (see XDot.render)
 
 
@@ -281,7 +269,7 @@ def _edge_sample(
 
 
 def _line_style(name: str) -> str:
-    return {"interaction": "solid", "visibility": "dashed", "internal": "dotted"}[name]
+    return {vocab.INTERACTION: "solid", vocab.VISIBILITY: "dashed", vocab.INTERNAL: "dotted"}[name]
 
 
 def _edge_look(arrow: L.Arrow, theme: Theme) -> dict:
@@ -593,7 +581,7 @@ def to_dot(
     label, which Graphviz would only measure: the text for routing the
     arrows, which labels do not change."""
     theme = THEMES[theme_name]
-    font = FONTS.get(lay.locale, FONTS["en"])
+    font = i18n.FONTS[vocab.locale_of(lay.locale)]
 
     def label(make, *args) -> str:
         return '""' if routing else make(*args)

@@ -30,11 +30,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from blueprint import vocab
 from blueprint.analysis.findings import NOTICEABLE_WAIT
 from blueprint.durations import format_duration
-from blueprint.model import BANDS
 from blueprint.render import words
 from blueprint.textwidth import display_width, wrap
+from blueprint.vocab import BANDS
 
 if TYPE_CHECKING:
     from blueprint.analysis.findings import Analysis
@@ -73,7 +74,7 @@ LEGEND_ROW = 20.0
 LEGEND_CELL = 5.0  # display cell at the legend's font size (9 pt)
 
 LINE_LABEL_INSET = 6.0  # between a line's end and its label
-LINE_NAMES = ("interaction", "visibility", "internal")
+LINE_NAMES = vocab.LINES
 
 INF = 10**9
 
@@ -812,11 +813,7 @@ def _lines(band_at: dict[str | None, Band], right: float, locale: str) -> list[L
     """The lines of interaction, visibility and internal interaction, each
     under the band above it."""
     lines = []
-    for name, above, _below in (
-        ("interaction", "customer", "frontstage"),
-        ("visibility", "frontstage", "backstage"),
-        ("internal", "backstage", "support"),
-    ):
+    for name, above, _below in vocab.LINES_BETWEEN:
         lines.append(
             Line(
                 name,

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import io
 
+from blueprint.vocab import PAPER_SIZES
+
 MM = 72 / 25.4
-PAPERS = {  # portrait width, height in points
-    "a4": (210 * MM, 297 * MM),
-    "a3": (297 * MM, 420 * MM),
-    "letter": (8.5 * 72, 11 * 72),
-}
+PAPERS = PAPER_SIZES  # portrait width, height in points
 MARGIN = 10 * MM
 #: below this scale the overview's text is too small to read (step text is ~10 pt in the drawing)
 READABLE = 0.55

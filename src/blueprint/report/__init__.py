@@ -7,6 +7,7 @@ import os
 import sys
 
 from blueprint.problems import Problem
+from blueprint.vocab import ERROR, INFO, SEVERITIES, WARNING, printable
 
 JSON_VERSION = 1
 
@@ -20,12 +21,11 @@ def use_color(stream=None) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_COLORS = {ERROR: "\033[31m", WARNING: "\033[33m", INFO: "\033[36m"}
 
 
 def format_problem(p: Problem, color: bool = False) -> str:
-    from blueprint.load import printable  # a file name may hold a line break or an escape too
-
+    # a file name may hold a line break or an escape too
     path, message = printable(p.path), printable(p.message)
     if not color:
         return f"{path}:{p.line}:{p.col}: {p.severity} {message} [{p.rule}]"
@@ -39,7 +39,7 @@ def plural(n: int, word: str) -> str:
 
 def summary(results) -> str:
     problems = [p for r in results for p in r.problems]
-    counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
+    counts = {s: sum(1 for p in problems if p.severity == s) for s in SEVERITIES}
     files = len(results)
     if not problems:
         return f"{plural(files, 'file')} checked: no problems"
@@ -50,12 +50,14 @@ def summary(results) -> str:
 
 
 def text(results, color: bool = False, quiet: bool = False) -> str:
+    """One line per problem, a blank line and the summary; ``quiet``: the
+    problems only, and nothing at all when there are none."""
     lines = [format_problem(p, color) for r in results for p in r.problems]
     if not quiet:
         if lines:
             lines.append("")
         lines.append(summary(results))
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 def problem_dict(p: Problem) -> dict:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from blueprint import __version__
 from blueprint.problems import Problem
+from blueprint.vocab import ERROR, INFO, OFF, WARNING, printable
 
 # ---------------------------------------------------------------- GitHub Actions
 
-_GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+_GH_LEVEL = {ERROR: "error", WARNING: "warning", INFO: "notice"}
 
 
 def gh_escape_data(text: str) -> str:
@@ -40,13 +40,14 @@ def github_line(p: Problem) -> str:
     return f"::{_GH_LEVEL.get(p.severity, 'warning')} {props}::{gh_escape_data(p.message)}"
 
 
-def github(results) -> str:
+def github(results, quiet: bool = False) -> str:
     """Workflow commands (annotations) followed by the plain lines and summary:
-    GitHub shows only a few annotations per step, the log keeps all of them."""
+    GitHub shows only a few annotations per step, the log keeps all of them.
+    ``quiet``: no summary (nothing at all on a clean run)."""
     from blueprint.report import text
 
     lines = [github_line(p) for r in results for p in r.problems]
-    return ("\n".join(lines) + "\n" if lines else "") + text(results)
+    return ("\n".join(lines) + "\n" if lines else "") + text(results, quiet=quiet)
 
 
 def in_github_actions() -> bool:
@@ -55,7 +56,7 @@ def in_github_actions() -> bool:
 
 # ---------------------------------------------------------------- SARIF 2.1.0
 
-_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note", "off": "none"}
+_SARIF_LEVEL = {ERROR: "error", WARNING: "warning", INFO: "note", OFF: "none"}
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/blueprint-dev/blueprint"
 
@@ -71,12 +72,9 @@ def _uri(path: str) -> str:
     return quote(rel.replace(os.sep, "/"))
 
 
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _xml_text(text: str) -> str:
-    """Text XML 1.0 can hold: control characters shown as \\xNN."""
-    return _NOT_IN_XML.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+    """Text XML 1.0 can hold: control characters shown as \\xNN (vocab.printable)."""
+    return printable(text, keep="\t\n\r")
 
 
 def sarif(results, registry) -> str:

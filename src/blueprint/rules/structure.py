@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import networkx as nx
 
-from blueprint.model import LANES
 from blueprint.rules import Finding, rule
-
-_LANE_NAMES = {
-    "customer": "customer action",
-    "frontstage": "front-stage step",
-    "backstage": "back-stage step",
-    "support": "support process",
-}
+from blueprint.vocab import (
+    CONTACT_STAFF,
+    CUSTOMER,
+    FRONTSTAGE,
+    INTERNAL,
+    INVISIBLE,
+    LANES,
+    STEP_NOUN,
+    SUPPORT,
+    lanes_above,
+)
 
 
 @rule("flow-skips-line", "error")
@@ -40,10 +43,10 @@ def flow_skips_line(ctx):
             if f.target not in ctx.bp.by_id:
                 continue
             a, b = s.lane, ctx.bp.by_id[f.target].lane
-            if {a, b} & {"customer"} and {a, b} & {"backstage", "support"}:
+            if CUSTOMER in (a, b) and {a, b} & set(INVISIBLE):
                 yield Finding(
                     f.pos,
-                    f"flow from {_LANE_NAMES[a]} '{s.id}' to {_LANE_NAMES[b]} "
+                    f"flow from {STEP_NOUN[a]} '{s.id}' to {STEP_NOUN[b]} "
                     f"'{f.target}' skips the front stage; route it through a front-stage step",
                     s.id,
                 )
@@ -198,10 +201,10 @@ def dead_end(ctx):
           next: [serve]
     """
     for s in ctx.bp.steps:
-        if s.lane in ("frontstage", "backstage") and not s.flows:
+        if s.lane in CONTACT_STAFF and not s.flows:
             yield Finding(
                 s.pos,
-                f"{_LANE_NAMES[s.lane]} '{s.id}' leads nowhere: add next: with the step that "
+                f"{STEP_NOUN[s.lane]} '{s.id}' leads nowhere: add next: with the step that "
                 "uses its work (the customer, a colleague or a system)",
                 s.id,
             )
@@ -307,7 +310,7 @@ def frontstage_unmet(ctx):
         - id: fold-napkins
           lane: backstage
     """
-    for n in _unattached(ctx, "frontstage", {"customer"}):
+    for n in _unattached(ctx, FRONTSTAGE, {CUSTOMER}):
         s = ctx.bp.by_id[n]
         yield Finding(
             s.pos,
@@ -337,7 +340,7 @@ def support_serves_nothing(ctx):
           lane: support
           next: [confirm-booking]
     """
-    for n in _unattached(ctx, "support", {"customer", "frontstage", "backstage"}):
+    for n in _unattached(ctx, SUPPORT, set(lanes_above(INTERNAL))):
         s = ctx.bp.by_id[n]
         yield Finding(
             s.pos, f"support process '{n}' serves no step: link it to the staff work it supports", n

@@ -10,6 +10,7 @@ explains them.
 from __future__ import annotations
 
 from blueprint.durations import format_duration
+from blueprint.i18n import said_in
 from blueprint.rules import Finding, rule
 
 
@@ -150,7 +151,9 @@ def _inferred(ctx, heuristic: str):
         if heuristic in f.heuristics:
             i = f.heuristics.index(heuristic)
             anchor = f.anchors[i] if i < len(f.anchors) else by_id[f.step].pos
-            yield Finding(anchor, f"possible fail point at '{f.step}': {f.reasons[i]}", f.step)
+            yield Finding(
+                anchor, f"possible fail point at '{f.step}': {said_in(f.reasons[i])}", f.step
+            )
 
 
 @rule("handoff-visibility", "off")

@@ -13,16 +13,14 @@ search for them and copy them into the blueprint.
 
 from __future__ import annotations
 
-import re
-
 from blueprint import i18n
-from blueprint.durations import format_duration
+from blueprint.durations import duration_parts, format_duration
 from blueprint.textwidth import char_width, display_width, wrap
+from blueprint.vocab import SEVERITIES
 
 WIDTH = 100  # the report's width in cells (long findings wrap)
 TEXT_CELLS = 26  # a step's text is cut to this many cells in tables
 ARROW = " → "
-_DURATION_PART = re.compile(r"(\d+)([dhms])")
 
 
 def cut(text: str, cells: int) -> str:
@@ -66,12 +64,11 @@ def duration(seconds, locale: str = "en") -> str:
     """A duration as the report shows it: ``1m 45s`` in English, ``1分钟45秒`` in Chinese."""
     if seconds is None:
         return "?"
-    text = format_duration(seconds)
     loc = i18n.locale_of(locale)
     if loc == "en":
-        return text
+        return format_duration(seconds)
     w = i18n.WORDS[loc]
-    return w["unit_sep"].join(f"{n}{w['unit_' + u]}" for n, u in _DURATION_PART.findall(text))
+    return w["unit_sep"].join(f"{n}{w['unit_' + u]}" for n, u in duration_parts(seconds))
 
 
 def d(seconds) -> str:
@@ -108,8 +105,8 @@ class _Report:
     def d(self, seconds) -> str:
         return duration(seconds, self.loc)
 
-    def say(self, sentence: str) -> str:
-        """A sentence of the analysis (a reason, a note) in the report's locale."""
+    def say(self, sentence) -> str:
+        """A phrase of the analysis (a reason, a note) in the report's locale."""
         return i18n.said_in(sentence, self.loc)
 
     def level(self, value: str) -> str:
@@ -534,8 +531,8 @@ class _Report:
         self.lines.extend(table(rows))
 
     def check(self, problems):
-        counts = {
-            s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")
+        counts = {  # the most severe first
+            s: sum(1 for p in problems if p.severity == s) for s in reversed(SEVERITIES)
         }
         parts = [self.count(n, s) for s, n in counts.items() if n]
         self.section(self.f("check_fmt", self.t["list_sep"].join(parts), self.bp.path))

@@ -3,12 +3,14 @@
 Keys never change meaning within a ``version``; new keys may be added.
 Durations are seconds (numbers); unknown values are ``null``; lists are in
 flow order; every step is named by its id, and ``steps`` gives each step's
-lane, phase, text, line and column.
+lane, phase, text, line and column. The analysis' phrases (reasons, remedies,
+why waits were skipped) are said in English, whatever the blueprint's locale.
 """
 
 from __future__ import annotations
 
-from blueprint.analysis.failpoints import HEURISTICS
+from blueprint.analysis import HEURISTICS
+from blueprint.i18n import said_in
 
 JSON_VERSION = 1
 
@@ -43,7 +45,7 @@ def as_dict(a) -> dict:
             "recovery": fp.recovery if fp else None,
         }
         d["inferred"] = [
-            {"heuristic": h, "reason": r, "line": p.line, "column": p.col}
+            {"heuristic": h, "reason": said_in(r), "line": p.line, "column": p.col}
             for h, r, p in zip(f.heuristics, f.reasons, f.anchors)
         ]
         fails.append(d)
@@ -62,7 +64,7 @@ def as_dict(a) -> dict:
             "path": list(w.path),
             "missing_durations": list(w.missing_durations),
             "kinds": list(w.kinds),
-            "remedies": list(w.remedies),
+            "remedies": [said_in(r) for r in w.remedies],
         }
         for w in a.wait_points
     ]
@@ -180,7 +182,7 @@ def as_dict(a) -> dict:
         },
         "fail_points": fails,
         "wait_points": waits,
-        "waits_skipped": a.waits_skipped or None,
+        "waits_skipped": said_in(a.waits_skipped) if a.waits_skipped else None,
         "moments": moments,
         "timing": timing,
         "shape": shape,
