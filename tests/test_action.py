@@ -330,3 +330,15 @@ def test_render_installs_graphviz_and_a_cjk_font_and_builds_the_site(tmp_path):
     )
     assert (tmp_path / "workspace" / "site" / "index.html").exists()
     assert list((tmp_path / "workspace" / "site").rglob("*.svg"))
+
+
+def test_the_docs_table_lists_every_input_with_its_default():
+    text = (ROOT / "docs" / "install.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([\w-]+)` \| ([^|]+) \|", text, re.M))
+    assert set(rows) == set(ACTION["inputs"])
+    for name, spec in ACTION["inputs"].items():
+        default = spec.get("default", "")
+        shown = rows[name].strip()
+        assert shown == (f"`{default}`" if default else shown), name
+        if not default:
+            assert shown.startswith("("), name  # "(none)" or "(the action's own)"
