@@ -33,7 +33,13 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="blueprint")
+@click.version_option(
+    __version__,
+    "-V",
+    "--version",
+    prog_name="blueprint",
+    message="%(prog)s %(version)s (the service-blueprint package)",
+)
 def cli():
     """Service blueprints as code: check, analyse, draw and script a service described in YAML."""
 
