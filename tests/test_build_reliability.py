@@ -310,6 +310,23 @@ def test_workers_exit_when_the_main_process_is_killed(course, tmp_path):
         assert ready, f"worker {pid} still alive after the main process died"
 
 
+def test_a_killed_worker_is_one_line_and_the_next_build_finishes(run, course, tmp_path):
+    clean = tmp_path / "clean"
+    assert run("build", course, "-o", clean).exit_code == 0
+    site = tmp_path / "site"
+    p = build_process(course, site, "--jobs", "2", hook="kill-after-write:2")
+    _, err = p.communicate(timeout=300)
+    assert p.returncode == 2, err
+    assert err.splitlines()[-1] == (
+        f"blueprint: {site}: a worker process died (killed, or out of memory); "
+        "build again, perhaps with fewer --jobs"
+    )
+    assert "Traceback" not in err
+    r = run("build", course, "-o", site)
+    assert r.exit_code == 0, r.output
+    assert_same_site(site, clean)
+
+
 def test_a_torn_journal_and_a_broken_manifest_mean_rebuild(run, course, tmp_path):
     clean = tmp_path / "clean"
     assert run("build", course, "-o", clean).exit_code == 0

@@ -246,3 +246,23 @@ def test_dev_stdout_redirected_to_a_file_is_written_through(tmp_path):
     assert r.returncode == 0, r.stderr
     assert out.read_text(encoding="utf-8").startswith("digraph")
     assert os.path.islink("/dev/stdout")
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_link_planted_at_the_output_is_replaced_not_written_through(run, blueprint_file, command):
+    """`-o docs/x.svg` where a pull request made docs/x.svg a link to ~/.profile."""
+    args, suffix = WRITERS[command]
+    profile = blueprint_file.parent / "home" / ".profile"
+    profile.parent.mkdir()
+    profile.write_text("export PATH=$HOME/bin:$PATH\n")
+    out = blueprint_file.parent / ("out" + suffix)
+    out.symlink_to(profile)
+    r = run(*args, "-o", out, blueprint_file)
+    assert r.exit_code in (0, 1), r.output  # check's exit code is about the problems
+    assert profile.read_text() == "export PATH=$HOME/bin:$PATH\n"
+    assert out.is_file() and not out.is_symlink() and out.stat().st_size > 0
+    assert (
+        f"blueprint: {out}: was a symbolic link; replaced by a regular file "
+        "(its target is untouched)\n" in r.output
+    )
+    assert leftovers(out.parent) == []

@@ -669,6 +669,7 @@ def _run_pool(
     shown: Progress | None,
 ) -> None:
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     kill_after = _parent_kill_after()
     pool = ProcessPoolExecutor(
@@ -687,6 +688,12 @@ def _run_pool(
                 sys.stderr.write(f"workers: {workers}\n")
                 sys.stderr.flush()
                 os.kill(os.getpid(), signal.SIGKILL)
+    except BrokenProcessPool:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise OutputError(
+            f"{tree.root}: a worker process died (killed, or out of memory); "
+            "build again, perhaps with fewer --jobs"
+        ) from None
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
