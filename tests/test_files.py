@@ -161,11 +161,11 @@ def test_ctrl_c_during_build_leaves_only_complete_files(run, tmp_path, monkeypat
     real_replace = os.replace
     calls = []
 
-    def replace_then_interrupt(a, b):
+    def replace_then_interrupt(a, b, **kw):
         calls.append(b)
         if len(calls) == 5:
             raise KeyboardInterrupt
-        return real_replace(a, b)
+        return real_replace(a, b, **kw)
 
     monkeypatch.setattr(os, "replace", replace_then_interrupt)
     cut = tmp_path / "cut"
@@ -177,31 +177,92 @@ def test_ctrl_c_during_build_leaves_only_complete_files(run, tmp_path, monkeypat
     assert written, "nothing was written before the interruption"
     for rel in written:
         assert not rel.name.startswith(".tmp-"), f"temporary file left: {rel}"
-        if rel.name == ".blueprint-build.json":
-            continue  # the build's own record of what is done (it differs: the build was cut short)
+        if rel.name.startswith(".blueprint-build."):
+            continue  # the build's own records of what is done (they differ: the build was cut short)
         assert (cut / rel).read_bytes() == (full / rel).read_bytes(), f"{rel} is not complete"
 
 
-def test_an_output_that_is_a_device_or_a_link_is_written_through_not_replaced(tmp_path):
-    import stat
-
+def test_a_link_at_an_output_is_replaced_and_its_target_untouched(tmp_path):
     from blueprint.fsutil import write_atomic
 
     target = tmp_path / "real.txt"
     target.write_text("old")
     link = tmp_path / "link.txt"
     link.symlink_to(target)
-    write_atomic(str(link), "new")
-    assert link.is_symlink() and target.read_text() == "new"
-    write_atomic("/dev/null", "nothing")  # as root, a rename would have replaced /dev/null
+    note = write_atomic(str(link), "new")
+    assert not link.is_symlink() and link.read_text() == "new"
+    assert target.read_text() == "old"
+    assert (
+        note == f"{link}: was a symbolic link; replaced by a regular file (its target is untouched)"
+    )
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "nowhere" / "new.txt")
+    write_atomic(str(dangling), "new")
+    assert dangling.read_text() == "new" and not (tmp_path / "nowhere").exists()
+
+
+def test_a_device_or_a_pipe_the_user_names_is_written_through_not_replaced(tmp_path):
+    import stat
+    import threading
+
+    from blueprint.fsutil import write_atomic
+
+    assert write_atomic("/dev/null", "nothing") is None  # as root, a rename would replace /dev/null
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    import threading
-
     got = []
     reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
     reader.start()
     write_atomic(str(fifo), b"through the pipe")
     reader.join(timeout=10)
     assert got == [b"through the pipe"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_dev_stdout_redirected_to_a_file_is_written_through(tmp_path):
+    """`-o /dev/stdout` while standard output goes to a file: the file gets the
+    output and /dev/stdout stays the link it is."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "captured.dot"
+    with open(out, "wb") as fh:
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "blueprint",
+                "render",
+                "--format",
+                "dot",
+                "-o",
+                "/dev/stdout",
+                str(CLEAN),
+            ],
+            stdout=fh,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert r.returncode == 0, r.stderr
+    assert out.read_text(encoding="utf-8").startswith("digraph")
+    assert os.path.islink("/dev/stdout")
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_link_planted_at_the_output_is_replaced_not_written_through(run, blueprint_file, command):
+    """`-o docs/x.svg` where a pull request made docs/x.svg a link to ~/.profile."""
+    args, suffix = WRITERS[command]
+    profile = blueprint_file.parent / "home" / ".profile"
+    profile.parent.mkdir()
+    profile.write_text("export PATH=$HOME/bin:$PATH\n")
+    out = blueprint_file.parent / ("out" + suffix)
+    out.symlink_to(profile)
+    r = run(*args, "-o", out, blueprint_file)
+    assert r.exit_code in (0, 1), r.output  # check's exit code is about the problems
+    assert profile.read_text() == "export PATH=$HOME/bin:$PATH\n"
+    assert out.is_file() and not out.is_symlink() and out.stat().st_size > 0
+    assert (
+        f"blueprint: {out}: was a symbolic link; replaced by a regular file "
+        "(its target is untouched)\n" in r.output
+    )
+    assert leftovers(out.parent) == []

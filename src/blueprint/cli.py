@@ -189,9 +189,11 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
         from blueprint.fsutil import OutputError, write_atomic
 
         try:
-            write_atomic(output, text, inputs=files)
+            note = write_atomic(output, text, inputs=files)
         except OutputError as exc:
             _usage_error(str(exc))
+        if note:
+            click.echo(f"blueprint: {note}", err=True)
         if fmt != "text" and not quiet:
             click.echo(report.summary(results), err=True)
     else:
@@ -322,9 +324,11 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
     from blueprint.fsutil import OutputError, write_atomic
 
     try:
-        write_atomic(output, data, inputs=[file])
+        note = write_atomic(output, data, inputs=[file])
     except OutputError as exc:
         _usage_error(str(exc))
+    if note:
+        click.echo(f"blueprint: {note}", err=True)
     click.echo(f"wrote {output}", err=True)
 
 
@@ -394,9 +398,11 @@ def script_command(file, role, customer, all_, fmt, output, templates):
         from blueprint.fsutil import OutputError, write_atomic
 
         try:
-            write_atomic(output, text, inputs=[file])
+            note = write_atomic(output, text, inputs=[file])
         except OutputError as exc:
             _usage_error(str(exc))
+        if note:
+            click.echo(f"blueprint: {note}", err=True)
     else:
         click.echo(text, nl=False)
 
@@ -503,7 +509,7 @@ def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
     import os
 
     from blueprint import build as b
-    from blueprint.fsutil import OutputError, write_atomic
+    from blueprint.fsutil import OutputError
     from blueprint.render.backend import find_engine
 
     paths = list(paths) or _default_paths()
@@ -511,66 +517,35 @@ def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
     _require_project_config(files)
     if templates is not None and not os.path.isdir(templates):
         _usage_error(f"--templates {templates}: no such folder")
-    if os.path.exists(outdir) and not os.path.isdir(outdir):
-        _usage_error(f"{outdir}: exists and is not a folder")
     if find_engine() is None:
         _usage_error(
             "Graphviz is not installed (no 'neato' program); install it: sudo apt-get install graphviz"
         )
     options = b.BuildOptions(paper=paper, theme=theme, templates=templates, inferred=inferred)
-    todo, reused, digests, manifest = b.plan(files, outdir, options)
-    if force:
-        todo += [(f, outdir, s["slug"], options) for f, s in reused.items()]
-        reused = {}
-    summaries = dict(reused)
 
-    def done(summary):
-        f = summary["path"]
-        summaries[f] = summary
-        key, digest = digests[f]
-        manifest["files"][key] = {"hash": digest, "summary": summary}
-        b.save_manifest(outdir, manifest)
+    def progress(total: int):
+        show = sys.stderr.isatty() and total > 1
+        return click.progressbar(
+            length=total, label="building", file=sys.stderr if show else io.StringIO()
+        )
 
     try:
-        os.makedirs(outdir, exist_ok=True)
-        show = sys.stderr.isatty() and len(todo) > 1
-        with click.progressbar(
-            length=len(todo), label="building", file=sys.stderr if show else io.StringIO()
-        ) as bar:
-            if jobs > 1 and len(todo) > 1:
-                from concurrent.futures import ProcessPoolExecutor, as_completed
-
-                with ProcessPoolExecutor(max_workers=jobs) as pool:
-                    futures = [pool.submit(b._worker, job) for job in todo]
-                    for fut in as_completed(futures):
-                        done(fut.result())
-                        bar.update(1)
-            else:
-                for job in todo:
-                    done(b._worker(job))
-                    bar.update(1)
-        ordered = [summaries[f] for f in files]
-        index = b.index_html(ordered)
-        index_path = os.path.join(outdir, "index.html")
-        old = None
-        if os.path.exists(index_path):
-            with open(index_path, encoding="utf-8") as fh:
-                old = fh.read()
-        if old != index:
-            write_atomic(index_path, index, inputs=files)
+        result = b.run(files, outdir, options, jobs=jobs, force=force, progress=progress)
     except OutputError as exc:
         _usage_error(str(exc))
-    bad = 0
-    for s in ordered:
-        for line in s.get("problems", []):
-            if s["errors"]:
+    for note in result.notes:
+        click.echo(f"blueprint: {note}", err=True)
+    for s in result.summaries:
+        if s["errors"]:
+            for line in s.get("problems", []):
                 click.echo(line)
-        if s["errors"] or s.get("failed"):
-            bad += 1
-            click.echo(f"{s['path']}: not fully built: {s.get('failed') or 'errors'}", err=True)
+    for s in result.with_problems:
+        click.echo(f"{s['path']}: not fully built: {s.get('failed') or 'errors'}", err=True)
+    n, bad = len(result.summaries), len(result.with_problems)
+    removed = f", {len(result.removed)} old files removed" if result.removed else ""
     click.echo(
-        f"{len(files)} blueprint{'s' if len(files) != 1 else ''}: {len(todo)} built, "
-        f"{len(files) - len(todo)} up to date, {bad} with problems -> {os.path.join(outdir, 'index.html')}"
+        f"{n} blueprint{'s' if n != 1 else ''}: {result.built} built, "
+        f"{result.up_to_date} up to date, {bad} with problems{removed} -> {result.index}"
     )
     sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
 
