@@ -149,3 +149,21 @@ def test_analyze_never_sends_escape_sequences_to_the_terminal(run, write):
     out = run("analyze", path).output
     assert "\x1b" not in out and "\u202e" not in out
     assert "\\x1b[2J" in out
+
+
+def test_sarif_links_point_at_the_repository_named_in_pyproject(write):
+    """SARIF's tool and rule links come from [project.urls] Repository, the one place
+    that holds the repository's address, not from an invented organisation."""
+    import tomllib
+    from pathlib import Path
+
+    from blueprint.rules import all_rules
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    repo = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["urls"]["Repository"]
+    doc = json.loads(ci.sarif(_results(write), all_rules()))
+    driver = doc["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == repo
+    assert driver["rules"] and all(
+        r["helpUri"] == f"{repo}/blob/main/docs/rules.md#{r['id']}" for r in driver["rules"]
+    )

@@ -31,3 +31,28 @@ def templates_dir() -> Path:
 @lru_cache(maxsize=1)
 def schema_text() -> str:
     return schema_path().read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def repository_url() -> str:
+    """The project's repository, from the one place that holds it: pyproject.toml's
+    ``[project.urls] Repository``, as the installed distribution's metadata carries it."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("service-blueprint").get_all("Project-URL") or []
+    except PackageNotFoundError:  # a bare source tree: read pyproject.toml itself
+        import tomllib
+
+        data = tomllib.loads((_REPO / "pyproject.toml").read_text(encoding="utf-8"))
+        return str(data["project"]["urls"]["Repository"])
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "repository":
+            return url.strip()
+    raise LookupError("the installed service-blueprint names no Repository URL")
+
+
+def rule_doc_url(rule_id: str) -> str:
+    """Where a rule's documentation is read on the web (docs/rules.md, the rule's heading)."""
+    return f"{repository_url()}/blob/main/docs/rules.md#{rule_id}"

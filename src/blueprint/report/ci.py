@@ -9,6 +9,7 @@ from xml.sax.saxutils import quoteattr
 
 from blueprint import __version__
 from blueprint.problems import Problem
+from blueprint.resources import repository_url, rule_doc_url
 from blueprint.vocab import ERROR, INFO, OFF, WARNING, printable
 
 # ---------------------------------------------------------------- GitHub Actions
@@ -58,7 +59,6 @@ def in_github_actions() -> bool:
 
 _SARIF_LEVEL = {ERROR: "error", WARNING: "warning", INFO: "note", OFF: "none"}
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFO_URI = "https://github.com/blueprint-dev/blueprint"
 
 
 def _uri(path: str) -> str:
@@ -95,7 +95,7 @@ def sarif(results, registry) -> str:
                     "text": r.doc or rid,
                     "markdown": f"See `blueprint rules {rid}`.\n\n{r.doc}",
                 },
-                "helpUri": f"{INFO_URI}/blob/main/docs/rules.md#{rid}",
+                "helpUri": rule_doc_url(rid),
                 "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity, "warning")},
             }
         )
@@ -127,7 +127,7 @@ def sarif(results, registry) -> str:
                     "driver": {
                         "name": "blueprint",
                         "version": __version__,
-                        "informationUri": INFO_URI,
+                        "informationUri": repository_url(),
                         "rules": rules,
                     }
                 },
