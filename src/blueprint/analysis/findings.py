@@ -74,6 +74,16 @@ class Segment:
     service_missing: tuple = ()  # front-stage steps between the two without a duration
     path: tuple = ()  # staff and system steps on the longest path of all the work between
     path_seconds: float = 0.0  # its known durations: the time from one customer action to the next
+    # work that ran beside the customer and joins their way at `step`: the customer action
+    # that started it, and the seconds of each step of `path` still running after `after`
+    parallel: str | None = None
+    part: tuple = ()
+
+    def timed(self, durations: dict) -> list:
+        """(step, seconds) for each step of ``path``: the part of it between the two actions."""
+        if self.part:
+            return list(zip(self.path, self.part))
+        return [(n, durations[n] or 0.0) for n in self.path]
 
     @property
     def estimate(self) -> float | None:

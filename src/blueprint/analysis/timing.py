@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from blueprint.analysis.findings import CustomerTime, PhaseTime, StandardCheck, Timing
 from blueprint.analysis.flow import FlowDag
+from blueprint.analysis.waits import action_seconds, between_seconds
+from blueprint.analysis.waits import declared_wait as is_declared
 
 
 def _journey(dag: FlowDag) -> list:
@@ -31,20 +33,13 @@ def customer_time(dag: FlowDag, segs: list) -> tuple[CustomerTime, dict]:
     by_id = bp.by_id
 
     def node_w(c):
-        s = by_id[c]
-        decl = s.wait.expected.seconds if s.wait and s.wait.expected else 0.0
-        return (dur[c] or 0.0) + decl
+        return action_seconds(dag, c)
 
     def declared_wait(g) -> bool:
-        s = by_id[g.step]
-        return s.wait is not None and s.wait.expected is not None
+        return is_declared(dag, g)
 
     def edge_w(g):
-        # the longest path of all the work between the two actions (parallel work overlaps);
-        # a declared wait replaces the invisible part of it
-        if declared_wait(g):
-            return sum(dur[n] or 0.0 for n in g.path if dag.lane[n] == "frontstage")
-        return g.path_seconds
+        return between_seconds(dag, g)
 
     dist: dict = {}
     back: dict = {}
@@ -96,13 +91,14 @@ def customer_time(dag: FlowDag, segs: list) -> tuple[CustomerTime, dict]:
                 )  # a declared wait of unknown length, and no work behind it to estimate
     for g in edges:
         # the customer is served during the front-stage work on the path and waits during the rest
-        for n in g.path:
+        # (of work that ran beside the customer, only the part still running after their last action)
+        for n, secs in g.timed(dur):
             if dag.lane[n] == "frontstage":
-                service += dur[n] or 0.0
-                add(n, 1, dur[n] or 0.0)
+                service += secs
+                add(n, 1, secs)
             elif not declared_wait(g):
-                waits += dur[n] or 0.0
-                add(n, 2, dur[n] or 0.0)
+                waits += secs
+                add(n, 2, secs)
         missing.extend(g.service_missing)
         if not declared_wait(g):
             missing.extend(g.missing)
