@@ -100,6 +100,7 @@ class Step:
     says: str = ""
     emotion: int | None = None
     key: bool = False
+    end: bool = False  # marked as the usual end of the journey (end: true)
     fail: FailPoint | None = None
     wait: WaitPoint | None = None
     ignore: frozenset = frozenset()
@@ -295,6 +296,7 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
             says=_s(raw.get("says")),
             emotion=_emotion(raw.get("emotion")),
             key=raw.get("key") is True,
+            end=raw.get("end") is True,
             positions={k: doc.key_pos(base + (k,)) for k in raw if isinstance(k, str)},
             values={k: doc.pos(base + (k,)) for k in raw if isinstance(k, str)},
         )

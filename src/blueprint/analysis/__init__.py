@@ -51,7 +51,7 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     in the blueprint, or by ``off`` (ids, e.g. from the project configuration);
     a step's ``ignore:`` turns them off for that step.
     """
-    from blueprint.analysis import failpoints, moments, shape, timing, waits
+    from blueprint.analysis import ends, failpoints, moments, shape, timing, waits
     from blueprint.analysis.flow import FlowDag
 
     st = structure or Structure(bp)
@@ -67,6 +67,7 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
         a.segments, a.waits_skipped = [], str(exc)
     a.wait_points = waits.wait_points(dag, a.segments)
     moments.moments(a)
+    ends.mark_usual(a)
     a.timing = timing.timing(dag, a.segments)
     if a.waits_skipped:  # without the waits the customer's time would look complete, and short
         from dataclasses import replace

@@ -57,6 +57,7 @@ class EndMoment:
     score: float | None = None  # (peak + end) / 2
     negative: bool = False  # the end feels bad (emotion < 0)
     worst: bool = False  # the end is lower than every other moment of its journey
+    usual: bool = False  # where most customers stop (see analysis/ends.py)
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,10 @@ class Analysis:
     shape: Shape = field(default_factory=Shape)
     heuristics_off: tuple = ()  # heuristics turned off for the whole blueprint
     waits_skipped: str = ""  # why inferred waits were not computed, if they were not
+    usual_end: str | None = None  # the end where most customers stop
+    usual_end_reason: str = (
+        ""  # 'declared' (end: true), 'plain' (no when: on the way), 'first-branch'
+    )
 
     def _index(self):
         key = (
