@@ -13,6 +13,8 @@ LANES = ("customer", "frontstage", "backstage", "support")
 #: lanes in drawing order, evidence first
 BANDS = ("evidence",) + LANES
 LOOP_KINDS = ("recovery", "rework")
+#: how a customer deals with staff or systems they cannot see (``contact:``)
+CONTACTS = ("phone", "video", "email", "message", "mail", "web", "app")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class Flow:
     when: str
     kind: str  # normal, recovery, rework
     pos: Pos
+    contact: str = ""  # how the customer and an unseen employee or system meet (phone, email, ...)
 
     @property
     def is_loop(self) -> bool:
@@ -101,6 +104,7 @@ class Step:
     emotion: int | None = None
     key: bool = False
     end: bool = False  # marked as the usual end of the journey (end: true)
+    contact: str = ""  # its flows across the line of visibility are this kind of contact
     fail: FailPoint | None = None
     wait: WaitPoint | None = None
     ignore: frozenset = frozenset()
@@ -150,6 +154,10 @@ class Blueprint:
 
 def _s(value) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _contact(value) -> str:
+    return value if isinstance(value, str) and value in CONTACTS else ""
 
 
 def _emotion(value) -> int | None:
@@ -297,6 +305,7 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
             emotion=_emotion(raw.get("emotion")),
             key=raw.get("key") is True,
             end=raw.get("end") is True,
+            contact=_contact(raw.get("contact")),
             positions={k: doc.key_pos(base + (k,)) for k in raw if isinstance(k, str)},
             values={k: doc.pos(base + (k,)) for k in raw if isinstance(k, str)},
         )
@@ -350,8 +359,16 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
                 flows.append(Flow(sid, item, "", "normal", doc.pos(fpath)))
             elif isinstance(item, dict) and isinstance(item.get("to"), str):
                 kind = item.get("kind") if item.get("kind") in LOOP_KINDS else "normal"
+                contact = _contact(item.get("contact"))
                 flows.append(
-                    Flow(sid, item["to"], _s(item.get("when")), kind, doc.pos(fpath + ("to",)))
+                    Flow(
+                        sid,
+                        item["to"],
+                        _s(item.get("when")),
+                        kind,
+                        doc.pos(fpath + ("to",)),
+                        contact,
+                    )
                 )
         step.flows = tuple(flows)
         bp.steps.append(step)
