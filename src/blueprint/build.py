@@ -122,14 +122,15 @@ def build_one(path: str, outdir: str, slug: str, options: BuildOptions) -> dict:
         summary["failed"] = "the blueprint has errors"
         return summary
 
-    bp, analysis = result.blueprint, result.context.analysis
+    analysis = result.analysis
+    bp = analysis.bp
     summary["title"], summary["id"] = bp.title, bp.id
     summary["headline"] = headline(analysis)
     out("analysis.json", json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2) + "\n")
 
     from blueprint import script as scripts
 
-    handout = scripts.build(bp, result.structure, analysis)
+    handout = scripts.build(bp, analysis.structure, analysis)
     labels = summary["labels"] = {}
     try:
         out("handout.html", scripts.render(handout, "html", options.templates))

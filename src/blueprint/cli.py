@@ -422,7 +422,7 @@ def analyze(file, fmt):
 
     from blueprint.analysis.text import report as text_report
 
-    a = res.context.analysis
+    a = res.analysis
     if fmt == "json":
         click.echo(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -51,7 +51,7 @@ def _read(path: str, table_path: tuple) -> Config | None:
         with open(path, "rb") as fh:
             raw = fh.read()
         text = raw.decode("utf-8")
-        data = tomllib.loads(text)
+        data: object = tomllib.loads(text)  # then the table at table_path, or None
     except OSError as exc:
         return Config(
             path,

@@ -14,7 +14,7 @@ from blueprint.model import Blueprint, Step
 
 
 def build_graph(bp: Blueprint) -> nx.DiGraph:
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     for s in bp.steps:
         g.add_node(
             s.id,
@@ -47,7 +47,7 @@ class Structure:
     @cached_property
     def forward(self) -> nx.DiGraph:
         """The graph without recovery and rework flows: the service's normal order."""
-        g = nx.DiGraph()
+        g: nx.DiGraph[str] = nx.DiGraph()
         g.add_nodes_from(self.graph.nodes(data=True))
         g.add_edges_from(
             (u, v, d) for u, v, d in self.graph.edges(data=True) if d["kind"] == "normal"
@@ -180,7 +180,12 @@ class Structure:
 
     def crossings(self):
         """Flows that cross a line, as (source, target, line name)."""
-        order = {"customer": 0, "frontstage": 1, "backstage": 2, "support": 3}
+        order: dict[str | None, int] = {
+            "customer": 0,
+            "frontstage": 1,
+            "backstage": 2,
+            "support": 3,
+        }
         names = ("interaction", "visibility", "internal")
         for u, v in self.graph.edges():
             a, b = order.get(self.lane(u)), order.get(self.lane(v))

@@ -6,10 +6,17 @@ import gc
 import os
 import re
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from blueprint.config import Config, find_config
 from blueprint.load import _UNSAFE, load_yaml, printable
 from blueprint.problems import Problem, did_you_mean, problem
+
+if TYPE_CHECKING:
+    from blueprint.analysis import Analysis
+    from blueprint.graph import Structure
+    from blueprint.model import Blueprint
+    from blueprint.rules import Context, Rule
 
 QUOTE_LIMIT = 60  # characters of a quoted value shown in a message
 MESSAGE_LIMIT = 1000
@@ -20,15 +27,22 @@ class Result:
     """Everything known about one checked file."""
 
     path: str
-    problems: list = field(default_factory=list)
-    blueprint: object = None  # model.Blueprint when the file could be read
-    structure: object = None  # graph.Structure when the graph rules ran
-    context: object = None
+    problems: list[Problem] = field(default_factory=list)
+    blueprint: Blueprint | None = None  # when the file could be read
+    structure: Structure | None = None  # when the graph rules ran
+    context: Context | None = None  # when the graph rules ran
 
     @property
     def loaded(self) -> bool:
         """True when the file was read without errors and the graph rules ran."""
         return self.structure is not None
+
+    @property
+    def analysis(self) -> Analysis:
+        """The analysis of a loaded file (computed once, on first use)."""
+        if self.context is None:
+            raise ValueError(f"{self.path} was not loaded, so it cannot be analysed")
+        return self.context.analysis
 
     def count(self, severity: str) -> int:
         return sum(1 for p in self.problems if p.severity == severity)
@@ -106,6 +120,9 @@ def check_file(path: str, config: Config | None = None, *, only_load: bool = Fal
 
 
 def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
+    """Load, then (when loading found no error) settle each rule's level
+    (:func:`_rule_levels`), warn about ignored rules that do not exist
+    (:func:`_unknown_ignores`) and run the rules (:func:`_run_rules`)."""
     from blueprint.rules import Context, all_rules
 
     res = Result(path)
@@ -123,11 +140,31 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
         config if config is not None else find_config(os.path.dirname(os.path.abspath(path)) or ".")
     )
     rules = all_rules()
+    levels = _rule_levels(path, bp, rules, cfg, res.problems)
+    res.problems.extend(_unknown_ignores(path, bp, rules))
+    res.structure = Structure(bp)
+    # heuristics the project turns off explicitly (their default 'off' only keeps them out of check's report;
+    # the blueprint's own rules: settings are read by the analysis itself)
+    ctx = res.context = Context(
+        bp, res.structure, off={rid for rid, level in cfg.rules.items() if level == "off"}
+    )
+    res.problems.extend(_run_rules(path, ctx, rules, levels))
+    res.problems[rule_problems_from:] = _printable(res.problems[rule_problems_from:])
+    res.problems.sort(key=Problem.sort_key)
+    return res
+
+
+def _rule_levels(
+    path: str, bp: Blueprint, rules: dict[str, Rule], cfg: Config, problems: list[Problem]
+) -> dict[str, str]:
+    """Each rule's level: its default, then the project's configuration, then
+    the blueprint's ``rules:``; a ``rules:`` entry naming no rule, or a loading
+    rule, is a problem (added to ``problems``) and changes nothing."""
     levels = {rid: r.severity for rid, r in rules.items()}
     levels.update(cfg.rules)
     for rid, (level, pos) in bp.rules.items():
         if rid not in rules:
-            res.problems.append(
+            problems.append(
                 problem(
                     path,
                     pos,
@@ -137,7 +174,7 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
                 )
             )
         elif rules[rid].stage == "load":
-            res.problems.append(
+            problems.append(
                 problem(
                     path,
                     pos,
@@ -149,9 +186,15 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
             )
         else:
             levels[rid] = level
+    return levels
+
+
+def _unknown_ignores(path: str, bp: Blueprint, rules: dict[str, Rule]) -> list[Problem]:
+    """A warning for every id in a step's ``ignore:`` that names no rule."""
+    out = []
     for s in bp.steps:
         for rid in sorted(s.ignore - rules.keys()):
-            res.problems.append(
+            out.append(
                 problem(
                     path,
                     s.ignore_pos.get(rid, s.pos),
@@ -161,12 +204,16 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
                     "unknown-rule",
                 )
             )
-    res.structure = Structure(bp)
-    # heuristics the project turns off explicitly (their default 'off' only keeps them out of check's report;
-    # the blueprint's own rules: settings are read by the analysis itself)
-    ctx = res.context = Context(
-        bp, res.structure, off={rid for rid, level in cfg.rules.items() if level == "off"}
-    )
+    return out
+
+
+def _run_rules(
+    path: str, ctx: Context, rules: dict[str, Rule], levels: dict[str, str]
+) -> list[Problem]:
+    """The findings of every rule not turned off, at its level, less those a
+    step ignores; a rule that crashes is reported as ``rule-error``."""
+    bp = ctx.bp
+    out = []
     for rid, r in rules.items():
         if r.check is None or levels.get(rid) == "off":
             continue
@@ -174,9 +221,9 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
             for f in r.check(ctx):
                 if f.step is not None and rid in bp.by_id[f.step].ignore:
                     continue
-                res.problems.append(problem(path, f.pos, levels[rid], f.message, rid))
+                out.append(problem(path, f.pos, levels[rid], f.message, rid))
         except Exception as exc:  # a crashing rule is a bug: report it, keep going
-            res.problems.append(
+            out.append(
                 problem(
                     path,
                     bp.pos,
@@ -185,9 +232,7 @@ def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
                     "rule-error",
                 )
             )
-    res.problems[rule_problems_from:] = _printable(res.problems[rule_problems_from:])
-    res.problems.sort(key=Problem.sort_key)
-    return res
+    return out
 
 
 def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:

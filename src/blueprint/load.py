@@ -27,7 +27,7 @@ from blueprint.problems import Pos, Problem, problem
 try:  # libyaml's parser is several times faster than the pure-Python one
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # the pure-Python twin
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
@@ -325,7 +325,7 @@ class _Composer:
                 raise LoadError(
                     pos, "a mapping key must be a plain value, not a list or mapping", "complex-key"
                 )
-            container = {} if kind is MapStart else []
+            container: dict | list = {} if kind is MapStart else []
             values.setdefault(path, pos)
             if ev.anchor:
                 self.anchors[ev.anchor] = container

@@ -90,7 +90,7 @@ class Flow:
 @dataclass(slots=True)
 class Step:
     id: str
-    lane: str
+    lane: str | None  # None: not one of the lanes (the schema reported it)
     text: str
     index: int  # order in the file
     pos: Pos
@@ -196,23 +196,35 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
 
     Parts that do not have the right shape are skipped (the schema has
     already reported them), so a partly broken file still yields a model.
+    The steps: the top-level fields (:func:`_head`), the phases, the roles,
+    the steps (each by :func:`_step`), then the references between them
+    (:func:`_check_references`). Problems come in that order.
     """
     data = doc.data
     problems: list[Problem] = []
     if not isinstance(data, dict):
         return None, problems
-    path = doc.path
+    bp = _head(doc, data, problems)
+    bp.rules = _rules(doc, data)
+    bp.phases = _phases(doc, data, problems)
+    bp.roles = _roles(doc, data)
+    bp.steps = _steps(doc, data, problems)
+    bp.by_id = {s.id: s for s in bp.steps}
+    problems.extend(_check_references(bp))
+    return bp, problems
 
-    def pos(*p):
-        return doc.pos(p)
 
-    bp = Blueprint(
-        path=path,
+def _head(doc: Document, data: dict, problems: list[Problem]) -> Blueprint:
+    """The blueprint with its top-level fields (id, title, locale, …,
+    tolerance), no phases, roles or steps yet."""
+    locale = data.get("locale")
+    return Blueprint(
+        path=doc.path,
         id=_s(data.get("id")),
         title=_s(data.get("title")),
-        pos=pos(),
+        pos=doc.pos(()),
         description=_s(data.get("description")),
-        locale=data.get("locale") if data.get("locale") in ("en", "zh-CN", "zh-TW") else "en",
+        locale=locale if isinstance(locale, str) and locale in ("en", "zh-CN", "zh-TW") else "en",
         customer=_s(data.get("customer")),
         owner=_s(data.get("owner")),
         status=_s(data.get("status")),
@@ -222,216 +234,295 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
         tolerance=_duration(doc, ("tolerance",), data.get("tolerance"), problems),
         positions={k: doc.key_pos((k,)) for k in data},
     )
+
+
+def _rules(doc: Document, data: dict) -> dict[str, tuple[str, Pos]]:
+    """``rules:``, rule id -> (severity, position of the rule's key)."""
     rules = data.get("rules")
-    if isinstance(rules, dict):
-        bp.rules = {
-            k: (v, doc.key_pos(("rules", k))) for k, v in rules.items() if isinstance(v, str)
-        }
+    if not isinstance(rules, dict):
+        return {}
+    return {k: (v, doc.key_pos(("rules", k))) for k, v in rules.items() if isinstance(v, str)}
 
+
+def _phases(doc: Document, data: dict, problems: list[Problem]) -> list[Phase]:
+    """The phases in file order; a repeated id is a problem and the repeat is
+    left out."""
     phases = data.get("phases")
-    if isinstance(phases, list):
-        seen: dict = {}
-        for i, ph in enumerate(phases):
-            if not isinstance(ph, dict) or not isinstance(ph.get("id"), str):
-                continue
-            pid = ph["id"]
-            if pid in seen:
-                problems.append(
-                    problem(
-                        path,
-                        pos("phases", i, "id"),
-                        "error",
-                        f"duplicate phase id '{pid}' (first at line {seen[pid].line})",
-                        "duplicate-id",
-                    )
-                )
-                continue
-            seen[pid] = pos("phases", i, "id")
-            bp.phases.append(
-                Phase(
-                    pid,
-                    _s(ph.get("name")) or pid,
-                    _s(ph.get("description")),
-                    len(bp.phases),
-                    pos("phases", i),
-                )
-            )
-
-    roles = data.get("roles")
-    if isinstance(roles, dict):
-        for rid, r in roles.items():
-            if isinstance(rid, str):
-                r = r if isinstance(r, dict) else {}
-                bp.roles[rid] = Role(
-                    rid,
-                    _s(r.get("name")) or rid,
-                    _s(r.get("description")),
-                    doc.key_pos(("roles", rid)),
-                )
-
-    steps = data.get("steps")
-    if not isinstance(steps, list):
-        return bp, problems
-    seen_steps: dict = {}
-    for i, raw in enumerate(steps):
-        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+    out: list[Phase] = []
+    if not isinstance(phases, list):
+        return out
+    seen: dict[str, Pos] = {}
+    for i, ph in enumerate(phases):
+        if not isinstance(ph, dict) or not isinstance(ph.get("id"), str):
             continue
-        sid = raw["id"]
-        base = ("steps", i)
-        if sid in seen_steps:
+        pid = ph["id"]
+        if pid in seen:
             problems.append(
                 problem(
-                    path,
-                    pos(*base, "id"),
+                    doc.path,
+                    doc.pos(("phases", i, "id")),
                     "error",
-                    f"duplicate step id '{sid}' (first at line {seen_steps[sid].line})",
+                    f"duplicate phase id '{pid}' (first at line {seen[pid].line})",
                     "duplicate-id",
                 )
             )
             continue
-        seen_steps[sid] = pos(*base, "id")
-        lane = raw.get("lane") if raw.get("lane") in LANES else None
-        step = Step(
-            id=sid,
-            lane=lane,
-            text=_s(raw.get("text")) or sid,
-            index=len(bp.steps),
-            pos=pos(*base),
-            description=_s(raw.get("description")),
-            phase=raw.get("phase") if isinstance(raw.get("phase"), str) else None,
-            role=raw.get("role") if isinstance(raw.get("role"), str) else None,
-            duration=_duration(doc, base + ("duration",), raw.get("duration"), problems),
-            says=_s(raw.get("says")),
-            emotion=_emotion(raw.get("emotion")),
-            key=raw.get("key") is True,
-            end=raw.get("end") is True,
-            contact=_contact(raw.get("contact")),
-            positions={k: doc.key_pos(base + (k,)) for k in raw if isinstance(k, str)},
-            values={k: doc.pos(base + (k,)) for k in raw if isinstance(k, str)},
+        seen[pid] = doc.pos(("phases", i, "id"))
+        out.append(
+            Phase(
+                pid,
+                _s(ph.get("name")) or pid,
+                _s(ph.get("description")),
+                len(out),
+                doc.pos(("phases", i)),
+            )
         )
-        ev = raw.get("evidence")
-        if isinstance(ev, list):
-            step.evidence = tuple(
-                Evidence(e, pos(*base, "evidence", j))
-                for j, e in enumerate(ev)
-                if isinstance(e, str)
-            )
-        std = raw.get("standard")
-        if isinstance(std, str) and std:
-            step.standard = Standard(std, None, pos(*base, "standard"))
-        elif isinstance(std, dict) and isinstance(std.get("text"), str):
-            step.standard = Standard(
-                std["text"],
-                _duration(doc, base + ("standard", "within"), std.get("within"), problems),
-                pos(*base, "standard"),
-            )
-        fail = raw.get("fail")
-        if isinstance(fail, dict) and isinstance(fail.get("risk"), str):
-            step.fail = FailPoint(
-                fail["risk"],
-                fail.get("likelihood"),
-                fail.get("severity"),
-                _s(fail.get("prevention")),
-                _s(fail.get("recovery")),
-                doc.key_pos(base + ("fail",)),
-            )
-        wait = raw.get("wait")
-        if isinstance(wait, dict):
-            step.wait = WaitPoint(
-                _duration(doc, base + ("wait", "expected"), wait.get("expected"), problems),
-                _duration(doc, base + ("wait", "tolerable"), wait.get("tolerable"), problems),
-                _s(wait.get("fill")),
-                _s(wait.get("explain")),
-                doc.key_pos(base + ("wait",)),
-            )
-        ign = raw.get("ignore")
-        if isinstance(ign, list):
-            step.ignore = frozenset(x for x in ign if isinstance(x, str))
-            step.ignore_pos = {
-                x: pos(*base, "ignore", j) for j, x in enumerate(ign) if isinstance(x, str)
-            }
-        nxt = raw.get("next")
-        items = [nxt] if isinstance(nxt, str) else nxt if isinstance(nxt, list) else []
-        flows = []
-        for j, item in enumerate(items):
-            fpath = base + ("next",) if isinstance(nxt, str) else base + ("next", j)
-            if isinstance(item, str):
-                flows.append(Flow(sid, item, "", "normal", doc.pos(fpath)))
-            elif isinstance(item, dict) and isinstance(item.get("to"), str):
-                kind = item.get("kind") if item.get("kind") in LOOP_KINDS else "normal"
-                contact = _contact(item.get("contact"))
-                flows.append(
-                    Flow(
-                        sid,
-                        item["to"],
-                        _s(item.get("when")),
-                        kind,
-                        doc.pos(fpath + ("to",)),
-                        contact,
-                    )
-                )
-        step.flows = tuple(flows)
-        bp.steps.append(step)
+    return out
 
-    bp.by_id = {s.id: s for s in bp.steps}
-    problems.extend(_check_references(bp))
-    return bp, problems
+
+def _roles(doc: Document, data: dict) -> dict[str, Role]:
+    """The roles by id; a role without a name is named by its id."""
+    roles = data.get("roles")
+    out: dict[str, Role] = {}
+    if not isinstance(roles, dict):
+        return out
+    for rid, r in roles.items():
+        if isinstance(rid, str):
+            r = r if isinstance(r, dict) else {}
+            out[rid] = Role(
+                rid,
+                _s(r.get("name")) or rid,
+                _s(r.get("description")),
+                doc.key_pos(("roles", rid)),
+            )
+    return out
+
+
+def _steps(doc: Document, data: dict, problems: list[Problem]) -> list[Step]:
+    """The steps in file order; a repeated id is a problem and the repeat is
+    left out."""
+    steps = data.get("steps")
+    out: list[Step] = []
+    if not isinstance(steps, list):
+        return out
+    seen: dict[str, Pos] = {}
+    for i, raw in enumerate(steps):
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            continue
+        sid = raw["id"]
+        if sid in seen:
+            problems.append(
+                problem(
+                    doc.path,
+                    doc.pos(("steps", i, "id")),
+                    "error",
+                    f"duplicate step id '{sid}' (first at line {seen[sid].line})",
+                    "duplicate-id",
+                )
+            )
+            continue
+        seen[sid] = doc.pos(("steps", i, "id"))
+        out.append(_step(doc, raw, ("steps", i), len(out), problems))
+    return out
+
+
+def _step(doc: Document, raw: dict, base: tuple, index: int, problems: list[Problem]) -> Step:
+    """One step from its mapping at ``base`` in the document."""
+    sid = raw["id"]
+    lane = raw.get("lane")
+    phase = raw.get("phase")
+    role = raw.get("role")
+    return Step(
+        id=sid,
+        lane=lane if lane in LANES else None,
+        text=_s(raw.get("text")) or sid,
+        index=index,
+        pos=doc.pos(base),
+        description=_s(raw.get("description")),
+        phase=phase if isinstance(phase, str) else None,
+        role=role if isinstance(role, str) else None,
+        duration=_duration(doc, base + ("duration",), raw.get("duration"), problems),
+        says=_s(raw.get("says")),
+        emotion=_emotion(raw.get("emotion")),
+        key=raw.get("key") is True,
+        end=raw.get("end") is True,
+        contact=_contact(raw.get("contact")),
+        positions={k: doc.key_pos(base + (k,)) for k in raw if isinstance(k, str)},
+        values={k: doc.pos(base + (k,)) for k in raw if isinstance(k, str)},
+        evidence=_evidence(doc, raw, base),
+        standard=_standard(doc, raw, base, problems),
+        fail=_fail(doc, raw, base),
+        wait=_wait(doc, raw, base, problems),
+        ignore=_ignore(raw),
+        ignore_pos=_ignore_pos(doc, raw, base),
+        flows=_flows(doc, raw, base),
+    )
+
+
+def _evidence(doc: Document, raw: dict, base: tuple) -> tuple[Evidence, ...]:
+    """A step's ``evidence:`` items that are text."""
+    ev = raw.get("evidence")
+    if not isinstance(ev, list):
+        return ()
+    return tuple(
+        Evidence(e, doc.pos(base + ("evidence", j))) for j, e in enumerate(ev) if isinstance(e, str)
+    )
+
+
+def _standard(doc: Document, raw: dict, base: tuple, problems: list[Problem]) -> Standard | None:
+    """A step's ``standard:``, written as text or as ``{text, within}``."""
+    std = raw.get("standard")
+    if isinstance(std, str) and std:
+        return Standard(std, None, doc.pos(base + ("standard",)))
+    if isinstance(std, dict) and isinstance(std.get("text"), str):
+        return Standard(
+            std["text"],
+            _duration(doc, base + ("standard", "within"), std.get("within"), problems),
+            doc.pos(base + ("standard",)),
+        )
+    return None
+
+
+def _fail(doc: Document, raw: dict, base: tuple) -> FailPoint | None:
+    """A step's declared fail point (``fail:`` with a ``risk``)."""
+    fail = raw.get("fail")
+    if not (isinstance(fail, dict) and isinstance(fail.get("risk"), str)):
+        return None
+    return FailPoint(
+        fail["risk"],
+        fail.get("likelihood"),
+        fail.get("severity"),
+        _s(fail.get("prevention")),
+        _s(fail.get("recovery")),
+        doc.key_pos(base + ("fail",)),
+    )
+
+
+def _wait(doc: Document, raw: dict, base: tuple, problems: list[Problem]) -> WaitPoint | None:
+    """A step's declared wait point (``wait:``)."""
+    wait = raw.get("wait")
+    if not isinstance(wait, dict):
+        return None
+    return WaitPoint(
+        _duration(doc, base + ("wait", "expected"), wait.get("expected"), problems),
+        _duration(doc, base + ("wait", "tolerable"), wait.get("tolerable"), problems),
+        _s(wait.get("fill")),
+        _s(wait.get("explain")),
+        doc.key_pos(base + ("wait",)),
+    )
+
+
+def _ignore(raw: dict) -> frozenset[str]:
+    """The ids a step's ``ignore:`` turns off for it."""
+    ign = raw.get("ignore")
+    if not isinstance(ign, list):
+        return frozenset()
+    return frozenset(x for x in ign if isinstance(x, str))
+
+
+def _ignore_pos(doc: Document, raw: dict, base: tuple) -> dict[str, Pos]:
+    """Ignored id -> position of its item in the step's ``ignore:`` list."""
+    ign = raw.get("ignore")
+    if not isinstance(ign, list):
+        return {}
+    return {x: doc.pos(base + ("ignore", j)) for j, x in enumerate(ign) if isinstance(x, str)}
+
+
+def _flows(doc: Document, raw: dict, base: tuple) -> tuple[Flow, ...]:
+    """A step's flows from ``next:``: one step id, or a list of ids and
+    ``{to, when, kind, contact}`` mappings."""
+    sid = raw["id"]
+    nxt = raw.get("next")
+    items = [nxt] if isinstance(nxt, str) else nxt if isinstance(nxt, list) else []
+    flows = []
+    for j, item in enumerate(items):
+        fpath = base + ("next",) if isinstance(nxt, str) else base + ("next", j)
+        if isinstance(item, str):
+            flows.append(Flow(sid, item, "", "normal", doc.pos(fpath)))
+        elif isinstance(item, dict) and isinstance(item.get("to"), str):
+            kind = item.get("kind")
+            flows.append(
+                Flow(
+                    sid,
+                    item["to"],
+                    _s(item.get("when")),
+                    kind if kind in LOOP_KINDS else "normal",
+                    doc.pos(fpath + ("to",)),
+                    _contact(item.get("contact")),
+                )
+            )
+    return tuple(flows)
 
 
 def _check_references(bp: Blueprint) -> list[Problem]:
-    out = []
+    """Every step's phase, role and flow targets name something declared, and
+    no step names one target twice; problems in step order."""
+    out: list[Problem] = []
     ids = {s.id for s in bp.steps}
     phase_ids = {p.id for p in bp.phases}
-
-    def hint(word, choices):
-        # short ids (two Chinese characters, say) differ by a larger share of their letters
-        return did_you_mean(word, sorted(choices), cutoff=0.5 if len(word) <= 3 else 0.6)
-
     for s in bp.steps:
-        if s.phase is not None and s.phase not in phase_ids:
-            known = ", ".join(sorted(phase_ids)) or "none are declared"
+        out.extend(_phase_and_role_problems(bp, s, phase_ids))
+        out.extend(_flow_problems(bp, s, ids))
+    return out
+
+
+def _hint(word: str, choices) -> str:
+    """The closest declared name, as a "did you mean" suffix, or ""."""
+    # short ids (two Chinese characters, say) differ by a larger share of their letters
+    return did_you_mean(word, sorted(choices), cutoff=0.5 if len(word) <= 3 else 0.6)
+
+
+def _phase_and_role_problems(bp: Blueprint, s: Step, phase_ids: set[str]) -> list[Problem]:
+    """A step's phase and role must be declared."""
+    out = []
+    if s.phase is not None and s.phase not in phase_ids:
+        known = ", ".join(sorted(phase_ids)) or "none are declared"
+        out.append(
+            problem(
+                bp.path,
+                s.value_pos("phase"),
+                "error",
+                f"step '{s.id}' names unknown phase '{s.phase}'{_hint(s.phase, phase_ids) or f' (phases: {known})'}",
+                "unknown-phase",
+            )
+        )
+    if s.role is not None and s.role not in bp.roles:
+        out.append(
+            problem(
+                bp.path,
+                s.value_pos("role"),
+                "error",
+                f"step '{s.id}' names unknown role '{s.role}'{_hint(s.role, bp.roles) or ' (declare it under roles)'}",
+                "unknown-role",
+            )
+        )
+    return out
+
+
+def _flow_problems(bp: Blueprint, s: Step, ids: set[str]) -> list[Problem]:
+    """A step's flows must go to existing steps, each at most once."""
+    out = []
+    seen_targets = set()
+    for f in s.flows:
+        if f.target not in ids and not any(c in f.target for c in " ,;"):  # else the schema said it
             out.append(
                 problem(
                     bp.path,
-                    s.value_pos("phase"),
+                    f.pos,
                     "error",
-                    f"step '{s.id}' names unknown phase '{s.phase}'{hint(s.phase, phase_ids) or f' (phases: {known})'}",
-                    "unknown-phase",
+                    f"step '{s.id}' flows to unknown step '{f.target}'{_hint(f.target, ids)}",
+                    "unknown-step",
                 )
             )
-        if s.role is not None and s.role not in bp.roles:
+        elif f.target in seen_targets:
             out.append(
                 problem(
                     bp.path,
-                    s.value_pos("role"),
+                    f.pos,
                     "error",
-                    f"step '{s.id}' names unknown role '{s.role}'{hint(s.role, bp.roles) or ' (declare it under roles)'}",
-                    "unknown-role",
+                    f"step '{s.id}' names '{f.target}' twice in next",
+                    "duplicate-flow",
                 )
             )
-        seen_targets = set()
-        for f in s.flows:
-            if f.target not in ids and not any(
-                c in f.target for c in " ,;"
-            ):  # else the schema said it
-                out.append(
-                    problem(
-                        bp.path,
-                        f.pos,
-                        "error",
-                        f"step '{s.id}' flows to unknown step '{f.target}'{hint(f.target, ids)}",
-                        "unknown-step",
-                    )
-                )
-            elif f.target in seen_targets:
-                out.append(
-                    problem(
-                        bp.path,
-                        f.pos,
-                        "error",
-                        f"step '{s.id}' names '{f.target}' twice in next",
-                        "duplicate-flow",
-                    )
-                )
-            seen_targets.add(f.target)
+        seen_targets.add(f.target)
     return out

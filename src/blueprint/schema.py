@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from blueprint.load import Document
 from blueprint.problems import Problem, did_you_mean, problem
 from blueprint.resources import schema_text
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 _TYPE_NAMES = {
     "string": "a text",
@@ -84,7 +89,8 @@ def _where(path: tuple, data=None) -> str:
     head = ""
     rest = list(path)
     if len(path) >= 2 and path[0] in ("steps", "phases") and isinstance(path[1], int):
-        item = data.get(path[0])[path[1]] if isinstance(data, dict) else None
+        items = data.get(path[0]) if isinstance(data, dict) else None
+        item = items[path[1]] if isinstance(items, list) else None
         ident = item.get("id") if isinstance(item, dict) else None
         noun = "step" if path[0] == "steps" else "phase"
         named = isinstance(ident, str) and re.match(schema()["definitions"]["id"]["pattern"], ident)
@@ -137,7 +143,7 @@ _LANE_WORDS = {
 
 
 def _types(schema_type) -> str:
-    names = schema_type if isinstance(schema_type, list) else [schema_type]
+    names: list[str] = schema_type if isinstance(schema_type, list) else [schema_type]
     return " or ".join(_TYPE_NAMES.get(n, n) for n in names)
 
 
@@ -193,83 +199,127 @@ def _json_equal(a, b) -> bool:
 
 
 def _compile(node):
-    """A predicate ``value -> bool`` equivalent to ``node`` (an inlined schema)."""
+    """A predicate ``value -> bool`` equivalent to ``node`` (an inlined schema):
+    all of the checks of its keywords (:data:`_KEYWORDS`, in that order)."""
     if node is True or node == {}:
         return lambda v: True
-    if not isinstance(node, dict) or set(node) - _ANNOTATIONS - {
-        "type",
-        "properties",
-        "additionalProperties",
-        "required",
-        "enum",
-        "const",
-        "pattern",
-        "minLength",
-        "minItems",
-        "items",
-        "minimum",
-        "maximum",
-        "propertyNames",
-    }:
+    if not isinstance(node, dict) or set(node) - _ANNOTATIONS - _COMPILED:
         raise _NotCompiled
-    checks = []
-    if "type" in node:
-        names = node["type"] if isinstance(node["type"], list) else [node["type"]]
-        tests = [_TYPES[n] for n in names]
-        checks.append(lambda v: any(t(v) for t in tests))
-    if "enum" in node:
-        choices = list(node["enum"])
-        checks.append(lambda v: any(_json_equal(v, c) for c in choices))
-    if "const" in node:
-        const = node["const"]
-        checks.append(lambda v: _json_equal(v, const))
-    if "pattern" in node:
-        rx = re.compile(node["pattern"])
-        checks.append(lambda v: not isinstance(v, str) or rx.search(v) is not None)
-    if "minLength" in node:
-        n = node["minLength"]
-        checks.append(lambda v: not isinstance(v, str) or len(v) >= n)
-    if "minItems" in node:
-        n = node["minItems"]
-        checks.append(lambda v: not isinstance(v, list) or len(v) >= n)
-    if "minimum" in node:
-        lo = node["minimum"]
-        checks.append(lambda v: not _TYPES["number"](v) or v >= lo)
-    if "maximum" in node:
-        hi = node["maximum"]
-        checks.append(lambda v: not _TYPES["number"](v) or v <= hi)
-    if "items" in node:
-        if not isinstance(node["items"], dict):
-            raise _NotCompiled
-        item = _compile(node["items"])
-        checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
-    if "required" in node:
-        required = list(node["required"])
-        checks.append(lambda v: not isinstance(v, dict) or all(k in v for k in required))
-    if "propertyNames" in node:
-        name = _compile(node["propertyNames"])
-        checks.append(lambda v: not isinstance(v, dict) or all(name(k) for k in v))
-    if "properties" in node or "additionalProperties" in node:
-        props = {k: _compile(sub) for k, sub in node.get("properties", {}).items()}
-        extra = node.get("additionalProperties", True)
-        other = None if extra is False else _compile(extra)
-
-        def properties(v, props=props, other=other):
-            if not isinstance(v, dict):
-                return True
-            for k, x in v.items():
-                test = props.get(k) if isinstance(k, str) else None
-                if test is None:
-                    if other is None or not other(x):
-                        return False
-                elif not test(x):
-                    return False
-            return True
-
-        checks.append(properties)
+    checks = [build(node) for keywords, build in _KEYWORDS if any(k in node for k in keywords)]
     if len(checks) == 1:
         return checks[0]
     return lambda v: all(c(v) for c in checks)
+
+
+def _type_check(node):
+    """``type``: one type name or a list of them."""
+    names = node["type"] if isinstance(node["type"], list) else [node["type"]]
+    tests = [_TYPES[n] for n in names]
+    return lambda v: any(t(v) for t in tests)
+
+
+def _enum_check(node):
+    """``enum``: equal to one of the choices (as JSON compares)."""
+    choices = list(node["enum"])
+    return lambda v: any(_json_equal(v, c) for c in choices)
+
+
+def _const_check(node):
+    """``const``: equal to the one value (as JSON compares)."""
+    const = node["const"]
+    return lambda v: _json_equal(v, const)
+
+
+def _pattern_check(node):
+    """``pattern``: a text the regular expression finds a match in."""
+    rx = re.compile(node["pattern"])
+    return lambda v: not isinstance(v, str) or rx.search(v) is not None
+
+
+def _min_length_check(node):
+    """``minLength``: a text at least that long."""
+    n = node["minLength"]
+    return lambda v: not isinstance(v, str) or len(v) >= n
+
+
+def _min_items_check(node):
+    """``minItems``: a list at least that long."""
+    n = node["minItems"]
+    return lambda v: not isinstance(v, list) or len(v) >= n
+
+
+def _minimum_check(node):
+    """``minimum``: a number not below it."""
+    lo = node["minimum"]
+    return lambda v: not _TYPES["number"](v) or v >= lo
+
+
+def _maximum_check(node):
+    """``maximum``: a number not above it."""
+    hi = node["maximum"]
+    return lambda v: not _TYPES["number"](v) or v <= hi
+
+
+def _items_check(node):
+    """``items`` (one schema for every item): every item of a list follows it."""
+    if not isinstance(node["items"], dict):
+        raise _NotCompiled
+    item = _compile(node["items"])
+    return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+
+
+def _required_check(node):
+    """``required``: a mapping has every one of these keys."""
+    required = list(node["required"])
+    return lambda v: not isinstance(v, dict) or all(k in v for k in required)
+
+
+def _property_names_check(node):
+    """``propertyNames``: every key of a mapping follows the schema."""
+    name = _compile(node["propertyNames"])
+    return lambda v: not isinstance(v, dict) or all(name(k) for k in v)
+
+
+def _properties_check(node):
+    """``properties`` and ``additionalProperties``: each value of a mapping
+    follows the schema of its key, or the one for other keys (``false``: no
+    other keys)."""
+    props = {k: _compile(sub) for k, sub in node.get("properties", {}).items()}
+    extra = node.get("additionalProperties", True)
+    other = None if extra is False else _compile(extra)
+
+    def properties(v, props=props, other=other):
+        if not isinstance(v, dict):
+            return True
+        for k, x in v.items():
+            test = props.get(k) if isinstance(k, str) else None
+            if test is None:
+                if other is None or not other(x):
+                    return False
+            elif not test(x):
+                return False
+        return True
+
+    return properties
+
+
+#: the keywords compiled, each with the function that builds its check, in the
+#: order the checks run
+_KEYWORDS: tuple[tuple[tuple[str, ...], Callable], ...] = (
+    (("type",), _type_check),
+    (("enum",), _enum_check),
+    (("const",), _const_check),
+    (("pattern",), _pattern_check),
+    (("minLength",), _min_length_check),
+    (("minItems",), _min_items_check),
+    (("minimum",), _minimum_check),
+    (("maximum",), _maximum_check),
+    (("items",), _items_check),
+    (("required",), _required_check),
+    (("propertyNames",), _property_names_check),
+    (("properties", "additionalProperties"), _properties_check),
+)
+_COMPILED = {k for keywords, _ in _KEYWORDS for k in keywords}
 
 
 @lru_cache(maxsize=1)
@@ -289,7 +339,12 @@ def is_valid(data) -> bool:
 
 
 def validate(doc: Document) -> list[Problem]:
-    """Schema problems of ``doc``, one per offending key or value."""
+    """Schema problems of ``doc``, one per offending key or value.
+
+    Unknown keys (:func:`_unknown_keys`) and missing fields
+    (:func:`_missing_field`) are reported as they come; every other error is
+    worded by :func:`_wording` and reported once per place, rule and message.
+    """
     fast = _fast()
     if fast is not None and fast(doc.data):
         return []
@@ -297,109 +352,166 @@ def validate(doc: Document) -> list[Problem]:
     seen = set()
     for err in _validator().iter_errors(doc.data):
         path = tuple(err.absolute_path)
-        v = err.validator
-        if v == "additionalProperties" and isinstance(err.instance, dict):
-            allowed = err.schema.get("properties", {})
-            for key in err.instance:
-                if key in allowed:
-                    continue
-                where = f" in {_where(path, doc.data)}" if path else ""
-                hint = _suggest(key, allowed)
-                if not hint and isinstance(key, str) and " " in key.strip():
-                    hint = (
-                        "; a comma inside {…} ends a value: put text that holds a comma in quotes "
-                        '(text: "a, b")'
-                    )
-                out.append(
-                    problem(
-                        doc.path,
-                        doc.key_pos(path + (key,)),
-                        "error",
-                        f"unknown key '{key}'{where}{hint}",
-                        "unknown-key",
-                    )
-                )
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            out.extend(_unknown_keys(doc, err, path, err.instance))
             continue
-        if v == "required":
-            missing = err.message.split("'")[1] if "'" in err.message else err.message
-            what = _where(path, doc.data) if path else "the blueprint"
-            pos = doc.pos(path)
-            out.append(
-                problem(
-                    doc.path,
-                    pos,
-                    "error",
-                    f"{what} is missing required field '{missing}'",
-                    "missing-field",
-                )
-            )
+        if err.validator == "required":
+            out.append(_missing_field(doc, err, path))
             continue
+        worded = _wording(err, path, doc.data)
+        if worded is None:
+            continue
+        msg, rule = worded
         pos = doc.pos(path)
-        if (
-            v == "type"
-            and _is_duration(err)
-            and isinstance(err.instance, (int, float))
-            and not isinstance(err.instance, bool)
-        ):
-            n = _short(err.instance)
-            msg = f"{_where(path, doc.data)} is {n}, a number without a unit; write {n}m, {n}s or {n}h"
-            rule = "bad-duration"
-        elif v == "type":
-            msg = f"{_where(path, doc.data)} should be {_types(err.validator_value)}, not {_kind(err.instance)}"
-            rule = "wrong-type"
-        elif v == "pattern" and _is_duration(err):
-            msg = (
-                f"'{_short(err.instance)}' is not a duration; write a number and a unit "
-                "(s or sec, m or min, h, d, w): 30s, 5m, 5 min, 2h, 3d, 1w or 1h30m"
-            )
-            rule = "bad-duration"
-        elif v == "pattern":
-            msg = (
-                f"'{_short(err.instance)}' is not a valid id for {_where(path, doc.data)}: an id starts with a "
-                "letter (Chinese letters too), then letters, digits, - or _, with no spaces or punctuation"
-            )
-            if isinstance(err.instance, str) and "," in err.instance and "next" in path:
-                items = ", ".join(x.strip() for x in err.instance.split(","))
-                msg += f"; for several next steps write a list: [{items}]"
-            rule = "invalid-value"
-        elif v == "enum":
-            choices = err.validator_value
-            hint = _suggest(err.instance, choices)
-            if not hint and isinstance(err.instance, str) and err.instance.strip() in _LANE_WORDS:
-                hint = f"; did you mean '{_LANE_WORDS[err.instance.strip()]}'?"
-            msg = (
-                f"{_where(path, doc.data)} is '{_short(err.instance)}', not one of: "
-                f"{', '.join(map(str, choices))}{hint}"
-            )
-            rule = "invalid-value"
-        elif v == "const":
-            got = (
-                f"'{_short(err.instance)}' (a text)"
-                if isinstance(err.instance, str)
-                else _short(err.instance)
-            )
-            msg = f"{_where(path, doc.data)} must be {err.validator_value}, not {got}"
-            rule = "invalid-value"
-        elif v in ("minimum", "maximum"):
-            msg = (
-                f"{_where(path, doc.data)} is {_short(err.instance)}; it must be between -2 and 2"
-                if path and path[-1] == "emotion"
-                else f"{_where(path, doc.data)} is out of range: {err.message}"
-            )
-            rule = "invalid-value"
-        elif v == "minLength":
-            msg = f"{_where(path, doc.data)} is empty"
-            rule = "invalid-value"
-        elif v == "minItems":
-            msg = f"{_where(path, doc.data)} needs at least one entry"
-            rule = "invalid-value"
-        elif v == "propertyNames":
-            continue  # reported through the nested pattern error below
-        else:
-            msg = f"{_where(path, doc.data)}: {err.message}"
-            rule = "invalid-value"
         key = (pos, rule, msg)
         if key not in seen:
             seen.add(key)
             out.append(problem(doc.path, pos, "error", msg, rule))
     return out
+
+
+def _unknown_keys(
+    doc: Document, err: ValidationError, path: tuple, instance: dict
+) -> list[Problem]:
+    """One problem per key of the mapping ``instance`` at ``path`` that the
+    schema does not allow there, with the closest allowed key or a hint about
+    commas."""
+    out = []
+    allowed = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+    for key in instance:
+        if key in allowed:
+            continue
+        where = f" in {_where(path, doc.data)}" if path else ""
+        hint = _suggest(key, allowed)
+        if not hint and isinstance(key, str) and " " in key.strip():
+            hint = (
+                "; a comma inside {…} ends a value: put text that holds a comma in quotes "
+                '(text: "a, b")'
+            )
+        out.append(
+            problem(
+                doc.path,
+                doc.key_pos(path + (key,)),
+                "error",
+                f"unknown key '{key}'{where}{hint}",
+                "unknown-key",
+            )
+        )
+    return out
+
+
+def _missing_field(doc: Document, err: ValidationError, path: tuple) -> Problem:
+    """The problem of a required field missing from the mapping at ``path``."""
+    missing = err.message.split("'")[1] if "'" in err.message else err.message
+    what = _where(path, doc.data) if path else "the blueprint"
+    return problem(
+        doc.path,
+        doc.pos(path),
+        "error",
+        f"{what} is missing required field '{missing}'",
+        "missing-field",
+    )
+
+
+def _wording(err: ValidationError, path: tuple, data) -> tuple[str, str] | None:
+    """``(message, rule id)`` for a wrong value at ``path``, or None when
+    another error reports it (``propertyNames``: the nested pattern error)."""
+    if err.validator == "propertyNames":
+        return None
+    word = _WORDINGS.get(str(err.validator), _other_wording)
+    return word(err, path, data)
+
+
+def _type_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """A value of the wrong type; a bare number where a duration belongs."""
+    if (
+        _is_duration(err)
+        and isinstance(err.instance, (int, float))
+        and not isinstance(err.instance, bool)
+    ):
+        n = _short(err.instance)
+        msg = f"{_where(path, data)} is {n}, a number without a unit; write {n}m, {n}s or {n}h"
+        return msg, "bad-duration"
+    msg = f"{_where(path, data)} should be {_types(err.validator_value)}, not {_kind(err.instance)}"
+    return msg, "wrong-type"
+
+
+def _pattern_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """A text that is not a duration, or not an id (with a hint for several
+    next steps written with commas)."""
+    if _is_duration(err):
+        msg = (
+            f"'{_short(err.instance)}' is not a duration; write a number and a unit "
+            "(s or sec, m or min, h, d, w): 30s, 5m, 5 min, 2h, 3d, 1w or 1h30m"
+        )
+        return msg, "bad-duration"
+    msg = (
+        f"'{_short(err.instance)}' is not a valid id for {_where(path, data)}: an id starts with a "
+        "letter (Chinese letters too), then letters, digits, - or _, with no spaces or punctuation"
+    )
+    if isinstance(err.instance, str) and "," in err.instance and "next" in path:
+        items = ", ".join(x.strip() for x in err.instance.split(","))
+        msg += f"; for several next steps write a list: [{items}]"
+    return msg, "invalid-value"
+
+
+def _enum_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """A value not among the choices, with the closest choice (or the lane
+    id for a lane written in Chinese)."""
+    choices = err.validator_value if isinstance(err.validator_value, list) else []
+    hint = _suggest(err.instance, choices)
+    if not hint and isinstance(err.instance, str) and err.instance.strip() in _LANE_WORDS:
+        hint = f"; did you mean '{_LANE_WORDS[err.instance.strip()]}'?"
+    msg = (
+        f"{_where(path, data)} is '{_short(err.instance)}', not one of: "
+        f"{', '.join(map(str, choices))}{hint}"
+    )
+    return msg, "invalid-value"
+
+
+def _const_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """A value other than the one allowed."""
+    got = (
+        f"'{_short(err.instance)}' (a text)"
+        if isinstance(err.instance, str)
+        else _short(err.instance)
+    )
+    return f"{_where(path, data)} must be {err.validator_value}, not {got}", "invalid-value"
+
+
+def _range_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """A number out of range (an emotion says its range)."""
+    msg = (
+        f"{_where(path, data)} is {_short(err.instance)}; it must be between -2 and 2"
+        if path and path[-1] == "emotion"
+        else f"{_where(path, data)} is out of range: {err.message}"
+    )
+    return msg, "invalid-value"
+
+
+def _min_length_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """An empty text."""
+    return f"{_where(path, data)} is empty", "invalid-value"
+
+
+def _min_items_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """An empty list."""
+    return f"{_where(path, data)} needs at least one entry", "invalid-value"
+
+
+def _other_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
+    """Any other error, in jsonschema's words."""
+    return f"{_where(path, data)}: {err.message}", "invalid-value"
+
+
+#: JSON Schema keyword -> the function that words its error
+_WORDINGS: dict[str, Callable[[ValidationError, tuple, Any], tuple[str, str]]] = {
+    "type": _type_wording,
+    "pattern": _pattern_wording,
+    "enum": _enum_wording,
+    "const": _const_wording,
+    "minimum": _range_wording,
+    "maximum": _range_wording,
+    "minLength": _min_length_wording,
+    "minItems": _min_items_wording,
+}

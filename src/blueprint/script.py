@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, fields, is_dataclass, replace
 
 from blueprint import i18n
-from blueprint.analysis.findings import NOTICEABLE_WAIT
+from blueprint.analysis.findings import NOTICEABLE_WAIT, WaitFinding
 from blueprint.durations import format_duration
 from blueprint.textwidth import display_width, wrap
 
@@ -212,7 +212,11 @@ class _Builder:
         self.w = i18n.words(self.loc)
         self.g = structure.graph
         self.rank = structure.rank
-        self._waits = None
+        self._waits: list[WaitFinding] | None = None  # computed by waits()
+        self._waits_at: dict[str, list[WaitFinding]] = {}  # step -> its waits
+        self._waits_after: dict[
+            str | None, list[WaitFinding]
+        ] = {}  # inferred: step before -> waits
         # branches are told in the order the designer wrote them (the usual case first)
         self.flow_index = {
             (f.source, f.target): j for st in bp.steps for j, f in enumerate(st.flows)
@@ -294,7 +298,7 @@ class _Builder:
             fp.recovery,
         )
 
-    def waits(self):
+    def waits(self) -> list[WaitFinding]:
         """Declared waits, and inferred ones long enough to explain to a customer."""
         if self._waits is None:
             self._waits = [
@@ -302,7 +306,6 @@ class _Builder:
                 for wf in self.an.wait_points
                 if wf.declared or wf.expected is None or wf.expected >= MIN_INFERRED_WAIT
             ]
-            self._waits_at, self._waits_after = {}, {}
             for wf in self._waits:  # indexed once: looking them up per step stays linear
                 self._waits_at.setdefault(wf.step, []).append(wf)
                 if not wf.declared:
@@ -353,7 +356,7 @@ class _Builder:
         self.waits()
         mine = {id(wf) for n in succ for wf in self._waits_at.get(n, ()) if wf.declared}
         mine |= {id(wf) for n in preds for wf in self._waits_after.get(n, ())}
-        return tuple(self.wait_note(wf) for wf in self._waits if id(wf) in mine)
+        return tuple(self.wait_note(wf) for wf in self.waits() if id(wf) in mine)
 
     def staff_evidence(self, step_id: str) -> tuple:
         """The step's own evidence; for a front-stage step also the evidence of the

@@ -65,7 +65,7 @@ def infer(dag: FlowDag, off: set) -> dict:
     if "parallel-join" not in off:
         joins = [n for n in dag.order if len(dag.pred[n]) >= 2]
         if joins:
-            g = nx.DiGraph()
+            g: nx.DiGraph[str | tuple[str]] = nx.DiGraph()
             g.add_nodes_from(dag.order)
             g.add_edges_from((u, v) for u in dag.order for v in dag.succ[u])
             g.add_edges_from((_ROOT, n) for n in dag.order if not dag.pred[n])
@@ -125,12 +125,12 @@ def infer(dag: FlowDag, off: set) -> dict:
     # the customer on their own, finding the way with nothing but the evidence
     if "customer-alone" not in off:
         why = Phrase("customer-alone")
-        g = st.graph  # every flow: a recovery or rework flow to staff is support too
+        every = st.graph  # every flow: a recovery or rework flow to staff is support too
         for n in dag.order:
             if dag.lane[n] != "customer":
                 continue
-            succ = list(g.successors(n))
-            if succ and all(dag.lane[m] == "customer" for m in (*succ, *g.predecessors(n))):
+            succ = list(every.successors(n))
+            if succ and all(dag.lane[m] == "customer" for m in (*succ, *every.predecessors(n))):
                 add(n, "customer-alone", why, by_id[n].pos)
     return found
 

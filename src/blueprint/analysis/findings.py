@@ -140,8 +140,8 @@ class StandardCheck:
 
     @property
     def over(self) -> float | None:
-        if self.status != "exceeded":
-            return None
+        if self.status != "exceeded" or self.duration is None or self.within is None:
+            return None  # (an exceeded standard has both)
         return self.duration - self.within
 
 
@@ -218,7 +218,8 @@ class Analysis:
         )
         cached = self.__dict__.get("_idx")
         if cached is None or cached[0] != key:
-            fails, waits = {}, {}
+            fails: dict[str, FailFinding] = {}
+            waits: dict[str, WaitFinding] = {}
             for f in self.fail_points:
                 fails.setdefault(f.step, f)
 

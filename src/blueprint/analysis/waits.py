@@ -324,16 +324,16 @@ def wait_points(dag: FlowDag, segs: list) -> list:
             if not w.explain.strip() or expected is None:
                 kinds.append("unexplained")
             over = expected is not None and tolerable is not None and expected > tolerable
-            use_sg = sg is not None and w.expected is None
+            shown = sg if w.expected is None else None  # the segment behind an undeclared length
             out.append(
                 WaitFinding(
                     n,
                     True,
-                    after=sg.after if use_sg else None,
+                    after=shown.after if shown is not None else None,
                     expected=expected,
                     tolerable=tolerable,
-                    path=sg.invisible if use_sg else (),
-                    missing_durations=sg.missing if use_sg else (),
+                    path=shown.invisible if shown is not None else (),
+                    missing_durations=shown.missing if shown is not None else (),
                     over_tolerance=over,
                     kinds=tuple(kinds),
                     remedies=_remedies(kinds, over),

@@ -185,10 +185,11 @@ class XDot:
     def __init__(self, height: float):
         self.h = height
         self.ops: list[str] = []
-        self._font = None
-        self._pen = None
-        self._fill = None
-        self._style = None
+        # the current state, so that an operation is written only when it changes
+        self._font: tuple[float, str] | None = None
+        self._pen: str | None = None
+        self._fill: str | None = None
+        self._style: str | None = None
 
     @staticmethod
     def _s(text: str) -> str:
@@ -248,7 +249,9 @@ class XDot:
         :data:`PIECE` characters joined with ``+`` (Graphviz 2.43 reads no
         quoted string longer than 16,384 characters). Every piece ends with a
         space, which keeps a final backslash from escaping its closing quote."""
-        pieces, cur, size = [], [], 0
+        pieces: list[list[str]] = []
+        cur: list[str] = []
+        size = 0
         for op in self.ops:
             op = op.replace('"', '\\"')
             if cur and size + len(op) + 1 > PIECE:
@@ -328,7 +331,7 @@ def background(
                 x.pen(_label_color(arrow, theme))
                 _text_block(x, t)
     if lay.curve is not None:
-        _draw_curve(x, lay, theme, font)
+        _draw_curve(x, lay, lay.curve, theme, font)
     _draw_legend(x, lay, theme, font)
     return x.render()
 
@@ -362,8 +365,7 @@ def _text_block(x: XDot, t: LB.Text):
         x.text(t.anchor, base, t.align, line, L.SMALL_CELL)
 
 
-def _draw_curve(x: XDot, lay: L.Layout, theme: Theme, font: str):
-    c = lay.curve
+def _draw_curve(x: XDot, lay: L.Layout, c: L.Curve, theme: Theme, font: str):
     x.pen(theme.grid)
     x.style("dotted")
     x.polyline(
@@ -597,7 +599,7 @@ def to_dot(
         return '""' if routing else make(*args)
 
     H = lay.height
-    out = []
+    out: list[str] = []
     add = out.append
     add("digraph blueprint {")
     # edges first: a label written over the arrows (labels.Text.boxed) is a node

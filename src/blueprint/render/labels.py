@@ -425,7 +425,7 @@ def place(lay: L.Layout, routes) -> Placement:
     if curve is not None:
         obs.add((curve.left, curve.top, curve.right, curve.bottom), HARD)
 
-    conditions = []
+    conditions: list[Text | None] = []
     for i, (arrow, route) in enumerate(zip(lay.arrows, routes)):
         if not arrow.label or route is None:
             conditions.append(None)

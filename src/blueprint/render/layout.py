@@ -26,13 +26,20 @@ How columns are assigned (see :func:`assign_columns`):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from blueprint.analysis.findings import NOTICEABLE_WAIT
 from blueprint.durations import format_duration
 from blueprint.model import BANDS
 from blueprint.render import words
 from blueprint.textwidth import display_width, wrap
+
+if TYPE_CHECKING:
+    from blueprint.analysis.findings import Analysis
+    from blueprint.graph import Structure
+    from blueprint.model import Blueprint, Step
 
 # --- sizes, in points ----------------------------------------------------
 FONT = 10.0  # step text
@@ -235,38 +242,75 @@ class Layout:
 # --- columns ---------------------------------------------------------------
 
 
-def assign_columns(bp, structure) -> tuple[dict, dict]:
+def assign_columns(bp: Blueprint, structure: Structure) -> tuple[dict[str, int], dict[str, int]]:
     """Column of every step and the phase group of every step.
 
     Returns ``(columns, groups)``: step id -> column index, and step id ->
     the index of the phase it is drawn under (``INF`` for steps shown under
     no phase).
+
+    This is the one place that decides columns; the rest of the layout only
+    reads them. The steps: the forward flows that constrain columns
+    (:func:`_forward_links`), the phase each step is drawn under
+    (:func:`_phase_groups`), the leftmost column flows allow
+    (:func:`_earliest_columns`), then steps nothing flows into move as far
+    right as their flows allow (:func:`_sources_late`).
     """
-    order = structure.order
-    rank = structure.rank
-    succ = {n: [] for n in order}
-    pred = {n: [] for n in order}
+    succ, pred = _forward_links(structure)
+    groups = _phase_groups(bp, structure.order, succ)
+    lane = {n: bp.by_id[n].lane for n in structure.order}
+    columns = _earliest_columns(structure, pred, groups, lane)
+    _sources_late(structure, succ, pred, groups, lane, columns)
+    return columns, groups
+
+
+def _forward_links(structure: Structure) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Successors and predecessors of every step along the flows that point
+    forward in the step order, sorted by rank; flows closing an undeclared
+    cycle (and declared loops, absent from ``forward``) do not count."""
+    order, rank = structure.order, structure.rank
+    succ: dict[str, list[str]] = {n: [] for n in order}
+    pred: dict[str, list[str]] = {n: [] for n in order}
     for u, v in sorted(structure.forward.edges(), key=lambda e: (rank[e[0]], rank[e[1]])):
         if rank[u] < rank[v]:  # flows closing an undeclared cycle do not count
             succ[u].append(v)
             pred[v].append(u)
-    lane = {n: bp.by_id[n].lane for n in order}
+    return succ, pred
+
+
+def _phase_groups(bp: Blueprint, order: list[str], succ: dict[str, list[str]]) -> dict[str, int]:
+    """The phase each step is drawn under: its own phase, or the earliest
+    phase of a step it flows into (flows win over phases); ``INF`` for a step
+    with no phase that flows into none."""
     phase_index = {p.id: p.index for p in bp.phases}
-    group = {}
+    group: dict[str, int] = {}
     for n in reversed(order):
         g = phase_index.get(bp.by_id[n].phase, INF)
         for v in succ[n]:
             g = min(g, group[v])
         group[n] = g
+    return group
 
-    columns: dict = {}
-    last: dict = {}  # step -> {lane: rightmost column of that lane on a path into the step, itself included}
+
+def _earliest_columns(
+    structure: Structure,
+    pred: dict[str, list[str]],
+    groups: dict[str, int],
+    lane: dict[str, str | None],
+) -> dict[str, int]:
+    """The leftmost column of every step: phase group by phase group, not left
+    of a step that flows into it, strictly right of every step of its own lane
+    on a path into it."""
+    rank = structure.rank
+    columns: dict[str, int] = {}
+    # step -> {lane: rightmost column of that lane on a path into the step, itself included}
+    last: dict[str, dict[str | None, int]] = {}
     next_col, current, start = 0, None, 0
-    for n in sorted(order, key=lambda n: (group[n], rank[n])):
-        if group[n] != current:
-            current, start = group[n], next_col
+    for n in sorted(structure.order, key=lambda n: (groups[n], rank[n])):
+        if groups[n] != current:
+            current, start = groups[n], next_col
         col = start
-        seen: dict = {}
+        seen: dict[str | None, int] = {}
         for u in pred[n]:
             col = max(col, columns[u])
             for ln, c in last[u].items():
@@ -278,16 +322,29 @@ def assign_columns(bp, structure) -> tuple[dict, dict]:
         seen[lane[n]] = max(col, seen.get(lane[n], -1))
         last[n] = seen
         next_col = max(next_col, col + 1)
+    return columns
 
-    # A step that nothing flows into (a table cleared in the background, a
-    # system fed by nobody) moves right, next to the first step it feeds,
-    # instead of waiting at the start of its phase: as late as its flows allow.
-    group_end: dict = {}
-    for n, g in group.items():
+
+def _sources_late(
+    structure: Structure,
+    succ: dict[str, list[str]],
+    pred: dict[str, list[str]],
+    groups: dict[str, int],
+    lane: dict[str, str | None],
+    columns: dict[str, int],
+) -> None:
+    """Move, in ``columns``, each step that nothing flows into (a table cleared
+    in the background, a system fed by nobody) right, next to the first step
+    it feeds, instead of waiting at the start of its phase: as late as its
+    flows allow, and left of every later step of its own lane."""
+    rank = structure.rank
+    group_end: dict[int, int] = {}
+    for n, g in groups.items():
         group_end[g] = max(group_end.get(g, 0), columns[n])
-    first: dict = {}  # step -> {lane: leftmost column of that lane on a path out of the step}
-    for n in sorted(order, key=lambda n: (group[n], rank[n]), reverse=True):
-        reach: dict = {}
+    # step -> {lane: leftmost column of that lane on a path out of the step}
+    first: dict[str, dict[str | None, int]] = {}
+    for n in sorted(structure.order, key=lambda n: (groups[n], rank[n]), reverse=True):
+        reach: dict[str | None, int] = {}
         for v in succ[n]:
             for ln, c in first[v].items():
                 if c < reach.get(ln, INF):
@@ -297,15 +354,13 @@ def assign_columns(bp, structure) -> tuple[dict, dict]:
         first[n] = reach
         if pred[n] or not succ[n]:
             continue
-        limit = group_end[group[n]]
+        limit = group_end[groups[n]]
         for v in succ[n]:
             limit = min(limit, columns[v])
         if lane[n] in reach:
             limit = min(limit, reach[lane[n]] - 1)
         if limit > columns[n]:
             columns[n] = limit
-        first[n] = dict(reach)
-    return columns, group
 
 
 # --- content ----------------------------------------------------------------
@@ -356,7 +411,9 @@ def badges_for(step_id: str, analysis, locale: str, inferred: bool = True) -> li
 
 
 def badge_rows(badges: list, width: float) -> tuple:
-    rows, cur, used = [], [], 0.0
+    rows: list[tuple[Badge, ...]] = []
+    cur: list[Badge] = []
+    used = 0.0
     for b in badges:
         if cur and used + 3 + b.width > width:
             rows.append(tuple(cur))
@@ -397,79 +454,189 @@ def _sub_line(bp, step) -> str:
 
 # --- the whole layout -----------------------------------------------------------
 
+#: one entry of the legend before it is placed: (sample, text, badge)
+LegendItem = tuple[str, str, Badge | None]
+#: the boxes of one column of one band, top to bottom: (column, band) -> boxes
+Cells = dict[tuple[int, str], list[Box]]
 
-def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Layout:
-    """Place everything. Pure: same blueprint and analysis, same layout."""
+
+def layout(
+    bp: Blueprint, analysis: Analysis, *, emotion: bool = False, inferred: bool = True
+) -> Layout:
+    """Place everything. Pure: same blueprint and analysis, same layout.
+
+    The steps, in order: columns (:func:`assign_columns`), the boxes of steps
+    and evidence (:func:`_content`), the horizontal grid (:func:`_grid`), the
+    title block, the phase headers, the bands' heights, the legend's geometry,
+    the bands and their titles, the boxes' positions, the three lines, the
+    phase separators, the arrows, the emotion curve and the legend's entries.
+    """
     st = analysis.structure
     locale = words.locale_of(bp)
     columns, groups = assign_columns(bp, st)
-    rank = st.rank
     ncols = max(columns.values(), default=-1) + 1
+    content = _content(bp, analysis, columns, locale, inferred)
+    grid = _grid(ncols, locale)
+    title = _title_block(bp, locale)
 
-    # boxes of steps and evidence, before their vertical position is known
-    cells: dict = {}  # (column, band) -> [Box]
-    step_boxes: dict = {}
-    used: set = set()
+    spans = _phase_spans(groups, columns)
+    header_top = MARGIN + title.h + TITLE_GAP
+    phase_boxes, ph_h = _phase_headers(bp, spans, grid, header_top)
+    bands_top = header_top + ph_h + 4
+
+    band_order = _band_order(emotion)
+    heights = _band_heights(band_order, content.cells, ncols)
+    legend_entries = _legend_entries(bp, locale, content.used, st, emotion)
+    shape = _legend_shape(legend_entries, max(grid.right - MARGIN, title.w))
+    page_right = max(grid.right, MARGIN + title.w, MARGIN + shape.per_row * shape.entry_w)
+
+    # bands end with the grid; the title block and legend may be wider
+    bands = _bands(band_order, heights, bands_top, grid.right)
+    bands_bottom = bands[-1].bottom
+    band_at = {b.lane: b for b in bands}
+    _place_stacks(content.cells, band_at, grid)
+
+    curve = None
+    if emotion:
+        curve = _curve(bp, analysis, locale, st, columns, grid.x, band_at["emotion"])
+    legend, legend_box = _place_legend(legend_entries, shape, bands_bottom + 14)
+
+    return Layout(
+        width=page_right + MARGIN,
+        height=legend_box[3] + MARGIN,
+        locale=locale,
+        title=title,
+        boxes=_boxes_in_flow_order(st.order, content, columns),
+        lane_boxes=_lane_boxes(bands, locale),
+        phase_boxes=phase_boxes,
+        arrows=_arrows(bp, locale),
+        bands=bands,
+        lines=_lines(band_at, grid.right, locale),
+        separators=_separators(spans, grid, bands_top - ph_h - 4, bands_bottom),
+        legend_box=legend_box,
+        legend=legend,
+        curve=curve,
+        columns=columns,
+        grid_left=grid.left,
+        grid_right=grid.right,
+        legend_sample=shape.sample_w,
+    )
+
+
+@dataclass
+class _Content:
+    """The boxes of steps and evidence, before their position is known."""
+
+    cells: Cells  # (column, band) -> boxes, in step order
+    steps: dict[str, Box]  # step id -> its box
+    used: set[tuple]  # what the legend has to explain: ("badge", kind, declared), ("evidence",)
+
+
+def _content(
+    bp: Blueprint, analysis: Analysis, columns: dict[str, int], locale: str, inferred: bool
+) -> _Content:
+    """The box of every step (text, role line, badges, height) and the
+    evidence card above every customer step with evidence, each in its
+    column's cell of its band, stacked in step order."""
+    st = analysis.structure
+    content = _Content({}, {}, set())
     for n in st.order:
         s = bp.by_id[n]
-        lines = tuple(wrap_evenly(s.text, WRAP))
-        sub = _sub_line(bp, s)
-        badges = badges_for(n, analysis, locale, inferred)
-        rows = badge_rows(badges, NODE_W - 8)
-        for b in badges:
-            used.add(("badge", b.kind, b.declared))
-        box = Box(
-            n,
-            "step",
-            0,
-            0,
-            NODE_W,
-            step_height(lines, sub, rows),
-            lines,
-            sub,
-            rows,
-            s.lane,
-            columns[n],
-            n,
-        )
-        step_boxes[n] = box
-        cells.setdefault((columns[n], s.lane), []).append(box)
+        box = _step_box(bp, s, analysis, locale, inferred, columns[n], content.used)
+        content.steps[n] = box
+        content.cells.setdefault((columns[n], s.lane), []).append(box)
         if s.lane == "customer" and s.evidence:
-            ev_lines = []
-            for e in s.evidence:
-                item = wrap_evenly(e.text, WRAP - 4)
-                ev_lines.append("• " + item[0])
-                ev_lines.extend("\u00a0" * 4 + more for more in item[1:])
-            ev = Box(
-                "evidence:" + n,
-                "evidence",
-                0,
-                0,
-                NODE_W,
-                _quantum(2 * NODE_PAD + len(ev_lines) * line_height(ev_lines)),
-                tuple(ev_lines),
-                "",
-                (),
-                "evidence",
-                columns[n],
-                n,
-            )
-            cells.setdefault((columns[n], "evidence"), []).append(ev)
-            used.add(("evidence",))
-    for cell in cells.values():
-        cell.sort(key=lambda b: rank[b.step])
+            ev = _evidence_box(s, columns[n])
+            content.cells.setdefault((columns[n], "evidence"), []).append(ev)
+            content.used.add(("evidence",))
+    # steps come in flow order, so every stack is already in step order
+    return content
 
-    # horizontal: the lane-title column, then the grid, wide enough to name
-    # each of the three lines at least once (a narrow blueprint gets wider columns)
-    grid_left = MARGIN + LANE_W
+
+def _step_box(
+    bp: Blueprint,
+    s: Step,
+    analysis: Analysis,
+    locale: str,
+    inferred: bool,
+    column: int,
+    used: set[tuple],
+) -> Box:
+    """The box of one step, not yet placed; its badges are noted in ``used``."""
+    lines = tuple(wrap_evenly(s.text, WRAP))
+    sub = _sub_line(bp, s)
+    badges = badges_for(s.id, analysis, locale, inferred)
+    rows = badge_rows(badges, NODE_W - 8)
+    for b in badges:
+        used.add(("badge", b.kind, b.declared))
+    return Box(
+        s.id,
+        "step",
+        0,
+        0,
+        NODE_W,
+        step_height(lines, sub, rows),
+        lines,
+        sub,
+        rows,
+        s.lane,
+        column,
+        s.id,
+    )
+
+
+def _evidence_box(s: Step, column: int) -> Box:
+    """The evidence card of a customer step: one bullet per item, wrapped
+    items indented, not yet placed."""
+    ev_lines: list[str] = []
+    for e in s.evidence:
+        item = wrap_evenly(e.text, WRAP - 4)
+        ev_lines.append("• " + item[0])
+        ev_lines.extend("\u00a0" * 4 + more for more in item[1:])
+    return Box(
+        "evidence:" + s.id,
+        "evidence",
+        0,
+        0,
+        NODE_W,
+        _quantum(2 * NODE_PAD + len(ev_lines) * line_height(ev_lines)),
+        tuple(ev_lines),
+        "",
+        (),
+        "evidence",
+        column,
+        s.id,
+    )
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The columns, horizontally: the grid starts right of the lane titles."""
+
+    left: float
+    pitch: float  # width of one column
+    ncols: int
+
+    @property
+    def right(self) -> float:
+        return self.left + max(self.ncols, 1) * self.pitch
+
+    def x(self, c: int) -> float:
+        """The centre of column ``c``."""
+        return self.left + c * self.pitch + self.pitch / 2
+
+
+def _grid(ncols: int, locale: str) -> _Grid:
+    """The lane-title column, then the grid, wide enough to name each of the
+    three lines at least once (a narrow blueprint gets wider columns)."""
     widest_line = max(text_width(words.line_label(locale, name)) for name in LINE_NAMES)
     pitch = max(PITCH, (widest_line + 2 * LINE_LABEL_INSET + 12) / max(ncols, 1))
-    grid_right = grid_left + max(ncols, 1) * pitch
+    return _Grid(MARGIN + LANE_W, pitch, ncols)
 
-    def col_x(c: int) -> float:
-        return grid_left + c * pitch + pitch / 2
 
-    # title block
+def _title_block(bp: Blueprint, locale: str) -> Box:
+    """The title block at the top left: the title, then one line of metadata
+    (id, status, owner, version, number of steps)."""
     title_lines = tuple(wrap(bp.title or bp.id, 90))
     meta = "   ".join(
         f"{words.word(locale, k)}: {v or '—'}"
@@ -489,7 +656,7 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
         + 24
     )
     title_h = len(title_lines) * 18 + 14 + 14
-    title = Box(
+    return Box(
         "title",
         "title",
         MARGIN + title_w / 2,
@@ -500,41 +667,57 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
         meta,
     )
 
-    # phase headers
-    y = MARGIN + title_h + TITLE_GAP
-    spans: dict = {}
+
+def _phase_spans(groups: dict[str, int], columns: dict[str, int]) -> dict[int, tuple[int, int]]:
+    """The first and last column of every phase group that has steps."""
+    spans: dict[int, tuple[int, int]] = {}
     for n, g in groups.items():
         if g == INF:
             continue
         lo, hi = spans.get(g, (INF, -1))
         spans[g] = (min(lo, columns[n]), max(hi, columns[n]))
-    phase_boxes, separators = [], []
+    return spans
+
+
+def _phase_headers(
+    bp: Blueprint, spans: dict[int, tuple[int, int]], grid: _Grid, top: float
+) -> tuple[list[Box], float]:
+    """One header box over each phase's columns, starting at ``top``, and
+    their common height (tall enough for the longest name, at most 3 lines)."""
     phase_lines = {}
     for g, (lo, hi) in sorted(spans.items()):
         ph = bp.phases[g]
-        width_cells = int(((hi - lo + 1) * pitch - 12) / CELL)
+        width_cells = int(((hi - lo + 1) * grid.pitch - 12) / CELL)
         phase_lines[g] = _at_most(wrap_evenly(ph.name, max(width_cells, 4)), 3, max(width_cells, 4))
     ph_h = max([PHASE_H] + [len(v) * LINE_H + 10 for v in phase_lines.values()])
+    boxes = []
     for g, (lo, hi) in sorted(spans.items()):
-        left, right = grid_left + lo * pitch + 2, grid_left + (hi + 1) * pitch - 2
-        phase_boxes.append(
+        left, right = grid.left + lo * grid.pitch + 2, grid.left + (hi + 1) * grid.pitch - 2
+        boxes.append(
             Box(
                 f"phase:{bp.phases[g].id}",
                 "phase",
                 (left + right) / 2,
-                y + ph_h / 2,
+                top + ph_h / 2,
                 right - left,
                 ph_h,
                 phase_lines[g],
             )
         )
-    bands_top = y + ph_h + 4
+    return boxes, ph_h
 
-    # vertical: one band per lane, tall enough for its tallest stack
+
+def _band_order(emotion: bool) -> list[str]:
+    """The bands from top to bottom; the emotion band (for the curve) right
+    under the evidence."""
     band_order = list(BANDS)
-    curve_wanted = emotion
-    if curve_wanted:
+    if emotion:
         band_order.insert(1, "emotion")
+    return band_order
+
+
+def _band_heights(band_order: list[str], cells: Cells, ncols: int) -> dict[str, float]:
+    """The height of every band: tall enough for its tallest stack."""
     heights = {}
     for band in band_order:
         tallest = 0.0
@@ -548,27 +731,42 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
             heights[band] = 40.0
         else:
             heights[band] = max(MIN_BAND, tallest + 2 * BAND_PAD)
+    return heights
 
-    # total width: the grid, or the title block or legend if wider
-    legend_entries = _legend_entries(bp, analysis, locale, used, st, curve_wanted)
-    sample_w = max([LEGEND_SAMPLE] + [b.width for _, _, b in legend_entries if b is not None])
+
+@dataclass(frozen=True)
+class _LegendShape:
+    sample_w: float  # width of the samples' column
+    entry_w: float  # width of one entry (sample and text)
+    per_row: int  # entries per row
+
+
+def _legend_shape(entries: list[LegendItem], avail: float) -> _LegendShape:
+    """How wide the legend's entries are and how many go in a row: as many
+    columns (up to four) as fit in ``avail`` (under the bands or the title
+    block); at least two, so a narrow diagram's legend does not become a long
+    list."""
+    sample_w = max([LEGEND_SAMPLE] + [b.width for _, _, b in entries if b is not None])
     entry_w = max(
-        [sample_w + 12 + display_width(t) * LEGEND_CELL + 18 for _, t, _ in legend_entries] + [200]
+        [sample_w + 12 + display_width(t) * LEGEND_CELL + 18 for _, t, _ in entries] + [200]
     )
-    # as many columns (up to four) as fit under the bands or the title block;
-    # at least two, so a narrow diagram's legend does not become a long list
-    avail = max(grid_right - MARGIN, title_w)
-    per_row = max(1, min(len(legend_entries), max(2, min(4, int(avail // entry_w)))))
-    right = grid_right  # bands end with the grid; the title block and legend may be wider
-    page_right = max(grid_right, MARGIN + title_w, MARGIN + per_row * entry_w)
+    per_row = max(1, min(len(entries), max(2, min(4, int(avail // entry_w)))))
+    return _LegendShape(sample_w, entry_w, per_row)
 
-    bands, top = [], bands_top
+
+def _bands(
+    band_order: list[str], heights: dict[str, float], top: float, right: float
+) -> list[Band]:
+    """The bands, stacked from ``top`` down, from the margin to ``right``."""
+    bands = []
     for band in band_order:
         bands.append(Band(band, top, top + heights[band], MARGIN, right))
         top += heights[band]
-    bands_bottom = top
-    band_at = {b.lane: b for b in bands}
+    return bands
 
+
+def _lane_boxes(bands: list[Band], locale: str) -> list[Box]:
+    """The title of every band, in the column left of the grid."""
     lane_boxes = []
     for b in bands:
         t, sub = words.lane_title(locale, b.lane)
@@ -585,23 +783,34 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
                 lane=b.lane,
             )
         )
+    return lane_boxes
 
-    # place the stacks
-    boxes = []
+
+def _place_stacks(cells: Cells, band_at: dict[str, Band], grid: _Grid) -> None:
+    """Position every box: centred in its column, each cell's stack centred
+    vertically in its band."""
     for (c, band), stack in cells.items():
         b = band_at[band]
         total = sum(x.h for x in stack) + STACK_GAP * (len(stack) - 1)
         yy = (b.top + b.bottom) / 2 - total / 2
         for box in stack:
-            box.x = col_x(c)
+            box.x = grid.x(c)
             box.y = yy + box.h / 2
             yy += box.h + STACK_GAP
-    for n in st.order:
-        ev = [x for x in cells.get((columns[n], "evidence"), []) if x.step == n]
-        boxes.extend(ev)
-        boxes.append(step_boxes[n])
 
-    # the three lines
+
+def _boxes_in_flow_order(order: list[str], content: _Content, columns: dict[str, int]) -> list[Box]:
+    """The step boxes in flow order, each right after its evidence card."""
+    boxes: list[Box] = []
+    for n in order:
+        boxes.extend(x for x in content.cells.get((columns[n], "evidence"), []) if x.step == n)
+        boxes.append(content.steps[n])
+    return boxes
+
+
+def _lines(band_at: dict[str, Band], right: float, locale: str) -> list[Line]:
+    """The lines of interaction, visibility and internal interaction, each
+    under the band above it."""
     lines = []
     for name, above, _below in (
         ("interaction", "customer", "frontstage"),
@@ -618,12 +827,24 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
                 words.line_short(locale, name),
             )
         )
+    return lines
 
+
+def _separators(
+    spans: dict[int, tuple[int, int]], grid: _Grid, top: float, bottom: float
+) -> list[tuple[float, float, float]]:
+    """A vertical separator ``(x, top, bottom)`` left of every phase but the
+    one starting at the first column."""
+    separators = []
     for _g, (lo, _) in sorted(spans.items()):
         if lo > 0:
-            separators.append((grid_left + lo * pitch, bands_top - ph_h - 4, bands_bottom))
+            separators.append((grid.left + lo * grid.pitch, top, bottom))
+    return separators
 
-    # arrows
+
+def _arrows(bp: Blueprint, locale: str) -> list[Arrow]:
+    """One arrow per flow to an existing step, labelled with its condition
+    (loops also with their kind)."""
     arrows = []
     for s in bp.steps:
         for f in s.flows:
@@ -636,52 +857,42 @@ def layout(bp, analysis, *, emotion: bool = False, inferred: bool = True) -> Lay
             label = tuple(wrap_evenly(text, EDGE_WRAP)) if text else ()
             up = s.lane == "support" and bp.by_id[f.target].lane != "support"
             arrows.append(Arrow(f.source, f.target, f.kind, up, label, text))
+    return arrows
 
-    curve = None
-    if curve_wanted:
-        curve = _curve(bp, analysis, locale, st, columns, col_x, band_at["emotion"])
 
-    # legend under the bands
-    legend_top = bands_bottom + 14
+def _place_legend(
+    entries: list[LegendItem], shape: _LegendShape, top: float
+) -> tuple[list[LegendEntry], tuple[float, float, float, float]]:
+    """The legend's entries placed row by row under the bands, starting at
+    ``top``, and the legend's box ``(left, top, right, bottom)``."""
     legend = []
-    for i, (sample, text, badge) in enumerate(legend_entries):
-        r, c = divmod(i, per_row)
+    for i, (sample, text, badge) in enumerate(entries):
+        r, c = divmod(i, shape.per_row)
         legend.append(
             LegendEntry(
                 sample,
                 text,
-                MARGIN + 10 + c * entry_w,
-                legend_top + 26 + r * LEGEND_ROW + LEGEND_ROW / 2,
+                MARGIN + 10 + c * shape.entry_w,
+                top + 26 + r * LEGEND_ROW + LEGEND_ROW / 2,
                 badge,
             )
         )
-    rows = (len(legend_entries) + per_row - 1) // per_row
-    legend_bottom = legend_top + 26 + rows * LEGEND_ROW + 8
-    legend_box = (MARGIN, legend_top, MARGIN + per_row * entry_w, legend_bottom)
-
-    return Layout(
-        width=page_right + MARGIN,
-        height=legend_bottom + MARGIN,
-        locale=locale,
-        title=title,
-        boxes=boxes,
-        lane_boxes=lane_boxes,
-        phase_boxes=phase_boxes,
-        arrows=arrows,
-        bands=bands,
-        lines=lines,
-        separators=separators,
-        legend_box=legend_box,
-        legend=legend,
-        curve=curve,
-        columns=columns,
-        grid_left=grid_left,
-        grid_right=grid_right,
-        legend_sample=sample_w,
-    )
+    rows = (len(entries) + shape.per_row - 1) // shape.per_row
+    bottom = top + 26 + rows * LEGEND_ROW + 8
+    return legend, (MARGIN, top, MARGIN + shape.per_row * shape.entry_w, bottom)
 
 
-def _curve(bp, analysis, locale, st, columns, col_x, band) -> Curve:
+def _curve(
+    bp: Blueprint,
+    analysis: Analysis,
+    locale: str,
+    st: Structure,
+    columns: dict[str, int],
+    col_x: Callable[[int], float],
+    band: Band,
+) -> Curve:
+    """The customer's emotion curve in the emotion band: a point per customer
+    step with an emotion, in column order, and a mark on each peak, low and end."""
     zero = (band.top + band.bottom) / 2 + 4
     pts = []
     for n in sorted(st.customer_steps, key=lambda n: (columns[n], st.rank[n])):
@@ -702,50 +913,76 @@ def _curve(bp, analysis, locale, st, columns, col_x, band) -> Curve:
     return Curve(pts, marks, zero, band.top, band.bottom)
 
 
-def _legend_entries(bp, analysis, locale, used, st, curve) -> list:
+#: the badges the legend can explain, in its order: (kind, declared, phrase key)
+_LEGEND_BADGES = (
+    ("fail", True, "fail.declared"),
+    ("fail", False, "fail.inferred"),
+    ("wait", True, "wait.declared"),
+    ("wait", False, "wait.inferred"),
+    ("peak", True, "peak.best"),
+    ("high", True, "peak.high"),
+    ("low", True, "peak.worst"),
+    ("end", True, "end.moment"),
+    ("key", True, "key.moment"),
+)
+_BADGE_SYMBOL = {
+    "fail": "▲",
+    "wait": "●",
+    "peak": "★",
+    "low": "▼",
+    "high": "☆",
+    "end": "■",
+    "key": "◎",
+}
+
+
+def _legend_entries(
+    bp: Blueprint, locale: str, used: set[tuple], st: Structure, curve: bool
+) -> list[LegendItem]:
+    """What the legend explains, in order: the badges drawn, the kinds of
+    arrow drawn, the three lines, the evidence card (if drawn) and the
+    emotion curve (if there is one to see)."""
     w = lambda k: words.word(locale, k)  # noqa: E731
-    out = []
-    order = [
-        ("fail", True, "fail.declared"),
-        ("fail", False, "fail.inferred"),
-        ("wait", True, "wait.declared"),
-        ("wait", False, "wait.inferred"),
-        ("peak", True, "peak.best"),
-        ("high", True, "peak.high"),
-        ("low", True, "peak.worst"),
-        ("end", True, "end.moment"),
-        ("key", True, "key.moment"),
-    ]
-    samples = {
-        "fail": "▲ " + w("fail"),
-        "wait": "● " + w("wait"),
-        "peak": "★ " + w("peak"),
-        "low": "▼ " + w("low"),
-        "high": "☆ " + w("high"),
-        "end": "■ " + w("end"),
-        "key": "◎ " + w("key"),
-    }
-    for kind, declared, key in order:
-        if ("badge", kind, declared) in used:
-            text = samples[kind] + ("" if declared else "?")
-            out.append(("badge", w(key), Badge(kind, text, declared)))
-    # each kind of arrow as it is drawn (see dot._edge_look): loops are red whatever their lanes
-    flows = [(s, f) for s in bp.steps for f in s.flows if f.target in bp.by_id]
-    up = [s.lane == "support" and bp.by_id[f.target].lane != "support" for s, f in flows]
-    normal = [f.kind == "normal" for _, f in flows]
-    if any(n and not u and not f.when for n, u, (_, f) in zip(normal, up, flows)):
-        out.append(("edge:normal", w("edge.normal"), None))
-    if any(n and f.when for n, (_, f) in zip(normal, flows)):
-        out.append(("edge:branch", w("edge.branch"), None))
-    if any(n and u for n, u in zip(normal, up)):
-        out.append(("edge:support", w("edge.support"), None))
-    for k in ("recovery", "rework"):
-        if any(f.kind == k for _, f in flows):
-            out.append((f"edge:{k}", w(f"edge.{k}"), None))
-    for name in ("interaction", "visibility", "internal"):
+    out = _badge_legend(locale, used) + _arrow_legend(bp, locale)
+    for name in LINE_NAMES:
         out.append((f"line:{name}", w(f"line.{name}"), None))
     if ("evidence",) in used:
         out.append(("evidence", w("evidence.box"), None))
     if curve and any(bp.by_id[n].emotion is not None for n in st.customer_steps):
         out.append(("emotion", w("emotion.curve"), None))  # only when there is a curve to see
+    return out
+
+
+def _badge_legend(locale: str, used: set[tuple]) -> list[LegendItem]:
+    """A sample of every kind of badge drawn, declared and inferred apart."""
+    out: list[LegendItem] = []
+    for kind, declared, key in _LEGEND_BADGES:
+        if ("badge", kind, declared) in used:
+            text = f"{_BADGE_SYMBOL[kind]} {words.word(locale, kind)}" + ("" if declared else "?")
+            out.append(("badge", words.word(locale, key), Badge(kind, text, declared)))
+    return out
+
+
+def _arrow_legend(bp: Blueprint, locale: str) -> list[LegendItem]:
+    """Each kind of arrow as it is drawn (see dot._edge_look): plain, branch,
+    up from support, and loops, which are red whatever their lanes."""
+    drawn: set[str] = set()
+    for s in bp.steps:
+        for f in s.flows:
+            if f.target not in bp.by_id:
+                continue
+            if f.kind != "normal":
+                drawn.add(f.kind)
+                continue
+            up = s.lane == "support" and bp.by_id[f.target].lane != "support"
+            if up:
+                drawn.add("support")
+            if f.when:
+                drawn.add("branch")
+            if not up and not f.when:
+                drawn.add("normal")
+    out: list[LegendItem] = []
+    for k in ("normal", "branch", "support", "recovery", "rework"):
+        if k in drawn:
+            out.append((f"edge:{k}", words.word(locale, f"edge.{k}"), None))
     return out

@@ -12,8 +12,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from blueprint.problems import Pos
+
+if TYPE_CHECKING:
+    from blueprint.analysis import Analysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +72,10 @@ class Context:
         self.off = frozenset(off)  # ids turned off by the project or the blueprint
         self.structure = structure
         self.graph = structure.graph
-        self._analysis = None
+        self._analysis: Analysis | None = None
 
     @property
-    def analysis(self):
+    def analysis(self) -> Analysis:
         if self._analysis is None:
             from blueprint.analysis import analyze
 

@@ -270,7 +270,7 @@ def customer_journey_broken(ctx):
             first.id,
         )
         return
-    cg = nx.Graph()
+    cg: nx.Graph[str] = nx.Graph()
     cg.add_nodes_from(st.customer_steps)
     for c, nxt in st.customer_next.items():
         cg.add_edges_from((c, n) for n in nxt)
@@ -295,7 +295,7 @@ def _unattached(ctx, lane: str, partner) -> list:
     g = ctx.structure.graph
     members = [s.id for s in ctx.bp.steps if s.lane == lane]
     sub = g.subgraph(members).to_undirected(as_view=True)
-    out = []
+    out: list[str] = []
     for comp in nx.connected_components(sub):
         touches = any(
             ctx.structure.lane(m) in partner
