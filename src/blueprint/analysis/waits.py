@@ -169,6 +169,11 @@ def _joins(dag: FlowDag, segs: list, parallel: dict, budget: int) -> list:
     into: dict = {}
     for g in segs:
         into.setdefault(g.step, []).append(g)
+    before: dict = {}  # customer step -> the customer steps right before it (normal flows)
+    if parallel:
+        for c1, nxt in dag.st.customer_next.items():
+            for c2 in nxt:
+                before.setdefault(c2, []).append(c1)
     end: dict = {}
     out = []
     work = 0
@@ -179,12 +184,16 @@ def _joins(dag: FlowDag, segs: list, parallel: dict, budget: int) -> list:
             # a wait declared with its length at the customer's last action stands in for the
             # work that ran beside it (the lounge wait is the wait for the room): not counted twice
             covered = declared_wait_at(dag, g.after)
-            for p in parallel.get(c, []) if not covered else ():
-                work += 1
+            beside = parallel.get(c, []) if not covered else []
+            if beside:
+                # the customer's way into g.after, back to the earliest action that started work
+                lo = min(rank[p.after] for p in beside)
+                way = _ancestors(before, rank, g.after, lo)
+                work += len(way) + len(beside)
                 if work > budget:
                     raise WorkLimit(Phrase("waits-skipped", budget=budget))
-                if not _reaches(dag.st.customer_next, rank, p.after, g.after):
-                    continue
+                beside = [p for p in beside if p.after in way]
+            for p in beside:
                 j = _join(dag, g, p, end[g.after] - end[p.after])
                 if j is not None and _longer(dag, j, best):
                     best = j
@@ -194,6 +203,19 @@ def _joins(dag: FlowDag, segs: list, parallel: dict, budget: int) -> list:
         ) + action_seconds(dag, c)
         out.extend(mine)
     return out
+
+
+def _ancestors(before: dict, rank: dict, c: str, lo: int) -> set:
+    """The customer steps from which ``c`` is reached through customer actions, as far
+    back as flow rank ``lo``."""
+    seen: set = set()
+    stack = [c]
+    while stack:
+        for p in before.get(stack.pop(), ()):
+            if p not in seen and rank[p] >= lo and rank[p] < rank[c]:
+                seen.add(p)
+                stack.append(p)
+    return seen
 
 
 def _longer(dag: FlowDag, j: Segment, g: Segment) -> bool:
