@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from blueprint.durations import parse_duration
@@ -97,7 +98,7 @@ class Step:
     description: str = ""
     phase: str | None = None
     role: str | None = None
-    evidence: tuple = ()
+    evidence: tuple[Evidence, ...] = ()
     duration: Duration | None = None
     standard: Standard | None = None
     says: str = ""
@@ -107,11 +108,11 @@ class Step:
     contact: str = ""  # its flows across the line of visibility are this kind of contact
     fail: FailPoint | None = None
     wait: WaitPoint | None = None
-    ignore: frozenset = frozenset()
-    ignore_pos: dict = field(default_factory=dict)  # ignored id -> Pos of the list item
-    flows: tuple = ()
-    positions: dict = field(default_factory=dict)  # field name -> Pos of its key
-    values: dict = field(default_factory=dict)  # field name -> Pos of its value
+    ignore: frozenset[str] = frozenset()
+    ignore_pos: dict[str, Pos] = field(default_factory=dict)  # ignored id -> Pos of the list item
+    flows: tuple[Flow, ...] = ()
+    positions: dict[str, Pos] = field(default_factory=dict)  # field name -> Pos of its key
+    values: dict[str, Pos] = field(default_factory=dict)  # field name -> Pos of its value
 
     def field_pos(self, name: str) -> Pos:
         return self.positions.get(name, self.pos)
@@ -133,15 +134,15 @@ class Blueprint:
     status: str = ""
     version: str = ""
     tolerance: Duration | None = None
-    rules: dict = field(default_factory=dict)  # rule id -> (severity, Pos)
-    phases: list = field(default_factory=list)
-    roles: dict = field(default_factory=dict)
-    steps: list = field(default_factory=list)
-    positions: dict = field(default_factory=dict)  # top-level key -> Pos
+    rules: dict[str, tuple[str, Pos]] = field(default_factory=dict)  # rule id -> (severity, Pos)
+    phases: list[Phase] = field(default_factory=list)
+    roles: dict[str, Role] = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
+    positions: dict[str, Pos] = field(default_factory=dict)  # top-level key -> Pos
 
-    by_id: dict = field(default_factory=dict)  # step id -> Step
+    by_id: dict[str, Step] = field(default_factory=dict)  # step id -> Step
 
-    def flows(self):
+    def flows(self) -> Iterator[Flow]:
         for s in self.steps:
             yield from s.flows
 

@@ -31,7 +31,7 @@ class FlowDag:
                 d[n].sort(key=rank.__getitem__)
         by_id = self.bp.by_id
         self.duration = {
-            n: (by_id[n].duration.seconds if by_id[n].duration else None) for n in self.order
+            n: (dur.seconds if (dur := by_id[n].duration) else None) for n in self.order
         }
 
     def longest(self, nodes, weight, sources=()) -> tuple[dict, dict]:

@@ -205,7 +205,7 @@ def _phase_times(
     """Per phase (and for the steps without a known phase, if any): the work,
     the work on the critical path, and the customer's actions, service and waits."""
     phases = []
-    names = {p.id: p.name for p in bp.phases}
+    names: dict[str | None, str] = {p.id: p.name for p in bp.phases}
     ids: list[str | None] = [p.id for p in bp.phases]
     if any(s.phase not in names for s in bp.steps):
         ids.append(None)
@@ -221,7 +221,7 @@ def _phase_times(
     return tuple(phases)
 
 
-def _known(phase: str | None, names: dict[str, str]) -> str | None:
+def _known(phase: str | None, names: dict[str | None, str]) -> str | None:
     """The phase id if the phase is declared, else None (counted as no phase)."""
     return phase if phase in names else None
 

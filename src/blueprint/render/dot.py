@@ -435,7 +435,7 @@ def _draw_legend(x: XDot, lay: L.Layout, theme: Theme, font: str):
     x.text(left + 10, top + 17, -1, words.word(lay.locale, "legend"), 5.2)
     for e in lay.legend:
         sx, y, w = e.x, e.y, lay.legend_sample
-        if e.sample == "badge":
+        if e.sample == "badge" and e.badge is not None:  # (a badge sample always has one)
             _badge_sample(x, sx, y, e.badge, theme, font)
         elif e.sample.startswith("edge:"):
             kind = e.sample[5:]
@@ -645,7 +645,7 @@ def to_dot(
             )
         else:
             add(
-                f'  {quote(b.name)} [id={quote("step:" + b.step)}, style="rounded,filled", fillcolor="#ffffff", '
+                f'  {quote(b.name)} [id={quote("step:" + b.name)}, style="rounded,filled", fillcolor="#ffffff", '
                 f'color="{theme.borders[b.lane]}", penwidth=1.3, {_size(b)}, pos={_pos(b, H)}, '
                 f"label={label(step_label, b, theme)}];"
             )

@@ -143,9 +143,9 @@ class Box:
     y: float
     w: float
     h: float
-    lines: tuple = ()
+    lines: tuple[str, ...] = ()
     sub: str = ""
-    badges: tuple = ()  # rows of Badge
+    badges: tuple[tuple[Badge, ...], ...] = ()  # rows of Badge
     lane: str | None = None
     column: int | None = None
     step: str | None = None
@@ -173,7 +173,7 @@ class Arrow:
     target: str
     kind: str  # normal, recovery, rework
     from_support: bool  # a flow back up from the support lane
-    label: tuple = ()  # wrapped lines of the condition
+    label: tuple[str, ...] = ()  # wrapped lines of the condition
     text: str = ""  # the condition in one line (to wrap it again narrower)
 
 
@@ -209,8 +209,8 @@ class LegendEntry:
 class Curve:
     """The customer's emotion curve (--emotion)."""
 
-    points: list  # (x, y, step id, emotion)
-    marks: list  # (x, y, text, kind): peak, low, end
+    points: list[tuple[float, float, str, int]]  # (x, y, step id, emotion)
+    marks: list[tuple[float, float, str, str]]  # (x, y, text, kind): peak, low, end
     zero: float  # y of emotion 0
     top: float
     bottom: float
@@ -222,17 +222,17 @@ class Layout:
     height: float
     locale: str
     title: Box
-    boxes: list  # steps and evidence, in flow order
-    lane_boxes: list
-    phase_boxes: list
-    arrows: list
-    bands: list
-    lines: list
-    separators: list  # (x, top, bottom) between phases
-    legend_box: tuple  # (left, top, right, bottom)
-    legend: list  # LegendEntry
+    boxes: list[Box]  # steps and evidence, in flow order
+    lane_boxes: list[Box]
+    phase_boxes: list[Box]
+    arrows: list[Arrow]
+    bands: list[Band]
+    lines: list[Line]
+    separators: list[tuple[float, float, float]]  # (x, top, bottom) between phases
+    legend_box: tuple[float, float, float, float]  # (left, top, right, bottom)
+    legend: list[LegendEntry]
     curve: Curve | None = None
-    columns: dict = field(default_factory=dict)  # step id -> column
+    columns: dict[str, int] = field(default_factory=dict)  # step id -> column
     grid_left: float = 0.0
     grid_right: float = 0.0
     legend_sample: float = LEGEND_SAMPLE  # width of the samples' column in the legend
@@ -290,7 +290,7 @@ def _phase_groups(bp: Blueprint, order: list[str], succ: dict[str, list[str]]) -
     """The phase each step is drawn under: its own phase, or the earliest
     phase of a step it flows into (flows win over phases); ``INF`` for a step
     with no phase that flows into none."""
-    phase_index = {p.id: p.index for p in bp.phases}
+    phase_index: dict[str | None, int] = {p.id: p.index for p in bp.phases}
     group: dict[str, int] = {}
     for n in reversed(order):
         g = phase_index.get(bp.by_id[n].phase, INF)
@@ -546,7 +546,7 @@ def _sub_line(bp, step) -> str:
 #: one entry of the legend before it is placed: (sample, text, badge)
 LegendItem = tuple[str, str, Badge | None]
 #: the boxes of one column of one band, top to bottom: (column, band) -> boxes
-Cells = dict[tuple[int, str], list[Box]]
+Cells = dict[tuple[int, str | None], list[Box]]
 
 
 def layout(
@@ -582,7 +582,7 @@ def layout(
     # bands end with the grid; the title block and legend may be wider
     bands = _bands(band_order, heights, bands_top, grid.right)
     bands_bottom = bands[-1].bottom
-    band_at = {b.lane: b for b in bands}
+    band_at: dict[str | None, Band] = {b.lane: b for b in bands}
     _place_stacks(content.cells, band_at, grid)
 
     curve = None
@@ -875,7 +875,7 @@ def _lane_boxes(bands: list[Band], locale: str) -> list[Box]:
     return lane_boxes
 
 
-def _place_stacks(cells: Cells, band_at: dict[str, Band], grid: _Grid) -> None:
+def _place_stacks(cells: Cells, band_at: dict[str | None, Band], grid: _Grid) -> None:
     """Position every box: centred in its column, each cell's stack centred
     vertically in its band."""
     for (c, band), stack in cells.items():
@@ -897,7 +897,7 @@ def _boxes_in_flow_order(order: list[str], content: _Content, columns: dict[str,
     return boxes
 
 
-def _lines(band_at: dict[str, Band], right: float, locale: str) -> list[Line]:
+def _lines(band_at: dict[str | None, Band], right: float, locale: str) -> list[Line]:
     """The lines of interaction, visibility and internal interaction, each
     under the band above it."""
     lines = []
