@@ -16,12 +16,17 @@ each with its own peak–end score. One of them is where most customers stop:
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from blueprint.analysis.findings import Analysis
+    from blueprint.graph import Structure
 
 #: why an end is the usual one (EndMoment.usual_reason, the JSON's usual_reason)
 REASONS = ("declared", "plain", "first-branch")
 
 
-def usual_end(st) -> tuple[str | None, str]:
+def usual_end(st: Structure) -> tuple[str | None, str]:
     """(the usual end's step id, why) or (None, "") when no end is reached."""
     ends = st.customer_ends
     if not ends:
@@ -33,7 +38,7 @@ def usual_end(st) -> tuple[str | None, str]:
     by_id = st.bp.by_id
     ends_set = set(ends)
     chose = False
-    reached: list = []
+    reached: list[str] = []
     seen = set(st.customer_starts)
     stack = list(seen)
     while stack:
@@ -55,7 +60,7 @@ def usual_end(st) -> tuple[str | None, str]:
     return max(reached, key=rank.__getitem__), "first-branch" if chose else "plain"
 
 
-def mark_usual(a) -> None:
+def mark_usual(a: Analysis) -> None:
     """Set ``a.usual_end`` and flag its EndMoment as usual."""
     end, why = usual_end(a.structure)
     a.usual_end, a.usual_end_reason = end, why

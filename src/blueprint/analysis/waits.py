@@ -51,7 +51,9 @@ def segments(dag: FlowDag) -> list:
     st, lane, rank = dag.st, dag.lane, dag.rank
     by_id = dag.bp.by_id
     out = []
-    parallel: dict = {}  # customer step -> segments of work that ran beside the customer
+    parallel: dict[
+        str, list[Segment]
+    ] = {}  # customer step -> segments of work that ran beside the customer
     budget = WORK_MIN + WORK_PER_STEP * len(dag.order)
     work = 0
     for c1 in st.customer_steps:
@@ -151,7 +153,9 @@ def between_seconds(dag: FlowDag, g: Segment) -> float:
     return g.path_seconds
 
 
-def _joins(dag: FlowDag, segs: list, parallel: dict, budget: int) -> list:
+def _joins(
+    dag: FlowDag, segs: list[Segment], parallel: dict[str, list[Segment]], budget: int
+) -> list[Segment]:
     """Time the pairs that end where work run beside the customer joins their way again.
 
     ``parallel[c2]`` holds the pairs (a, c2) left out because the customer went
@@ -166,19 +170,21 @@ def _joins(dag: FlowDag, segs: list, parallel: dict, budget: int) -> list:
     front-stage part is service.
     """
     rank = dag.rank
-    into: dict = {}
+    into: dict[str, list[Segment]] = {}
     for g in segs:
         into.setdefault(g.step, []).append(g)
-    before: dict = {}  # customer step -> the customer steps right before it (normal flows)
+    before: dict[
+        str, list[str]
+    ] = {}  # customer step -> the customer steps right before it (normal flows)
     if parallel:
         for c1, nxt in dag.st.customer_next.items():
             for c2 in nxt:
                 before.setdefault(c2, []).append(c1)
-    end: dict = {}
-    out = []
+    end: dict[str, float] = {}
+    out: list[Segment] = []
     work = 0
     for c in dag.st.customer_steps:
-        mine = []
+        mine: list[Segment] = []
         for g in into.get(c, []):
             best = g
             # a wait declared with its length at the customer's last action stands in for the
@@ -205,10 +211,10 @@ def _joins(dag: FlowDag, segs: list, parallel: dict, budget: int) -> list:
     return out
 
 
-def _ancestors(before: dict, rank: dict, c: str, lo: int) -> set:
+def _ancestors(before: dict[str, list[str]], rank: dict[str, int], c: str, lo: int) -> set[str]:
     """The customer steps from which ``c`` is reached through customer actions, as far
     back as flow rank ``lo``."""
-    seen: set = set()
+    seen: set[str] = set()
     stack = [c]
     while stack:
         for p in before.get(stack.pop(), ()):
