@@ -105,26 +105,48 @@ def test_a_declared_wait_without_expected_uses_the_estimate(write):
     assert w.path == ("ticket", "prep-a", "cook") and w.over_tolerance
 
 
-def test_work_in_parallel_with_the_customer_is_not_a_wait(write):
-    # the kitchen cooks while the customer walks to the table: the wait is
-    # measured from the last customer action before eating
-    a = analysed(
-        write,
-        HEAD
-        + """
+PARALLEL = (
+    HEAD
+    + """
 steps:
   - {id: order, lane: customer, text: Order, evidence: [Menu], next: [take]}
-  - {id: take, lane: frontstage, text: Take the order, next: [cook, show-table]}
+  - {id: take, lane: frontstage, text: Take the order, duration: 1m, next: [cook, show-table]}
   - {id: cook, lane: backstage, text: Cook, duration: 10m, next: [serve]}
-  - {id: show-table, lane: frontstage, text: Show the table, next: [sit]}
-  - {id: sit, lane: customer, text: Sit down, evidence: [Table], next: [pour]}
-  - {id: pour, lane: frontstage, text: Pour tea, next: [serve]}
-  - {id: serve, lane: frontstage, text: Serve, next: [eat]}
+  - {id: show-table, lane: frontstage, text: Show the table, duration: 1m, next: [sit]}
+  - {id: sit, lane: customer, text: Sit down, evidence: [Table], duration: 2m, next: [pour]}
+  - {id: pour, lane: frontstage, text: Pour tea, duration: 1m, next: [serve]}
+  - {id: serve, lane: frontstage, text: Serve, duration: 1m, next: [eat]}
   - {id: eat, lane: customer, text: Eat, evidence: [Bowl]}
-""",
-    )
-    assert [(w.after, w.step) for w in a.wait_points] == []
+"""
+)
+
+
+def test_work_in_parallel_with_the_customer_is_not_a_wait(write):
+    # the kitchen cooks while the customer is shown to the table and sits down: that part
+    # of the cooking is not a wait; the wait is measured from the last customer action
+    # before eating (sit), and only the cooking still left then counts
+    a = analysed(write, PARALLEL)
     assert [(s.after, s.step) for s in a.segments] == [("order", "sit"), ("sit", "eat")]
+    (w,) = a.wait_points
+    assert (w.after, w.step, w.path) == ("sit", "eat", ("cook",))
+    # clock from the end of order: take 0-1m, cook 1m-11m; show-table 1m-2m, sit 2m-4m;
+    # the cooking left after sit: 11m - 4m = 7m, then serve 11m-12m (service, not waiting)
+    assert w.expected == w.estimate == (11 - 4) * 60
+    c = a.timing.customer
+    assert c.route == ("order", "sit", "eat")
+    # actions: sit 2m; service: take 1m + show-table 1m + serve 1m; waits: 7m
+    assert (c.actions, c.service, c.waits) == (2 * 60, 3 * 60, 7 * 60)
+    assert c.total == 12 * 60  # eat starts when serve ends, at 12m
+
+
+def test_parallel_work_done_before_the_customer_needs_it_is_no_wait(write):
+    # the dish is cooked in 2m, while the customer takes 1m + 2m + 1m to reach the tea
+    a = analysed(write, PARALLEL.replace("Cook, duration: 10m", "Cook, duration: 2m"))
+    assert a.wait_points == []
+    c = a.timing.customer
+    assert c.route == ("order", "sit", "eat")
+    # take 1m, show-table 1m, sit 2m, pour 1m, serve 1m: the customer's own way is the longer
+    assert (c.actions, c.service, c.waits, c.total) == (120, 4 * 60, 0, 6 * 60)
 
 
 def test_alternative_branches_are_not_parallel_work(write):

@@ -118,7 +118,9 @@ def test_zh_tw_report_says_the_remedies_of_waiting(run):
     assert "  read-confirmation（在 place-order 之後）：" in lines
     assert "    - 讓等待顯得更長：無事可做、未加說明" in lines
     remedies = out[out.index("改進辦法") :]
-    assert "無事可做（read-confirmation）：讓顧客在等待時有事可做" in remedies
+    # the refund is investigated (1d) and paid (2d) while the retailer meets the manager
+    assert "  receive-refund（在 meet-manager 之後）：" in lines
+    assert "無事可做（read-confirmation、receive-refund）：讓顧客在等待時有事可做" in remedies
     assert "（wait: {fill: ...}）" in remedies.replace("\n      ", "")
     assert "handoff-visibility：由「enter-order」跨越可視分界線交接過來：資訊可能遺失" in out
     assert "修復或重工流向 2 條" in out

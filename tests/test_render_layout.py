@@ -605,3 +605,45 @@ def test_the_peak_badge_is_the_analysis_peak_and_inferred_markers_can_be_left_ou
         for s in res.blueprint.steps
         if any(not b.declared for b in badges_for(s.id, a, "en", inferred=False))
     ]
+
+
+# the guest walks up (3m), opens the door (1m) and looks around (10m) while the porter
+# takes the bags up (10m) and knocks with them (1m)
+BAGS = (
+    HEAD
+    + """
+rules: {empty-lane: off}
+steps:
+  - {id: arrive, lane: customer, text: Arrive, evidence: [Desk], next: [check-in]}
+  - {id: check-in, lane: frontstage, text: Check in, duration: 2m, next: [walk-up, carry]}
+  - {id: walk-up, lane: customer, text: Walk up, evidence: [Lift], duration: 3m, next: [open-door]}
+  - {id: open-door, lane: customer, text: Open the door, evidence: [Key], duration: 1m, next: [look]}
+  - {id: look, lane: customer, text: Look around, evidence: [Room], duration: 10m, next: [receive]}
+  - {id: carry, lane: backstage, text: Take the bags up, duration: 10m, next: [deliver]}
+  - {id: deliver, lane: frontstage, text: Hand over the bags, duration: 1m, next: [receive]}
+  - {id: receive, lane: customer, text: Receive the bags, evidence: [Bags]}
+"""
+)
+
+
+def test_work_beside_the_customer_is_drawn_at_the_moment_it_starts(write):
+    cols = columns_of(write, BAGS)
+    # the customer's clock, from the end of arrive: check-in 0-2m (column 0), walk-up
+    # starts at 2m (column 1), open-door at 5m (2), look at 6m (3), receive at 16m (4)
+    assert [cols[n] for n in ("arrive", "walk-up", "open-door", "look", "receive")] == [
+        0,
+        1,
+        2,
+        3,
+        4,
+    ]
+    # carry starts at 2m, when walk-up begins: column 1 (the flows alone allow column 0)
+    assert cols["carry"] == 1
+    # deliver starts at 2m + 10m = 12m: look (begun at 6m) is under way, receive (16m) not yet
+    assert cols["deliver"] == 3
+
+
+def test_work_of_unknown_timing_stays_where_the_flows_put_it(write):
+    cols = columns_of(write, BAGS.replace("Take the bags up, duration: 10m,", "Take the bags up,"))
+    # carry starts at a known 2m; deliver follows a step without a duration: earliest column
+    assert (cols["carry"], cols["deliver"]) == (1, 1)

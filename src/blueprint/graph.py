@@ -141,14 +141,31 @@ class Structure:
 
     @cached_property
     def customer_ends(self) -> list[str]:
-        """Customer steps after which the journey goes on to no customer step.
+        """Customer steps at which the journey can end, in flow order.
 
+        First the steps after which the journey goes on to no customer step.
         Recovery and rework flows count (a dish ordered again is not an end),
         unless every customer step loops back somewhere: then the ends are
         those of the normal flow (a journey whose last step starts it again).
+        A journey can also end on a branch: a customer step whose only way on
+        is one flow with ``when:`` (most patients read their results and stop;
+        some call for a follow-up), and a customer step marked ``end: true``.
         """
         ends = [c for c in self.customer_steps if not self.customer_next_all[c]]
-        return ends or [c for c in self.customer_steps if not self.customer_next[c]]
+        ends = ends or [c for c in self.customer_steps if not self.customer_next[c]]
+        found = set(ends)
+        more = [
+            c
+            for c in self.customer_steps
+            if c not in found and (self.step(c).end or self.may_stop(c))
+        ]
+        return sorted(ends + more, key=self.rank.__getitem__) if more else ends
+
+    def may_stop(self, step_id: str) -> bool:
+        """Does the step go on only under a condition: its only next step is one normal
+        flow with ``when:`` (a second flow, even a loop, would be the other alternative)?"""
+        flows = [f for f in self.step(step_id).flows if f.target in self.bp.by_id]
+        return len(flows) == 1 and not flows[0].is_loop and bool(flows[0].when)
 
     @cached_property
     def journey(self) -> set[str]:

@@ -389,6 +389,10 @@ REPORT = {
         "end_no_emotion": "the end has no emotion",
         "no_peak": "no peak",
         "no_end": "no customer action ends the journey",
+        "usual_end_fmt": "usual end: {} ({}); each end has its own score",
+        "usual_declared": "marked end: true",
+        "usual_plain": "the way without a when: condition",
+        "usual_first_branch": "the first branch listed wherever the way divides",
         "peak_end_fmt": "peak–end score {}",
         "lowest_of_ends": " (the lowest of the ends)",
         "mean_fmt": "; mean of all emotions {}",
@@ -529,6 +533,10 @@ REPORT = {
         "end_no_emotion": "终点没有情绪",
         "no_peak": "没有峰值",
         "no_end": "没有顾客行为作为旅程的终点",
+        "usual_end_fmt": "通常的终点：{}（{}）；每个终点各有自己的得分",
+        "usual_declared": "标注了 end: true",
+        "usual_plain": "沿着没有 when: 条件的路线",
+        "usual_first_branch": "每个分支处都取列出的第一个分支",
         "peak_end_fmt": "峰终得分 {}",
         "lowest_of_ends": "（取各终点中最低的）",
         "mean_fmt": "；全部情绪的平均值 {}",
@@ -665,6 +673,10 @@ REPORT = {
         "end_no_emotion": "終點沒有情緒",
         "no_peak": "沒有峰值",
         "no_end": "沒有顧客行為作為旅程的終點",
+        "usual_end_fmt": "通常的終點：{}（{}）；每個終點各有自己的得分",
+        "usual_declared": "標註了 end: true",
+        "usual_plain": "沿著沒有 when: 條件的路線",
+        "usual_first_branch": "每個分支處都取列出的第一個分支",
         "peak_end_fmt": "峰終得分 {}",
         "lowest_of_ends": "（取各終點中最低的）",
         "mean_fmt": "；全部情緒的平均值 {}",
@@ -752,6 +764,9 @@ SENTENCES = {
         "parallel-join": "waits for {n} flows in parallel ({names}): a late or lost one stalls it",
         "contact-without-standard": "the customer sees it, but it has no work standard",
         "branch-without-recovery": "branch '{when}' from '{step}' never comes back to the journey (no recovery flow)",
+        "customer-alone": "the customer does this alone and goes on alone: no staff or system step before or "
+        "after it, only the evidence to guide them; clear signs, instructions or someone to ask keep them from "
+        "getting lost",
         "waits-skipped": "inferred waits skipped: the staff work behind the customer actions is too entangled "
         "to trace within {budget:,} steps of work (many customer actions feed the same long chain); "
         "declare the waits with wait: instead",
@@ -775,6 +790,8 @@ SENTENCES = {
         "parallel-join": "要等 {n} 条并行的流程（{names}）汇合：任何一条延误或丢失都会让这一步停下来",
         "contact-without-standard": "顾客看得见这一步，但它没有工作标准",
         "branch-without-recovery": "从“{step}”分出的“{when}”分支再也回不到顾客旅程（没有修复流程）",
+        "customer-alone": "顾客要独自完成这一步并独自走到下一步：前后都没有员工或系统的步骤，只能靠有形展示引导；"
+        "清楚的标识、说明或可以询问的人能让顾客不迷路",
         "waits-skipped": "未推断等待：顾客行为背后的员工工作过于交错，在 {budget:,} 步的工作量内无法追踪完"
         "（许多顾客行为都接入同一条很长的工作链）；请改用 wait: 标注等待",
         "remedy_pre-process": "在等待之前就开始服务：先问候顾客，递上服务的一部分（菜单、号码牌、表格），"
@@ -795,6 +812,8 @@ SENTENCES = {
         "parallel-join": "要等 {n} 條並行的流程（{names}）匯合：任何一條延誤或遺失都會讓這一步停下來",
         "contact-without-standard": "顧客看得見這一步，但它沒有工作標準",
         "branch-without-recovery": "從「{step}」分出的「{when}」分支再也回不到顧客旅程（沒有修復流程）",
+        "customer-alone": "顧客要獨自完成這一步並獨自走到下一步：前後都沒有員工或系統的步驟，只能靠有形展示引導；"
+        "清楚的標識、說明或可以詢問的人能讓顧客不迷路",
         "waits-skipped": "未推斷等待：顧客行為背後的員工工作過於交錯，在 {budget:,} 步的工作量內無法追蹤完"
         "（許多顧客行為都接入同一條很長的工作鏈）；請改用 wait: 標註等待",
         "remedy_pre-process": "在等待之前就開始服務：先問候顧客，遞上服務的一部分（菜單、號碼牌、表單），"

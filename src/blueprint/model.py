@@ -14,6 +14,8 @@ LANES = vocab.LANES  # kept for importers; vocab.LANES is the definition
 #: lanes in drawing order, evidence first
 BANDS = vocab.BANDS
 LOOP_KINDS = ("recovery", "rework")
+#: how a customer deals with staff or systems they cannot see (``contact:``)
+CONTACTS = ("phone", "video", "email", "message", "mail", "web", "app")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class Flow:
     when: str
     kind: str  # normal, recovery, rework
     pos: Pos
+    contact: str = ""  # how the customer and an unseen employee or system meet (phone, email, ...)
 
     @property
     def is_loop(self) -> bool:
@@ -101,6 +104,8 @@ class Step:
     says: str = ""
     emotion: int | None = None
     key: bool = False
+    end: bool = False  # marked as the usual end of the journey (end: true)
+    contact: str = ""  # its flows across the line of visibility are this kind of contact
     fail: FailPoint | None = None
     wait: WaitPoint | None = None
     ignore: frozenset[str] = frozenset()
@@ -150,6 +155,10 @@ class Blueprint:
 
 def _s(value) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _contact(value) -> str:
+    return value if isinstance(value, str) and value in CONTACTS else ""
 
 
 def _emotion(value) -> int | None:
@@ -334,6 +343,8 @@ def _step(doc: Document, raw: dict, base: tuple, index: int, problems: list[Prob
         says=_s(raw.get("says")),
         emotion=_emotion(raw.get("emotion")),
         key=raw.get("key") is True,
+        end=raw.get("end") is True,
+        contact=_contact(raw.get("contact")),
         positions={k: doc.key_pos(base + (k,)) for k in raw if isinstance(k, str)},
         values={k: doc.pos(base + (k,)) for k in raw if isinstance(k, str)},
         evidence=_evidence(doc, raw, base),
@@ -417,7 +428,7 @@ def _ignore_pos(doc: Document, raw: dict, base: tuple) -> dict[str, Pos]:
 
 def _flows(doc: Document, raw: dict, base: tuple) -> tuple[Flow, ...]:
     """A step's flows from ``next:``: one step id, or a list of ids and
-    ``{to, when, kind}`` mappings."""
+    ``{to, when, kind, contact}`` mappings."""
     sid = raw["id"]
     nxt = raw.get("next")
     items = [nxt] if isinstance(nxt, str) else nxt if isinstance(nxt, list) else []
@@ -435,6 +446,7 @@ def _flows(doc: Document, raw: dict, base: tuple) -> tuple[Flow, ...]:
                     _s(item.get("when")),
                     kind if kind in LOOP_KINDS else "normal",
                     doc.pos(fpath + ("to",)),
+                    _contact(item.get("contact")),
                 )
             )
     return tuple(flows)

@@ -210,6 +210,8 @@ class _Builder:
         self.g = structure.graph
         self.rank = structure.rank
         self._waits: list[WaitFinding] | None = None  # computed by waits()
+        self._own: dict[str, set[str]] | None = None  # computed by _own_next()
+        self._beside: tuple[set[str], dict[str, set[str]]] | None = None  # by _met_beside()
         self._waits_at: dict[str, list[WaitFinding]] = {}  # step -> its waits
         self._waits_after: dict[
             str | None, list[WaitFinding]
@@ -445,18 +447,36 @@ class _Builder:
                 stack.append(
                     (v, self._when(whens, n, v), again or self.g.edges[n, v]["kind"] != "normal")
                 )
+        own = self._own_next().get(step_id)
+        if own and own & found.keys():
+            # a result that arrives while the customer goes on (work run in parallel, no
+            # when: on the way) is not what they do next: their own next action is
+            found = {v: wa for v, wa in found.items() if wa[0] or wa[1] or v in own}
         ordered = sorted(found, key=lambda v: (found[v][1], self.rank.get(v, 0)))
         return tuple(
             self.link(v, "; ".join(found[v][0]), "rework" if found[v][1] else "normal")
             for v in ordered
         )
 
+    def _own_next(self) -> dict[str, set[str]]:
+        """Customer step -> the customer's own next actions, as the analysis paired
+        them (work that runs beside the customer is not a pair); computed once."""
+        if self._own is None:
+            self._own = {}
+            for g in self.an.segments:
+                self._own.setdefault(g.after, set()).add(g.step)
+        return self._own
+
     def _when(self, whens: tuple, u: str, v: str) -> tuple:
         w = self.g.edges[u, v]["when"]
         return whens + (w,) if w and w not in whens else whens
 
     def served_by(self, step_id: str) -> tuple:
-        """Front-stage steps the customer meets before their next action (normal flows)."""
+        """Front-stage steps the customer meets before their next action (normal flows).
+
+        Work that runs beside the customer is met after their last action before
+        it joins them (the dish served after the party sat down), so it is told
+        there, not at the action that started it."""
         fwd = self.st.forward
         found, seen, stack = [], {step_id}, list(fwd.successors(step_id))
         while stack:
@@ -467,8 +487,26 @@ class _Builder:
             if self.st.lane(n) == "frontstage":
                 found.append(n)
             stack.extend(fwd.successors(n))
+        later, here = self._met_beside()
+        mine = here.get(step_id, set())
+        found = [n for n in found if n not in later or n in mine] + sorted(mine - set(found))
         found.sort(key=self.rank.get)
         return tuple(self.link(n, say=self.bp.by_id[n].says) for n in found)
+
+    def _met_beside(self) -> tuple[set[str], dict[str, set[str]]]:
+        """Front-stage steps of work run beside the customer that they meet where it
+        joins them, and by customer step the ones they meet after it; computed once."""
+        if self._beside is None:
+            later: set[str] = set()
+            here: dict[str, set[str]] = {}
+            for g in self.an.segments:
+                if g.parallel is None:
+                    continue
+                front = {n for n in g.service if self.st.lane(n) == "frontstage"}
+                later |= front
+                here.setdefault(g.after, set()).update(front)
+            self._beside = (later, here)
+        return self._beside
 
     def customer_step(self, step_id: str, number: int) -> ScriptStep:
         s = self.bp.by_id[step_id]

@@ -53,7 +53,7 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     in the blueprint, or by ``off`` (ids, e.g. from the project configuration);
     a step's ``ignore:`` turns them off for that step.
     """
-    from blueprint.analysis import failpoints, moments, shape, timing, waits
+    from blueprint.analysis import ends, failpoints, moments, shape, timing, waits
     from blueprint.analysis.flow import FlowDag
 
     st = structure or Structure(bp)
@@ -62,16 +62,15 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     a.heuristics_off = tuple(h for h in HEURISTICS if h in turned_off)
     dag = FlowDag(st)
     a.fail_points = failpoints.fail_points(dag, turned_off)
-    timed: list = []
     try:
+        # work that runs on while the customer does something else is timed where it joins them
         a.segments = waits.segments(dag)
-        # the customer's time also counts work that runs on while they do something else on the way
-        timed = waits.segments(dag, alongside=True)
     except waits.WorkLimit as exc:
         a.segments, a.waits_skipped = [], exc.why
     a.wait_points = waits.wait_points(dag, a.segments)
     moments.moments(a)
-    a.timing = timing.timing(dag, timed)
+    ends.mark_usual(a)
+    a.timing = timing.timing(dag, a.segments)
     if a.waits_skipped:  # without the waits the customer's time would look complete, and short
         from dataclasses import replace
 

@@ -23,6 +23,7 @@ HEURISTICS = {
     "parallel-join": "a step that waits for two or more flows running in parallel (synchronisation)",
     "contact-without-standard": "a front-stage step (the customer sees it) without a work standard",
     "branch-without-recovery": "a branch that never comes back to the journey (no recovery path)",
+    "customer-alone": "a customer action done alone on the way to the next one: no staff or system step before or after it",
 }
 
 _ROOT = ("blueprint:root",)  # a virtual start node; a tuple never equals a step id
@@ -114,6 +115,16 @@ def infer(dag: FlowDag, off: set) -> dict:
                     continue
                 why = Phrase("branch-without-recovery", when=f.when, step=n)
                 add(f.target, "branch-without-recovery", why, f.pos)
+    # the customer on their own, finding the way with nothing but the evidence
+    if "customer-alone" not in off:
+        why = Phrase("customer-alone")
+        every = st.graph  # every flow: a recovery or rework flow to staff is support too
+        for n in dag.order:
+            if dag.lane[n] != "customer":
+                continue
+            succ = list(every.successors(n))
+            if succ and all(dag.lane[m] == "customer" for m in (*succ, *every.predecessors(n))):
+                add(n, "customer-alone", why, by_id[n].pos)
     return found
 
 

@@ -95,6 +95,7 @@ class EndMoment:
     score: float | None = None  # (peak + end) / 2
     negative: bool = False  # the end feels bad (emotion < 0)
     worst: bool = False  # the end is lower than every other moment of its journey
+    usual: bool = False  # where most customers stop (see analysis/ends.py)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,16 @@ class Segment:
     service_missing: tuple = ()  # front-stage steps between the two without a duration
     path: tuple = ()  # staff and system steps on the longest path of all the work between
     path_seconds: float = 0.0  # its known durations: the time from one customer action to the next
+    # work that ran beside the customer and joins their way at `step`: the customer action
+    # that started it, and the seconds of each step of `path` still running after `after`
+    parallel: str | None = None
+    part: tuple = ()
+
+    def timed(self, durations: dict) -> list:
+        """(step, seconds) for each step of ``path``: the part of it between the two actions."""
+        if self.part:
+            return list(zip(self.path, self.part))
+        return [(n, durations[n] or 0.0) for n in self.path]
 
     @property
     def estimate(self) -> float | None:
@@ -231,6 +242,10 @@ class Analysis:
     shape: Shape = field(default_factory=Shape)
     heuristics_off: tuple = ()  # heuristics turned off for the whole blueprint
     waits_skipped: Phrase | None = None  # why inferred waits were not computed, if they were not
+    usual_end: str | None = None  # the end where most customers stop
+    usual_end_reason: str = (
+        ""  # 'declared' (end: true), 'plain' (no when: on the way), 'first-branch'
+    )
 
     def _index(self):
         key = (

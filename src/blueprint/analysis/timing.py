@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from blueprint.analysis.findings import CustomerTime, PhaseTime, Segment, StandardCheck, Timing
 from blueprint.analysis.flow import FlowDag
+from blueprint.analysis.waits import action_seconds, between_seconds, declared_wait
 
 if TYPE_CHECKING:
     from blueprint.model import Blueprint, Step
@@ -72,26 +73,11 @@ class _Tally:
         self.per_phase.setdefault(self.by_id[step].phase, [0.0, 0.0, 0.0])[i] += seconds
 
 
-def _declared_wait(dag: FlowDag, g: Segment) -> bool:
-    """Whether the customer action that ends a segment declares its wait's length."""
-    s = dag.bp.by_id[g.step]
-    return s.wait is not None and s.wait.expected is not None
-
-
-def _node_weight(dag: FlowDag, c: str) -> float:
-    """A customer action's own duration plus its declared wait."""
-    s = dag.bp.by_id[c]
-    decl = s.wait.expected.seconds if s.wait and s.wait.expected else 0.0
-    return (dag.duration[c] or 0.0) + decl
-
-
-def _edge_weight(dag: FlowDag, g: Segment) -> float:
-    """The time between two customer actions: the longest path of all the work
-    between them (parallel work overlaps); a declared wait replaces the
-    invisible part of it."""
-    if _declared_wait(dag, g):
-        return sum(dag.duration[n] or 0.0 for n in g.path if dag.lane[n] == "frontstage")
-    return g.path_seconds
+# one definition of the customer's clock, shared with the inference of waits behind
+# parallel work (waits.py), so that both measure the customer's time alike
+_declared_wait = declared_wait
+_node_weight = action_seconds
+_edge_weight = between_seconds
 
 
 def _customer_route(dag: FlowDag, segs: list[Segment]) -> tuple[list[str], list[Segment]] | None:
@@ -152,13 +138,14 @@ def _tally_segments(dag: FlowDag, edges: list[Segment], tally: _Tally) -> None:
     action declares its wait); note the steps whose time is unknown."""
     for g in edges:
         declared = _declared_wait(dag, g)
-        for n in g.path:
+        # of work that ran beside the customer, only the part still running after their last action
+        for n, seconds in g.timed(dag.duration):
             if dag.lane[n] == "frontstage":
-                tally.service += dag.duration[n] or 0.0
-                tally.add(n, 1, dag.duration[n] or 0.0)
+                tally.service += seconds
+                tally.add(n, 1, seconds)
             elif not declared:
-                tally.waits += dag.duration[n] or 0.0
-                tally.add(n, 2, dag.duration[n] or 0.0)
+                tally.waits += seconds
+                tally.add(n, 2, seconds)
         tally.missing.extend(g.service_missing)
         if not declared:
             tally.missing.extend(g.missing)

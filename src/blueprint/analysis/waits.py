@@ -34,18 +34,22 @@ class WorkLimit(Exception):
         self.why = why  # the report says it in the blueprint's locale
 
 
-def segments(dag: FlowDag, *, alongside: bool = False) -> list:
+def segments(dag: FlowDag) -> list:
     """The work between each pair of consecutive customer actions, in flow order.
 
     A pair from :attr:`Structure.customer_next` is left out when the customer
     goes through another customer action on the way, while the work runs in
     parallel (a flow without ``when:`` forks between the two): the customer is
-    busy then, not waiting, and the next pair measures the wait.
+    busy then, not waiting. That work is not forgotten: where it joins the
+    customer's way again, the pair that ends there is timed by it when it
+    ends later than the customer's own way (see :func:`_joins`).
     """
     st, lane, rank = dag.st, dag.lane, dag.rank
-    dur = dag.duration
     by_id = dag.bp.by_id
     out = []
+    parallel: dict[
+        str, list[Segment]
+    ] = {}  # customer step -> segments of work that ran beside the customer
     budget = WORK_MIN + WORK_PER_STEP * len(dag.order)
     work = 0
     for c1 in st.customer_steps:
@@ -78,41 +82,190 @@ def segments(dag: FlowDag, *, alongside: bool = False) -> list:
             between = betweens[c2]
             if not between and c1 not in dag.pred[c2]:
                 continue
-            if not alongside and len(nexts) > 1 and _alongside(dag, c1, c2, nexts, betweens, by_id):
-                continue  # (timing keeps these pairs: the journey's time runs on while the customer is busy)
-
-            def inv_w(n):
-                return (dur[n] or 0.0) if lane[n] in INVISIBLE else 0.0
-
-            def front_w(n):
-                return (dur[n] or 0.0) if lane[n] == "frontstage" else 0.0
-
-            ordered = sorted(between, key=rank.__getitem__)
-            inv = [n for n in ordered if lane[n] in INVISIBLE]
-            front = [n for n in ordered if lane[n] == "frontstage"]
-            inv_path, inv_s = _best(dag, between, c1, c2, inv_w) if inv else ((), 0.0)
-            svc_path, svc_s = _best(dag, between, c1, c2, front_w) if front else ((), 0.0)
-            # work in parallel overlaps: the time between the two actions is the longest path of all of it
-            all_path, all_s = (
-                _best(dag, between, c1, c2, lambda n: dur[n] or 0.0) if between else ((), 0.0)
-            )
-            out.append(
-                Segment(
-                    after=c1,
-                    step=c2,
-                    invisible=tuple(n for n in inv_path if lane[n] in INVISIBLE),
-                    invisible_seconds=inv_s,
-                    missing=tuple(n for n in inv if dur[n] is None),
-                    has_invisible=bool(inv),
-                    service=tuple(n for n in svc_path if lane[n] == "frontstage"),
-                    service_seconds=svc_s,
-                    service_missing=tuple(n for n in front if dur[n] is None),
-                    path=all_path,
-                    path_seconds=all_s,
-                )
-            )
+            seg = _segment(dag, c1, c2, between)
+            if len(nexts) > 1 and _alongside(dag, c1, c2, nexts, betweens, by_id):
+                parallel.setdefault(c2, []).append(seg)
+            else:
+                out.append(seg)
+    out = _joins(dag, out, parallel, budget - work)
     out.sort(key=lambda s: (rank[s.step], rank[s.after]))
     return out
+
+
+def _segment(dag: FlowDag, c1: str, c2: str, between: set) -> Segment:
+    lane, rank, dur = dag.lane, dag.rank, dag.duration
+
+    def inv_w(n):
+        return (dur[n] or 0.0) if lane[n] in INVISIBLE else 0.0
+
+    def front_w(n):
+        return (dur[n] or 0.0) if lane[n] == "frontstage" else 0.0
+
+    ordered = sorted(between, key=rank.__getitem__)
+    inv = [n for n in ordered if lane[n] in INVISIBLE]
+    front = [n for n in ordered if lane[n] == "frontstage"]
+    inv_path, inv_s = _best(dag, between, c1, c2, inv_w) if inv else ((), 0.0)
+    svc_path, svc_s = _best(dag, between, c1, c2, front_w) if front else ((), 0.0)
+    # work in parallel overlaps: the time between the two actions is the longest path of all of it
+    all_path, all_s = _best(dag, between, c1, c2, lambda n: dur[n] or 0.0) if between else ((), 0.0)
+    return Segment(
+        after=c1,
+        step=c2,
+        invisible=tuple(n for n in inv_path if lane[n] in INVISIBLE),
+        invisible_seconds=inv_s,
+        missing=tuple(n for n in inv if dur[n] is None),
+        has_invisible=bool(inv),
+        service=tuple(n for n in svc_path if lane[n] == "frontstage"),
+        service_seconds=svc_s,
+        service_missing=tuple(n for n in front if dur[n] is None),
+        path=all_path,
+        path_seconds=all_s,
+    )
+
+
+def action_seconds(dag: FlowDag, c: str) -> float:
+    """The customer's own time at a customer action: its duration and its declared wait."""
+    s = dag.bp.by_id[c]
+    decl = s.wait.expected.seconds if s.wait and s.wait.expected else 0.0
+    return (dag.duration[c] or 0.0) + decl
+
+
+def declared_wait_at(dag: FlowDag, c: str) -> bool:
+    """Does customer action ``c`` declare a wait with its ``expected`` length?"""
+    s = dag.bp.by_id[c]
+    return s.wait is not None and s.wait.expected is not None
+
+
+def declared_wait(dag: FlowDag, g: Segment) -> bool:
+    """Does a declared ``expected`` wait at the segment's end replace its invisible part?"""
+    return declared_wait_at(dag, g.step)
+
+
+def between_seconds(dag: FlowDag, g: Segment) -> float:
+    """The customer's time between the two actions of a segment: the longest path of all
+    the work between them (parallel work overlaps); a declared wait replaces its invisible part."""
+    if declared_wait(dag, g):
+        return sum(s for n, s in g.timed(dag.duration) if dag.lane[n] == "frontstage")
+    return g.path_seconds
+
+
+def _joins(
+    dag: FlowDag, segs: list[Segment], parallel: dict[str, list[Segment]], budget: int
+) -> list[Segment]:
+    """Time the pairs that end where work run beside the customer joins their way again.
+
+    ``parallel[c2]`` holds the pairs (a, c2) left out because the customer went
+    on from ``a`` through other actions while that work ran. For each pair
+    (c1, c2) the customer makes, with ``c1`` on their way from ``a``: the
+    customer ends ``c1`` at ``end[c1]`` (their longest time from the start of the
+    journey), the work from ``a`` reaches ``c2`` at ``end[a]`` plus its longest
+    path, so the customer is ``gap`` = the difference away from ``c2``. When that
+    is longer than the work between ``c1`` and ``c2`` itself, the pair (c1, c2)
+    is timed by the part of the parallel work still running after ``c1``: its
+    back-stage and support part is the customer's wait (counted once, here), its
+    front-stage part is service.
+    """
+    rank = dag.rank
+    into: dict[str, list[Segment]] = {}
+    for g in segs:
+        into.setdefault(g.step, []).append(g)
+    before: dict[
+        str, list[str]
+    ] = {}  # customer step -> the customer steps right before it (normal flows)
+    if parallel:
+        for c1, nxt in dag.st.customer_next.items():
+            for c2 in nxt:
+                before.setdefault(c2, []).append(c1)
+    end: dict[str, float] = {}
+    out: list[Segment] = []
+    work = 0
+    for c in dag.st.customer_steps:
+        mine: list[Segment] = []
+        for g in into.get(c, []):
+            best = g
+            # a wait declared with its length at the customer's last action stands in for the
+            # work that ran beside it (the lounge wait is the wait for the room): not counted twice
+            covered = declared_wait_at(dag, g.after)
+            beside = parallel.get(c, []) if not covered else []
+            if beside:
+                # the customer's way into g.after, back to the earliest action that started work
+                lo = min(rank[p.after] for p in beside)
+                way = _ancestors(before, rank, g.after, lo)
+                work += len(way) + len(beside)
+                if work > budget:
+                    raise WorkLimit(Phrase("waits-skipped", budget=budget))
+                beside = [p for p in beside if p.after in way]
+            for p in beside:
+                j = _join(dag, g, p, end[g.after] - end[p.after])
+                if j is not None and _longer(dag, j, best):
+                    best = j
+            mine.append(best)
+        end[c] = max(
+            (end[g.after] + between_seconds(dag, g) for g in mine), default=0.0
+        ) + action_seconds(dag, c)
+        out.extend(mine)
+    return out
+
+
+def _ancestors(before: dict[str, list[str]], rank: dict[str, int], c: str, lo: int) -> set[str]:
+    """The customer steps from which ``c`` is reached through customer actions, as far
+    back as flow rank ``lo``."""
+    seen: set[str] = set()
+    stack = [c]
+    while stack:
+        for p in before.get(stack.pop(), ()):
+            if p not in seen and rank[p] >= lo and rank[p] < rank[c]:
+                seen.add(p)
+                stack.append(p)
+    return seen
+
+
+def _longer(dag: FlowDag, j: Segment, g: Segment) -> bool:
+    """Does the parallel work ``j`` keep the customer from the next action longer than ``g``?
+    On a tie, invisible work of unknown length still running counts (a sketch without durations)."""
+    if j.path_seconds != g.path_seconds:
+        return j.path_seconds > g.path_seconds
+    return any(dag.duration[n] is None for n in j.invisible) and not g.has_invisible
+
+
+def _join(dag: FlowDag, own: Segment, par: Segment, busy: float) -> Segment | None:
+    """The pair ``own`` (c1, c2) timed by the parallel work ``par`` (a, c2), of which the
+    customer spends ``busy`` seconds on their own way from a's end to c1's end."""
+    lane, dur = dag.lane, dag.duration
+    busy = max(0.0, busy)
+    nodes, parts = [], []
+    start = 0.0
+    for n in par.path:  # the longest path of the parallel work, from a's end
+        finish = start + (dur[n] or 0.0)
+        part = max(0.0, finish - max(start, busy))
+        if part > 0 or (dur[n] is None and start >= busy):
+            nodes.append(n)
+            parts.append(part)
+        start = finish
+    if not nodes:
+        return None
+    inv = [i for i, n in enumerate(nodes) if lane[n] in INVISIBLE]
+    front = [i for i, n in enumerate(nodes) if lane[n] == "frontstage"]
+    rank = dag.rank
+
+    def union(a: tuple, b: tuple) -> tuple:
+        return tuple(sorted(set(a) | set(b), key=rank.__getitem__))
+
+    return Segment(
+        after=own.after,
+        step=own.step,
+        invisible=tuple(nodes[i] for i in inv),
+        invisible_seconds=sum(parts[i] for i in inv),
+        missing=union(own.missing, par.missing),
+        has_invisible=bool(inv) or bool(par.missing),
+        service=tuple(nodes[i] for i in front),
+        service_seconds=sum(parts[i] for i in front),
+        service_missing=union(own.service_missing, par.service_missing),
+        path=tuple(nodes),
+        path_seconds=sum(parts),
+        part=tuple(parts),
+        parallel=par.after,
+    )
 
 
 def _alongside(dag, c1, c2, nexts, betweens, by_id) -> bool:

@@ -15,6 +15,10 @@ How columns are assigned (see :func:`assign_columns`):
   the front stage answers, the back stage works: one moment), and steps of
   one lane with no path between them (parallel work, alternative branches)
   stack inside one column.
+* Time comes in where durations are known: staff and support work that runs
+  beside later customer actions moves right into the column of the moment it
+  starts (the customer's actions are the clock), never left, never past a step
+  it flows into.
 * Phases come next: each phase starts right of the columns of the phases
   before it, so phase headers never overlap. A step that flows into an
   earlier phase (a table cleared during "leave" lets the next party in
@@ -25,6 +29,7 @@ How columns are assigned (see :func:`assign_columns`):
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -255,13 +260,16 @@ def assign_columns(bp: Blueprint, structure: Structure) -> tuple[dict[str, int],
     (:func:`_forward_links`), the phase each step is drawn under
     (:func:`_phase_groups`), the leftmost column flows allow
     (:func:`_earliest_columns`), then steps nothing flows into move as far
-    right as their flows allow (:func:`_sources_late`).
+    right as their flows allow (:func:`_sources_late`), and staff and support
+    work that runs beside later customer actions moves to the column of the
+    moment it starts, when durations tell it (:func:`_work_in_time`).
     """
     succ, pred = _forward_links(structure)
     groups = _phase_groups(bp, structure.order, succ)
     lane = {n: bp.by_id[n].lane for n in structure.order}
     columns = _earliest_columns(structure, pred, groups, lane)
     _sources_late(structure, succ, pred, groups, lane, columns)
+    _work_in_time(bp, structure, succ, pred, groups, lane, columns)
     return columns, groups
 
 
@@ -362,6 +370,87 @@ def _sources_late(
             limit = min(limit, reach[lane[n]] - 1)
         if limit > columns[n]:
             columns[n] = limit
+
+
+def _start_times(
+    bp: Blueprint, order: list[str], pred: dict[str, list[str]], lane: dict[str, str | None]
+) -> dict[str, float]:
+    """When each step starts, from the steps' durations (every step as early as its
+    flows allow); ``math.inf`` when a staff or support step before it has no
+    duration, so nothing is placed by a guess. A customer action without a
+    duration takes no time, as in the analysis."""
+    start: dict[str, float] = {}
+    for n in order:
+        t = 0.0
+        for p in pred[n]:
+            d = bp.by_id[p].duration
+            if d is None and lane[p] != "customer":
+                t = math.inf
+                break
+            t = max(t, start[p] + (d.seconds if d else 0.0))
+        start[n] = t
+    return start
+
+
+def _work_in_time(
+    bp: Blueprint,
+    structure: Structure,
+    succ: dict[str, list[str]],
+    pred: dict[str, list[str]],
+    groups: dict[str, int],
+    lane: dict[str, str | None],
+    columns: dict[str, int],
+) -> None:
+    """Move, in ``columns``, staff and support work that runs beside later
+    customer actions right, into the column of the moment it starts.
+
+    The customer's actions are the clock: a column has begun at the time its
+    last customer action starts. A staff or support step whose start time is
+    known (every duration before it is) moves right to the last column that
+    has begun by then (bags carried up while the guest walks to the room are
+    drawn beside the walk, the porter knocking beside the guest who opens the
+    door, not three columns before them) as far as its flows allow: not right
+    of a step it flows into, left of every later step of its own lane, within
+    its phase. Steps never move left, customer actions never move.
+    """
+    order, rank = structure.order, structure.rank
+    start = _start_times(bp, order, pred, lane)
+    ncols = max(columns.values(), default=-1) + 1
+    # the time each column has begun by (its customer actions' latest start), kept
+    # non-decreasing from left to right: a column counts once every column before it has begun
+    begun = [-math.inf] * ncols
+    for n in order:
+        if lane[n] == "customer":
+            begun[columns[n]] = max(begun[columns[n]], start[n])
+    for k in range(1, ncols):
+        begun[k] = max(begun[k], begun[k - 1])
+    group_end: dict[int, int] = {}
+    for n, g in groups.items():
+        group_end[g] = max(group_end.get(g, 0), columns[n])
+    # step -> {lane: leftmost column of that lane on a path out of the step}
+    first: dict[str, dict[str | None, int]] = {}
+    for n in sorted(order, key=lambda n: (groups[n], rank[n]), reverse=True):
+        reach: dict[str | None, int] = {}
+        for v in succ[n]:
+            for ln, c in first[v].items():
+                if c < reach.get(ln, INF):
+                    reach[ln] = c
+            if columns[v] < reach.get(lane[v], INF):
+                reach[lane[v]] = columns[v]
+        first[n] = reach
+        if lane[n] == "customer" or not pred[n] or start[n] == math.inf:
+            continue
+        limit = group_end[groups[n]]
+        for v in succ[n]:
+            limit = min(limit, columns[v])
+        if lane[n] in reach:
+            limit = min(limit, reach[lane[n]] - 1)
+        if limit <= columns[n]:
+            continue
+        # the last column (up to the limit) that has begun when the step starts
+        target = bisect.bisect_right(begun, start[n], columns[n], limit + 1) - 1
+        if target > columns[n]:
+            columns[n] = target
 
 
 # --- content ----------------------------------------------------------------

@@ -88,9 +88,12 @@ def as_dict(a) -> dict:
                 "score": _num(e.score),
                 "negative": e.negative,
                 "worst": e.worst,
+                "usual": e.usual,
             }
             for e in a.end_moments
         ],
+        "usual_end": a.usual_end,
+        "usual_end_reason": a.usual_end_reason or None,
     }
 
     timing = {

@@ -359,6 +359,9 @@ class _Report:
             )
             if a.no_emotion:
                 self.note(self.f("no_emotion_fmt", self.ids(a.no_emotion)))
+        if len(a.end_moments) > 1 and a.usual_end:
+            why = t["usual_" + a.usual_end_reason.replace("-", "_")]
+            self.note(self.f("usual_end_fmt", a.usual_end, why))
         for e in a.end_moments:
             if e.negative:
                 self.note(self.f("negative_end_fmt", e.step, emo(e.emotion)))

@@ -136,7 +136,7 @@ def duration_exceeds_standard(ctx):
 
 #: fields that describe the customer's side, and those that describe staff
 #: (``key`` may mark a key link on any lane)
-_CUSTOMER_ONLY = ("wait", "emotion")
+_CUSTOMER_ONLY = ("wait", "emotion", "end")
 _STAFF_ONLY = ("says",)
 
 
@@ -144,8 +144,8 @@ _STAFF_ONLY = ("says",)
 def field_wrong_lane(ctx):
     """A field is written on a step of the wrong lane.
 
-    Waits and emotions are the customer's: they belong on customer actions (the
-    analysis reads them there). What staff say belongs on the staff
+    Waits, emotions and the end mark (``end: true``) are the customer's: they
+    belong on customer actions (the analysis reads them there). What staff say belongs on the staff
     step that says it.
 
     Fails::

@@ -156,6 +156,40 @@ def _inferred(ctx, heuristic: str):
             )
 
 
+@rule("customer-alone", "off")
+def customer_alone(ctx):
+    """Inferred fail point: the customer must find their way alone.
+
+    A customer action with no staff or system step before or after it, which
+    leads on to another customer action, is done alone: entering the building,
+    reading the signs, walking to the lift, finding the way out. Only the
+    physical evidence guides the customer there, and that is where they get
+    lost. Clear signs, a map, or someone to ask prevent it. Off in ``check``
+    unless turned on; silence it for a step with ``ignore: [customer-alone]``.
+
+    Fails::
+
+        - id: enter-building
+          lane: customer
+          evidence: [Building sign]
+          next: [read-signs]
+        - id: read-signs          # alone between two customer actions
+          lane: customer
+          evidence: [Floor directory]
+          next: [take-lift]
+
+    Passes::
+
+        - id: read-signs
+          lane: customer
+          evidence: [Floor directory]
+          next: [guide]           # a greeter shows the way
+        - id: guide
+          lane: frontstage
+    """
+    yield from _inferred(ctx, "customer-alone")
+
+
 @rule("handoff-visibility", "off")
 def handoff_visibility(ctx):
     """Inferred fail point: a hand-off across the line of visibility.
