@@ -179,11 +179,14 @@ def test_booleans_are_not_numbers():
         {**base, "blueprint": True},
         {**base, "blueprint": 1.5},
         {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": True}]},
-        {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": math.nan}]},
         {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "key": 1}]},
     ):
         same_answer(bad)
         assert not schema.is_valid(bad)
+    # emotions are numbers on the blueprint's own scale: the model, which knows the scale,
+    # rejects NaN and values off the scale (tests/bad/wrong-type-emotion-nan.yaml)
+    nan = {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": math.nan}]}
+    same_answer(nan)
     ok = {
         **base,
         "blueprint": 1.0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from blueprint.analysis import promises
 from blueprint.analysis.findings import CustomerTime, PhaseTime, StandardCheck, Timing
 from blueprint.analysis.flow import FlowDag
 
@@ -150,6 +151,9 @@ def timing(dag: FlowDag, segs: list) -> Timing:
     for n in dag.order:
         s = by_id[n]
         if s.standard is None:
+            continue
+        if s.standard.kind != "duration":  # a promise timed from a trigger, or in working days
+            standards.append(promises.check(dag, n, s.standard))
             continue
         within = s.standard.within.seconds if s.standard.within else None
         d = dur[n]
