@@ -321,3 +321,35 @@ def test_the_tobacco_example_keeps_its_promises(run):
     assert by["deliver-goods"]["elapsed"] == 20 * H and by["deliver-goods"]["status"] == "met"
     # called back: receive-refund (a customer action, 0) + call-back 5m after notify-refund
     assert by["call-back"]["elapsed"] == 5 * M
+
+
+def test_a_limit_in_working_days_is_whole_and_not_absurd(write):
+    res = checked(write, complaint("1h", "within: 1.5wd, from: complain"))
+    (p,) = [p for p in res.problems if p.severity == "error"]
+    assert p.rule == "bad-duration" and "or whole working days: 3wd" in p.message
+    res = checked(write, complaint("1h", "within: 99999999wd, from: complain"))
+    (p,) = [p for p in res.problems if p.severity == "error"]
+    assert (p.rule, p.line) == ("bad-duration", 11) and "longer than 100 years" in p.message
+
+
+def test_a_step_over_its_own_standard_is_marked_on_the_diagram_too(write):
+    # the plain standard of before: 15m against 10m, 5m over
+    text = complaint("15m", "within: 10m")
+    _, a = analysed(write, text)
+    assert promise(a, "resolve").kind == "duration" and promise(a, "resolve").over == 5 * M
+    assert [b.text for b in badges_for("resolve", a, "en") if b.kind == "late"] == ["◆ Late 5m"]
+    assert "late" in a.markers("resolve")
+
+
+@pytest.mark.parametrize(
+    "locale, late, table",
+    [
+        ("zh-CN", "按现在的流程兑现不了：晚了10分钟", "自“complain”起：Resolved in time"),
+        ("zh-TW", "按現在的流程兌現不了：晚了10分鐘", "自「complain」起：Resolved in time"),
+    ],
+)
+def test_a_missed_promise_in_chinese(write, run, locale, late, table):
+    path = write(complaint("3d").replace("title: T", f"title: T\nlocale: {locale}"))
+    assert late in run("script", path, "--format", "txt").output
+    report = run("analyze", path).output
+    assert table in report and "超出 10分" in report

@@ -396,7 +396,7 @@ REPORT = {
         "kind_over": "over tolerance",
         # peak and end
         "moments_title": "Peak and end",
-        "emotions_missing": "Emotions are missing: no customer action has an emotion (-2..+2), so there is no peak "
+        "emotions_missing": "Emotions are missing: no customer action has an emotion, so there is no peak "
         "and no peak–end score. The end is marked only.",
         "label_peak": "peak",
         "label_best": "best",
@@ -554,7 +554,7 @@ REPORT = {
         "kind_unexplained": "未加说明",
         "kind_over": "超出可容忍时间",
         "moments_title": "峰值与终点（峰终定律）",
-        "emotions_missing": "缺少情绪：没有任何顾客行为标注情绪（-2..+2），因此没有峰值，也没有峰终得分。"
+        "emotions_missing": "缺少情绪：没有任何顾客行为标注情绪，因此没有峰值，也没有峰终得分。"
         "只标出终点。",
         "label_peak": "峰值",
         "label_best": "最佳",
@@ -707,7 +707,7 @@ REPORT = {
         "kind_unexplained": "未加說明",
         "kind_over": "超出可容忍時間",
         "moments_title": "峰值與終點（峰終定律）",
-        "emotions_missing": "缺少情緒：沒有任何顧客行為標註情緒（-2..+2），因此沒有峰值，也沒有峰終得分。"
+        "emotions_missing": "缺少情緒：沒有任何顧客行為標註情緒，因此沒有峰值，也沒有峰終得分。"
         "只標出終點。",
         "label_peak": "峰值",
         "label_best": "最佳",

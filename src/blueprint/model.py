@@ -285,6 +285,17 @@ def _limit(doc: Document, path: tuple, value, cal: Calendar, problems: list) -> 
     days = parse_working_days(value) if isinstance(value, str) else None
     if days is not None:
         return Duration(value.strip(), days * cal.hours * 3600, doc.pos(path), days)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*wd\s*", value):  # well written, too long
+        problems.append(
+            problem(
+                doc.path,
+                doc.pos(path),
+                "error",
+                f"'{value.strip()[:40]}' is longer than 100 years; is a digit too many?",
+                "bad-duration",
+            )
+        )
+        return None
     return _duration(doc, path, value, problems)
 
 

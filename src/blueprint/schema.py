@@ -352,6 +352,8 @@ def validate(doc: Document) -> list[Problem]:
                 f"'{_short(err.instance)}' is not a duration; write a number and a unit "
                 "(s or sec, m or min, h, d, w): 30s, 5m, 5 min, 2h, 3d, 1w or 1h30m"
             )
+            if "wd" in str(err.schema.get("pattern", "")):  # a promise's limit
+                msg += ", or whole working days: 3wd"
             rule = "bad-duration"
         elif v == "pattern":
             msg = (

@@ -82,6 +82,8 @@ def _elapsed(dag: FlowDag, trigger: str, target: str, *, to_end: bool):
     """(seconds or None, known seconds, missing step ids, reached) from the end of
     ``trigger`` to the end (``to_end``) or start of ``target``."""
     by_id = dag.bp.by_id
+    if trigger not in dag.succ:  # an unknown step (check reports it): nothing to time from
+        return None, 0.0, (), False
     seen: set = set()
     stack = [trigger]
     while stack:
