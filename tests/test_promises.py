@@ -353,3 +353,12 @@ def test_a_missed_promise_in_chinese(write, run, locale, late, table):
     assert late in run("script", path, "--format", "txt").output
     report = run("analyze", path).output
     assert table in report and "超出 10分" in report
+
+
+@pytest.mark.parametrize("hours", ["0", "25", ".nan"])
+def test_a_working_day_has_more_than_0_and_at_most_24_hours(write, hours):
+    res = checked(
+        write, complaint("1h").replace("title: T", f"title: T\ncalendar: {{hours: {hours}}}")
+    )
+    (p,) = [p for p in res.problems if p.severity == "error"]
+    assert (p.rule, p.line) == ("invalid-value", 4) and "calendar hours" in p.message

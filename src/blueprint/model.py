@@ -238,19 +238,29 @@ def _emotion_scale(doc: Document, raw) -> tuple[EmotionScale, list[Problem]]:
     return EmotionScale(float(lo), float(hi)), []
 
 
-def _calendar(raw) -> Calendar:
+def _calendar(doc: Document, raw, problems: list) -> Calendar:
     if not isinstance(raw, dict):
         return Calendar()
     days = raw.get("days")
     hours = raw.get("hours")
     opens = raw.get("opens")
     cal = Calendar()
+    if isinstance(hours, (int, float)) and not isinstance(hours, bool) and not 0 < hours <= 24:
+        problems.append(
+            problem(
+                doc.path,
+                doc.pos(("calendar", "hours")),
+                "error",
+                f"calendar hours is {hours:g}; a working day has more than 0 and at most 24 hours",
+                "invalid-value",
+            )
+        )
     return Calendar(
         tuple(d for d in WEEKDAYS if d in days)
         if isinstance(days, list) and any(d in WEEKDAYS for d in days)
         else cal.days,
         float(hours)
-        if isinstance(hours, (int, float)) and not isinstance(hours, bool) and 0.5 <= hours <= 24
+        if isinstance(hours, (int, float)) and not isinstance(hours, bool) and 0 < hours <= 24
         else cal.hours,
         int(opens[:2]) * 60 + int(opens[3:5])
         if isinstance(opens, str) and re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", opens)
@@ -397,7 +407,7 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
         if data.get("version") is None
         else doc.numbers.get(("version",), str(data.get("version"))),
         tolerance=_duration(doc, ("tolerance",), data.get("tolerance"), problems),
-        calendar=_calendar(data.get("calendar")),
+        calendar=_calendar(doc, data.get("calendar"), problems),
         positions={k: doc.key_pos((k,)) for k in data},
     )
     bp.emotion_scale, scale_problems = _emotion_scale(doc, data.get("emotion_scale"))
