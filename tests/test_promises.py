@@ -8,7 +8,8 @@ import json
 import pytest
 
 from blueprint import lint
-from blueprint.analysis import analyze
+from blueprint.analysis import analyze, promises
+from blueprint.analysis.flow import FlowDag
 from blueprint.analysis.promises import DAY, deadline, format_start, parse_start, worst_start
 from blueprint.config import Config
 from blueprint.model import Calendar
@@ -362,3 +363,23 @@ def test_a_working_day_has_more_than_0_and_at_most_24_hours(write, hours):
     )
     (p,) = [p for p in res.problems if p.severity == "error"]
     assert (p.rule, p.line) == ("invalid-value", 4) and "calendar hours" in p.message
+
+
+def test_each_trigger_is_walked_once_and_only_up_to_its_last_promise(write):
+    # a chain c0 → s1 → … → s40 → c41, each s_i promising 1h from s_(i-1): 40 triggers, and
+    # each needs only the one step after it (not the rest of the chain: that would be 40²/2)
+    n = 41
+    steps = ["  - {id: s0, lane: customer, text: S0, evidence: [E], next: [s1]}"]
+    for i in range(1, n):
+        std = f"standard: {{text: t, within: 1h, from: s{i - 1}}}"
+        steps.append(
+            f"  - {{id: s{i}, lane: frontstage, text: S{i}, duration: 1m, {std}, next: [s{i + 1}]}}"
+        )
+    steps.append(f"  - {{id: s{n}, lane: customer, text: End, evidence: [E]}}")
+    res, a = analysed(write, "blueprint: 1\nid: t\ntitle: T\nsteps:\n" + "\n".join(steps) + "\n")
+    assert {c.elapsed for c in a.timing.standards} == {1 * M}  # each step's own 1m
+    dag = FlowDag(res.structure)
+    for i in range(1, n):
+        promises.check(dag, f"s{i}", res.blueprint.by_id[f"s{i}"].standard)
+    walked = dag.__dict__["_promises_from"]
+    assert len(walked) == n - 1 and {len(w.seen) for w in walked.values()} == {1}

@@ -78,46 +78,85 @@ def worst_start(cal: Calendar, days: int) -> float:
     return min(starts, key=lambda t: (deadline(cal, t, days) - t, t))
 
 
+class _FromTrigger:
+    """Longest paths from the end of one trigger step to the steps it leads to, up
+    to the last (in flow order) of the steps whose promises it times: computed once
+    and shared by those promises. Flow order is a topological order of the normal
+    flow, so no path to those steps goes through a later step."""
+
+    def __init__(self, dag: FlowDag, trigger: str, last: int):
+        by_id = dag.bp.by_id
+        rank = dag.rank
+        self.dag = dag
+        self.seen: set = set()
+        stack = [trigger]
+        while stack:
+            for v in dag.succ[stack.pop()]:
+                if v not in self.seen and rank[v] <= last:
+                    self.seen.add(v)
+                    stack.append(v)
+
+        def weight(n: str) -> float:  # the step's duration and the customer's declared wait
+            s = by_id[n]
+            wait = s.wait.expected.seconds if s.wait and s.wait.expected else 0.0
+            return wait + (dag.duration[n] or 0.0)
+
+        self.dist, _ = dag.longest(self.seen, weight, sources=[trigger])
+        # whether a step without a duration lies on some path from the trigger to a step
+        self.missing_before: dict = {}
+        for n in sorted(self.seen, key=dag.rank.__getitem__):
+            self.missing_before[n] = any(
+                self.missing_before[u] or self.untimed(u) for u in dag.pred[n] if u in self.seen
+            )
+
+    def untimed(self, n: str) -> bool:
+        """A staff or support step without a duration (customer actions count as 0)."""
+        return self.dag.duration[n] is None and self.dag.lane[n] != "customer"
+
+    def missing(self, target: str) -> tuple:
+        """The untimed steps between the trigger and ``target`` (walked back only when some are)."""
+        dag = self.dag
+        back, stack = {target}, [target]
+        while stack:
+            for u in dag.pred[stack.pop()]:
+                if u not in back and u in self.seen:
+                    back.add(u)
+                    stack.append(u)
+        return tuple(n for n in sorted(back, key=dag.rank.__getitem__) if self.untimed(n))
+
+
+def _last_target(dag: FlowDag, trigger: str) -> int:
+    """The flow-order rank of the last step whose promise is timed from ``trigger``."""
+    last = dag.__dict__.get("_promises_last")
+    if last is None:
+        last = {}
+        for s in dag.bp.steps:
+            t = s.standard.trigger if s.standard else None
+            if t is not None and s.id in dag.rank:
+                last[t] = max(last.get(t, -1), dag.rank[s.id])
+        dag.__dict__["_promises_last"] = last
+    return last.get(trigger, -1)
+
+
 def _elapsed(dag: FlowDag, trigger: str, target: str, *, to_end: bool):
     """(seconds or None, known seconds, missing step ids, reached) from the end of
     ``trigger`` to the end (``to_end``) or start of ``target``."""
-    by_id = dag.bp.by_id
     if trigger not in dag.succ:  # an unknown step (check reports it): nothing to time from
         return None, 0.0, (), False
-    seen: set = set()
-    stack = [trigger]
-    while stack:
-        for v in dag.succ[stack.pop()]:
-            if v not in seen:
-                seen.add(v)
-                stack.append(v)
-    if target != trigger and target not in seen:
-        return None, 0.0, (), False
-    back: set = {target}
-    stack = [target]
-    while stack:
-        for u in dag.pred[stack.pop()]:
-            if u not in back and u in seen:
-                back.add(u)
-                stack.append(u)
-    between = (seen & back) if target != trigger else set()
-
-    def weight(n: str) -> float:
-        s = by_id[n]
-        w = s.wait.expected.seconds if s.wait and s.wait.expected else 0.0
-        if n != target or to_end:
-            w += dag.duration[n] or 0.0
-        return w
-
-    missing = tuple(
-        n
-        for n in sorted(between, key=dag.rank.__getitem__)
-        if dag.duration[n] is None and dag.lane[n] != "customer" and (n != target or to_end)
-    )
-    if not between:
+    if target == trigger:
         return 0.0, 0.0, (), True
-    dist, _ = dag.longest(between, weight, sources=[trigger])
-    known = dist[target]
+    cache = dag.__dict__.setdefault("_promises_from", {})
+    if trigger not in cache:
+        cache[trigger] = _FromTrigger(dag, trigger, _last_target(dag, trigger))
+    ft = cache[trigger]
+    if target not in ft.seen:
+        return None, 0.0, (), False
+    known = ft.dist[target]
+    if not to_end:  # the step starts after its declared wait, before its own duration
+        known -= dag.duration[target] or 0.0
+    missing: tuple = ()
+    if ft.missing_before[target] or (to_end and ft.untimed(target)):
+        missing = tuple(n for n in ft.missing(target) if to_end or n != target)
     return (None if missing else known), known, missing, True
 
 
