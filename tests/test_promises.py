@@ -383,3 +383,14 @@ def test_each_trigger_is_walked_once_and_only_up_to_its_last_promise(write):
         promises.check(dag, f"s{i}", res.blueprint.by_id[f"s{i}"].standard)
     walked = dag.__dict__["_promises_from"]
     assert len(walked) == n - 1 and {len(w.seen) for w in walked.values()} == {1}
+
+
+def test_a_missed_promise_in_the_markdown_and_html_scripts(write, run):
+    path = write(complaint("3d"))
+    md = run("script", path, "--format", "md").output
+    assert "  - **⚠ Not kept as the service is designed: late by 10m**" in md
+    html = run("script", path, "--format", "html").output
+    assert (
+        '<br><strong class="late">⚠ Not kept as the service is designed: late by 10m</strong>'
+        in html
+    )
