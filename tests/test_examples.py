@@ -236,4 +236,12 @@ def test_promised_times_of_the_tobacco_service_are_machine_readable(models):
     assert limits["visit-store"] == 1 * hour
     assert limits["investigate"] == 72 * hour
     assert limits["call-back"] == 48 * hour
-    assert limits["refund"] == 3 * day
+    # promises are timed from their trigger (DOMAIN.md §5: on site within 1 hour *of a complaint*)
+    triggers = {s.id: s.standard.trigger for s in bp.steps if s.standard}
+    assert triggers["visit-store"] == triggers["investigate"] == "phone-complaint"
+    assert triggers["call-back"] == "notify-refund"  # called back after the resolution
+    refund = bp.by_id["refund"].standard
+    assert refund.within.working_days == 3 and refund.trigger == "phone-complaint"
+    slot = bp.by_id["deliver-goods"].standard  # the confirmed slot, give or take 60 minutes
+    assert (slot.at.seconds, slot.window.seconds) == (20 * hour, 60 * 60)
+    assert day == 24 * hour

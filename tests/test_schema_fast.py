@@ -179,11 +179,14 @@ def test_booleans_are_not_numbers():
         {**base, "blueprint": True},
         {**base, "blueprint": 1.5},
         {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": True}]},
-        {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": math.nan}]},
         {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "key": 1}]},
     ):
         same_answer(bad)
         assert not schema.is_valid(bad)
+    # emotions are numbers on the blueprint's own scale: the model, which knows the scale,
+    # rejects NaN and values off the scale (tests/bad/wrong-type-emotion-nan.yaml)
+    nan = {**base, "steps": [{"id": "a", "lane": "customer", "text": "A", "emotion": math.nan}]}
+    same_answer(nan)
     ok = {
         **base,
         "blueprint": 1.0,
@@ -204,6 +207,8 @@ RICH = {
     "status": "to-be",
     "version": "1.0",
     "tolerance": "2h",
+    "calendar": {"days": ["mon", "sat"], "hours": 7.5, "opens": "08:30"},
+    "emotion_scale": {"min": 0, "max": 10},
     "rules": {"dead-end": "off"},
     "phases": [{"id": "p", "name": "P", "description": "pd"}],
     "roles": {"waiter": {"name": "W", "description": "wd"}},
@@ -239,6 +244,19 @@ RICH = {
             "next": ["a", {"to": "a", "when": "w", "kind": "rework"}],
         },
         {"id": "c", "lane": "support", "text": "C", "standard": "s2"},
+        {
+            "id": "d",
+            "lane": "backstage",
+            "text": "D",
+            "standard": {"text": "t", "within": "3wd", "from": "a", "start": "fri 16:00"},
+        },
+        {"id": "e", "lane": "frontstage", "text": "E", "standard": {"text": "t", "after": "48h"}},
+        {
+            "id": "f",
+            "lane": "frontstage",
+            "text": "F",
+            "standard": {"text": "t", "at": "20h", "window": "60m", "from": "a"},
+        },
     ],
 }
 SUBSTITUTES = [
@@ -260,6 +278,8 @@ SUBSTITUTES = [
     "9",
     "five",
     "5m",
+    "3wd",
+    "fri 16:00",
     "customer",
     "off",
     "rework",

@@ -190,6 +190,7 @@ def test_the_schema_file_follows_the_vocabulary():
     assert tuple(d["step"]["properties"]["lane"]["enum"]) == vocab.LANES
     assert tuple(d["severity"]["enum"]) == vocab.LEVELS
     assert d["duration"]["pattern"] == vocab.DURATION_PATTERN
+    assert d["limit"]["pattern"] == vocab.LIMIT_PATTERN
 
 
 # ------------------------------------------------------------------------- durations

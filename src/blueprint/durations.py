@@ -2,11 +2,21 @@
 
 The grammar (units and pattern) is :mod:`blueprint.vocab`'s, shared with the
 schema checks and the JSON Schema.
+
+Promised times may also count working days: ``3wd`` (see :func:`parse_working_days`).
+A working day is not a fixed number of seconds (it depends on the calendar and on
+when the clock starts), so it is never mixed with the other units.
 """
 
 from __future__ import annotations
 
-from blueprint.vocab import DURATION_OUTPUT_UNITS, DURATION_PART_RE, DURATION_RE, DURATION_UNITS
+from blueprint.vocab import (
+    DURATION_OUTPUT_UNITS,
+    DURATION_PART_RE,
+    DURATION_RE,
+    DURATION_UNITS,
+    WORKING_DAYS_RE,
+)
 
 #: the longest duration accepted: 100 years (longer ones are typing mistakes)
 MAX_SECONDS = 100 * 365 * 86400
@@ -44,6 +54,21 @@ def duration_parts(seconds: float) -> list[tuple[int, str]]:
             n, left = divmod(left, size)
             parts.append((n, unit))
     return parts[:2]
+
+
+#: the longest working-day limit accepted (longer ones are typing mistakes)
+MAX_WORKING_DAYS = 100 * 260
+
+
+def parse_working_days(text: str) -> int | None:
+    """Working days in ``text`` (``3wd``), or None when it is not a working-day limit."""
+    if not isinstance(text, str):
+        return None
+    m = WORKING_DAYS_RE.match(text)
+    if not m:
+        return None
+    n = int(m.group(1))
+    return n if n <= MAX_WORKING_DAYS else None
 
 
 def format_duration(seconds: float | None) -> str:

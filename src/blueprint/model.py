@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from blueprint import vocab
-from blueprint.durations import parse_duration, well_written
+from blueprint.durations import parse_duration, parse_working_days, well_written
 from blueprint.load import Document
 from blueprint.problems import Pos, Problem, did_you_mean, problem
 
@@ -21,8 +22,9 @@ CONTACTS = ("phone", "video", "email", "message", "mail", "web", "app")
 @dataclass(frozen=True, slots=True)
 class Duration:
     text: str
-    seconds: float
+    seconds: float  # for a limit in working days: its working time (days x hours a day)
     pos: Pos
+    working_days: float | None = None  # a limit written in working days (3wd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,46 @@ class Standard:
     text: str
     within: Duration | None
     pos: Pos
+    # a promise timed from another step (docs/format.md, "Promised times")
+    trigger: str | None = None  # from: the step whose end starts the clock
+    after: Duration | None = None  # a follow-up: this step starts this long after the trigger
+    at: Duration | None = None  # a promised time after the trigger ...
+    window: Duration | None = None  # ... give or take this much
+    start: str = ""  # when the trigger ends on the calendar (fri 16:00), for working days
+    trigger_pos: Pos | None = None  # where from: is written
+
+    @property
+    def kind(self) -> str:
+        """'duration' (the step's own time), 'within', 'after' or 'window'."""
+        if self.after is not None:
+            return "after"
+        if self.at is not None:
+            return "window"
+        if self.trigger is not None or (self.within and self.within.working_days is not None):
+            return "within"
+        return "duration"
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """Working days of the week, hours of a working day and when it opens (minutes)."""
+
+    days: tuple = WEEKDAYS[:5]
+    hours: float = 8.0
+    opens: int = 9 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class EmotionScale:
+    low: float = -2.0
+    high: float = 2.0
+
+    @property
+    def mid(self) -> float:
+        return (self.low + self.high) / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +144,7 @@ class Step:
     duration: Duration | None = None
     standard: Standard | None = None
     says: str = ""
-    emotion: int | None = None
+    emotion: float | None = None  # on the blueprint's emotion_scale
     key: bool = False
     end: bool = False  # marked as the usual end of the journey (end: true)
     contact: str = ""  # its flows across the line of visibility are this kind of contact
@@ -134,6 +176,8 @@ class Blueprint:
     status: str = ""
     version: str = ""
     tolerance: Duration | None = None
+    calendar: Calendar = field(default_factory=Calendar)
+    emotion_scale: EmotionScale = field(default_factory=EmotionScale)
     rules: dict[str, tuple[str, Pos]] = field(default_factory=dict)  # rule id -> (severity, Pos)
     phases: list[Phase] = field(default_factory=list)
     roles: dict[str, Role] = field(default_factory=dict)
@@ -161,13 +205,81 @@ def _contact(value) -> str:
     return value if isinstance(value, str) and value in CONTACTS else ""
 
 
-def _emotion(value) -> int | None:
-    """-2..2; a whole float (2.0) counts as the JSON Schema's integer does."""
+def _emotion(value, scale: EmotionScale) -> int | float | None:
+    """A number on the scale (a whole float such as 2.0 is kept as the integer 2)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         return None
-    if value != int(value) or not -2 <= value <= 2:
+    if not scale.low <= value <= scale.high:
         return None
-    return int(value)
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _emotion_problems(
+    doc: Document, path: tuple, sid: str, value, scale: EmotionScale
+) -> list[Problem]:
+    """What is wrong with an emotion the schema let through (a number): NaN, or off the scale."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return []
+    where = doc.pos(path)
+    if value != value or value in (float("inf"), float("-inf")):
+        msg = f"step '{sid}' emotion should be a number, not {'infinity' if value == value else 'not-a-number (.nan)'}"
+        return [problem(doc.path, where, "error", msg, "wrong-type")]
+    if not scale.low <= value <= scale.high:
+        msg = (
+            f"step '{sid}' emotion is {value:g}; it must be between {scale.low:g} and "
+            f"{scale.high:g} (the blueprint's emotion_scale)"
+        )
+        return [problem(doc.path, where, "error", msg, "invalid-value")]
+    return []
+
+
+def _emotion_scale(doc: Document, raw) -> tuple[EmotionScale, list[Problem]]:
+    if not isinstance(raw, dict):
+        return EmotionScale(), []
+    lo, hi = raw.get("min"), raw.get("max")
+    if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)):
+        return EmotionScale(), []  # the schema said it
+    if isinstance(lo, bool) or isinstance(hi, bool):
+        return EmotionScale(), []
+    if not (lo == lo and hi == hi and abs(lo) < 1e9 and abs(hi) < 1e9 and lo < hi):
+        msg = f"emotion_scale min ({lo:g}) must be a number below max ({hi:g})"
+        return EmotionScale(), [
+            problem(doc.path, doc.pos(("emotion_scale", "min")), "error", msg, "invalid-value")
+        ]
+    return EmotionScale(float(lo), float(hi)), []
+
+
+def _calendar(doc: Document, raw, problems: list) -> Calendar:
+    if not isinstance(raw, dict):
+        return Calendar()
+    days = raw.get("days")
+    hours = raw.get("hours")
+    opens = raw.get("opens")
+    cal = Calendar()
+    if isinstance(hours, (int, float)) and not isinstance(hours, bool) and not 0 < hours <= 24:
+        problems.append(
+            problem(
+                doc.path,
+                doc.pos(("calendar", "hours")),
+                "error",
+                f"calendar hours is {hours:g}; a working day has more than 0 and at most 24 hours",
+                "invalid-value",
+            )
+        )
+    return Calendar(
+        tuple(d for d in WEEKDAYS if d in days)
+        if isinstance(days, list) and any(d in WEEKDAYS for d in days)
+        else cal.days,
+        float(hours)
+        if isinstance(hours, (int, float)) and not isinstance(hours, bool) and 0 < hours <= 24
+        else cal.hours,
+        int(opens[:2]) * 60 + int(opens[3:5])
+        if isinstance(opens, str) and re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", opens)
+        else cal.opens,
+    )
+
+
+_DURATION_SHAPE = re.compile(r"^\s*(\d+(\.\d+)?\s*(s|sec|m|min|h|d|w)\s*)+$")
 
 
 def _duration(doc: Document, path: tuple, value, problems: list | None = None) -> Duration | None:
@@ -189,6 +301,96 @@ def _duration(doc: Document, path: tuple, value, problems: list | None = None) -
     return Duration(value.strip(), seconds, doc.pos(path))
 
 
+def _limit(doc: Document, path: tuple, value, cal: Calendar, problems: list) -> Duration | None:
+    """A promise's time limit: a duration, or working days (3wd) on the calendar."""
+    days = parse_working_days(value) if isinstance(value, str) else None
+    if days is not None:
+        return Duration(value.strip(), days * cal.hours * 3600, doc.pos(path), days)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*wd\s*", value):  # well written, too long
+        problems.append(
+            problem(
+                doc.path,
+                doc.pos(path),
+                "error",
+                f"'{value.strip()[:40]}' is longer than 100 years; is a digit too many?",
+                "bad-duration",
+            )
+        )
+        return None
+    return _duration(doc, path, value, problems)
+
+
+_PROMISE_KEYS = ("within", "after", "at")
+
+
+def _standard_map(
+    doc: Document, base: tuple, std: dict, cal: Calendar, problems: list[Problem]
+) -> Standard:
+    """A standard written as a mapping, with its promise (if any) checked for sense."""
+    sp = base + ("standard",)
+
+    def dur(key):
+        return _duration(doc, sp + (key,), std.get(key), problems)
+
+    given = [k for k in _PROMISE_KEYS if k in std]
+    for k in given[1:]:
+        problems.append(
+            problem(
+                doc.path,
+                doc.key_pos(sp + (k,)),
+                "error",
+                f"a standard promises one time: {given[0]} or {k}, not both "
+                "(write the other on the step it binds)",
+                "invalid-value",
+            )
+        )
+    trigger = std.get("from") if isinstance(std.get("from"), str) else None
+    needs_from = [k for k in ("after", "at") if k in std and trigger is None]
+    for k in needs_from:
+        problems.append(
+            problem(
+                doc.path,
+                doc.key_pos(sp + (k,)),
+                "error",
+                f"'{k}' needs 'from': the step whose end starts the clock",
+                "missing-field",
+            )
+        )
+    if "window" in std and "at" not in std:
+        problems.append(
+            problem(
+                doc.path,
+                doc.key_pos(sp + ("window",)),
+                "error",
+                "'window' needs 'at': the promised time it is around",
+                "missing-field",
+            )
+        )
+    if "from" in std and not given:
+        problems.append(
+            problem(
+                doc.path,
+                doc.key_pos(sp + ("from",)),
+                "error",
+                "'from' needs a time: within, after or at (with window)",
+                "missing-field",
+            )
+        )
+    raw_start = std.get("start")
+    start: str = raw_start if isinstance(raw_start, str) else ""
+    return Standard(
+        std["text"],
+        _limit(doc, sp + ("within",), std.get("within"), cal, problems),
+        doc.pos(sp),
+        trigger=trigger,
+        after=dur("after"),
+        at=dur("at"),
+        window=dur("window"),
+        start=start,
+        trigger_pos=doc.pos(sp + ("from",)) if trigger is not None else None,
+    )
+
+
 def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
     """Build the model from schema-checked data and check its references.
 
@@ -203,10 +405,13 @@ def build(doc: Document) -> tuple[Blueprint | None, list[Problem]]:
     if not isinstance(data, dict):
         return None, problems
     bp = _head(doc, data, problems)
+    bp.emotion_scale, scale_problems = _emotion_scale(doc, data.get("emotion_scale"))
+    problems.extend(scale_problems)
     bp.rules = _rules(doc, data)
     bp.phases = _phases(doc, data, problems)
     bp.roles = _roles(doc, data)
-    bp.steps = _steps(doc, data, problems)
+    # a broken scale is reported once, not at every emotion
+    bp.steps = _steps(doc, data, bp, problems, check_emotions=not scale_problems)
     bp.by_id = {s.id: s for s in bp.steps}
     problems.extend(_check_references(bp))
     return bp, problems
@@ -230,6 +435,7 @@ def _head(doc: Document, data: dict, problems: list[Problem]) -> Blueprint:
         if data.get("version") is None
         else doc.numbers.get(("version",), str(data.get("version"))),
         tolerance=_duration(doc, ("tolerance",), data.get("tolerance"), problems),
+        calendar=_calendar(doc, data.get("calendar"), problems),
         positions={k: doc.key_pos((k,)) for k in data},
     )
 
@@ -296,7 +502,9 @@ def _roles(doc: Document, data: dict) -> dict[str, Role]:
     return out
 
 
-def _steps(doc: Document, data: dict, problems: list[Problem]) -> list[Step]:
+def _steps(
+    doc: Document, data: dict, bp: Blueprint, problems: list[Problem], check_emotions: bool
+) -> list[Step]:
     """The steps in file order; a repeated id is a problem and the repeat is
     left out."""
     steps = data.get("steps")
@@ -320,11 +528,19 @@ def _steps(doc: Document, data: dict, problems: list[Problem]) -> list[Step]:
             )
             continue
         seen[sid] = doc.pos(("steps", i, "id"))
-        out.append(_step(doc, raw, ("steps", i), len(out), problems))
+        out.append(_step(doc, raw, ("steps", i), len(out), bp, problems))
+        if check_emotions:
+            problems.extend(
+                _emotion_problems(
+                    doc, ("steps", i, "emotion"), sid, raw.get("emotion"), bp.emotion_scale
+                )
+            )
     return out
 
 
-def _step(doc: Document, raw: dict, base: tuple, index: int, problems: list[Problem]) -> Step:
+def _step(
+    doc: Document, raw: dict, base: tuple, index: int, bp: Blueprint, problems: list[Problem]
+) -> Step:
     """One step from its mapping at ``base`` in the document."""
     sid = raw["id"]
     lane = raw.get("lane")
@@ -341,14 +557,14 @@ def _step(doc: Document, raw: dict, base: tuple, index: int, problems: list[Prob
         role=role if isinstance(role, str) else None,
         duration=_duration(doc, base + ("duration",), raw.get("duration"), problems),
         says=_s(raw.get("says")),
-        emotion=_emotion(raw.get("emotion")),
+        emotion=_emotion(raw.get("emotion"), bp.emotion_scale),
         key=raw.get("key") is True,
         end=raw.get("end") is True,
         contact=_contact(raw.get("contact")),
         positions={k: doc.key_pos(base + (k,)) for k in raw if isinstance(k, str)},
         values={k: doc.pos(base + (k,)) for k in raw if isinstance(k, str)},
         evidence=_evidence(doc, raw, base),
-        standard=_standard(doc, raw, base, problems),
+        standard=_standard(doc, raw, base, bp.calendar, problems),
         fail=_fail(doc, raw, base),
         wait=_wait(doc, raw, base, problems),
         ignore=_ignore(raw),
@@ -367,17 +583,16 @@ def _evidence(doc: Document, raw: dict, base: tuple) -> tuple[Evidence, ...]:
     )
 
 
-def _standard(doc: Document, raw: dict, base: tuple, problems: list[Problem]) -> Standard | None:
-    """A step's ``standard:``, written as text or as ``{text, within}``."""
+def _standard(
+    doc: Document, raw: dict, base: tuple, cal: Calendar, problems: list[Problem]
+) -> Standard | None:
+    """A step's ``standard:``, written as text or as a mapping (``{text, within}``, or a
+    promise timed from another step: ``from`` with ``within``, ``after`` or ``at``)."""
     std = raw.get("standard")
     if isinstance(std, str) and std:
         return Standard(std, None, doc.pos(base + ("standard",)))
     if isinstance(std, dict) and isinstance(std.get("text"), str):
-        return Standard(
-            std["text"],
-            _duration(doc, base + ("standard", "within"), std.get("within"), problems),
-            doc.pos(base + ("standard",)),
-        )
+        return _standard_map(doc, base, std, cal, problems)
     return None
 
 
@@ -460,6 +675,7 @@ def _check_references(bp: Blueprint) -> list[Problem]:
     phase_ids = {p.id for p in bp.phases}
     for s in bp.steps:
         out.extend(_phase_and_role_problems(bp, s, phase_ids))
+        out.extend(_trigger_problems(bp, s, ids))
         out.extend(_flow_problems(bp, s, ids))
     return out
 
@@ -495,6 +711,22 @@ def _phase_and_role_problems(bp: Blueprint, s: Step, phase_ids: set[str]) -> lis
             )
         )
     return out
+
+
+def _trigger_problems(bp: Blueprint, s: Step, ids: set[str]) -> list[Problem]:
+    """A promise's ``from:`` must name a step."""
+    trig = s.standard.trigger if s.standard else None
+    if trig is None or trig in ids or any(c in trig for c in " ,;"):  # else the schema said it
+        return []
+    return [
+        problem(
+            bp.path,
+            (s.standard.trigger_pos if s.standard else None) or s.value_pos("standard"),
+            "error",
+            f"step '{s.id}' times its standard from unknown step '{trig}'{_hint(trig, ids)}",
+            "unknown-step",
+        )
+    ]
 
 
 def _flow_problems(bp: Blueprint, s: Step, ids: set[str]) -> list[Problem]:

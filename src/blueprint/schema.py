@@ -149,7 +149,8 @@ def _types(schema_type) -> str:
 
 
 def _is_duration(err) -> bool:
-    return err.schema.get("pattern") == vocab.DURATION_PATTERN
+    """The error is about a duration, or a promise's limit (a duration or working days)."""
+    return err.schema.get("pattern") in (vocab.DURATION_PATTERN, vocab.LIMIT_PATTERN)
 
 
 # --- a fast yes/no check -------------------------------------------------------------
@@ -445,6 +446,8 @@ def _pattern_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]
             f"'{_short(err.instance)}' is not a duration; write a number and a unit "
             "(s or sec, m or min, h, d, w): 30s, 5m, 5 min, 2h, 3d, 1w or 1h30m"
         )
+        if err.validator_value == vocab.LIMIT_PATTERN:  # a promise's limit
+            msg += f", or whole working days: 3{vocab.WORKING_DAY_UNIT}"
         return msg, "bad-duration"
     msg = (
         f"'{_short(err.instance)}' is not a valid id for {_where(path, data)}: an id starts with a "

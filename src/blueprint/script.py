@@ -95,6 +95,8 @@ class ScriptStep:
     say: str = ""
     standard: str = ""
     within: str = ""  # the standard's time limit, formatted
+    promise: str = ""  # a promise timed from a trigger, in words (within 3 working days of “…”)
+    late: str = ""  # the standard or promise is missed as the service is designed: by how much
     time: str = ""  # the step's own duration, formatted
     evidence: tuple = ()
     cues: tuple = ()  # Link: what just happened
@@ -387,6 +389,24 @@ class _Builder:
                     seen.setdefault(m.id, m)
         return tuple(seen[k] for k in MOMENTS if k in seen)
 
+    def promise(self, step_id: str) -> str:
+        """A promise timed from a trigger (or in working days) in words, else ""."""
+        check = next((c for c in self.an.timing.standards if c.step == step_id), None)
+        if check is None or check.kind == "duration":
+            return ""
+        from blueprint.analysis.promises import promise_words
+
+        trigger = self.bp.by_id[check.trigger].text if check.trigger in self.bp.by_id else None
+        return promise_words(check, self.w, trigger)
+
+    def late(self, step_id: str) -> str:
+        over = [c for c in self.an.timing.standards if c.step == step_id and c.over]
+        if not over:
+            return ""
+        c = max(over, key=lambda c: c.over)
+        key = "promise_early_fmt" if c.status == "early" else "promise_late_fmt"
+        return self.w[key].format(duration_text(c.over, self.w))
+
     def common(self, step_id: str, number: int) -> dict:
         s = self.bp.by_id[step_id]
         std = s.standard
@@ -401,7 +421,11 @@ class _Builder:
             description=s.description,
             say=s.says,
             standard=std.text if std else "",
-            within=duration_text(std.within.seconds, self.w) if std and std.within else "",
+            within=duration_text(std.within.seconds, self.w)
+            if std and std.within and std.kind == "duration"
+            else "",
+            promise=self.promise(step_id),
+            late=self.late(step_id),
             time=duration_text(s.duration.seconds, self.w) if s.duration else "",
             markers=self.moments_of(step_id),
         )

@@ -153,6 +153,12 @@ DURATION_RE = re.compile(DURATION_PATTERN)
 DURATION_PART_RE = re.compile(
     r"\s*(\d+(?:\.\d+)?)\s*(" + "|".join(sorted(DURATION_UNITS, key=len, reverse=True)) + r")\s*"
 )
+#: whole working days, the unit of promises such as "refunded within 3 working days" (3wd):
+#: never mixed with the other units, since a working day's length depends on the calendar
+WORKING_DAY_UNIT = "wd"
+WORKING_DAYS_RE = re.compile(rf"^\s*(\d+)\s*{WORKING_DAY_UNIT}\s*$")
+#: the JSON Schema's pattern of a promise's limit: a duration, or whole working days
+LIMIT_PATTERN = rf"^\s*((\d+(\.\d+)?\s*({_UNIT_CHOICE})\s*)+|\d+\s*{WORKING_DAY_UNIT}\s*)$"
 
 # ------------------------------------------------------------------ formats and choices
 

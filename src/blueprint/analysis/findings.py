@@ -89,11 +89,11 @@ class EndMoment:
     """One end of the journey and the peak–end figures of the journeys that end there."""
 
     step: str  # the last customer action
-    emotion: int | None
+    emotion: float | None  # on the blueprint's emotion_scale
     peak: str | None = None  # the most intense moment on the way to this end
-    peak_emotion: int | None = None
-    score: float | None = None  # (peak + end) / 2
-    negative: bool = False  # the end feels bad (emotion < 0)
+    peak_emotion: float | None = None
+    score: float | None = None  # (peak + end) / 2, on the blueprint's scale
+    negative: bool = False  # the end feels bad (emotion below the scale's midpoint)
     worst: bool = False  # the end is lower than every other moment of its journey
     usual: bool = False  # where most customers stop (see analysis/ends.py)
 
@@ -172,13 +172,30 @@ class PhaseTime:
 class StandardCheck:
     step: str
     text: str
-    within: float | None  # the standard's time limit
+    within: float | None  # the standard's time limit (promises: the promised time; None in wd)
     duration: float | None  # the step's duration
-    status: str  # 'met', 'exceeded', 'untimed' (no duration), 'no-limit' (no within:)
+    status: str  # 'met', 'exceeded', 'untimed' (no duration), 'no-limit' (no within:);
+    # promises also 'early' (before their window) and 'unknown' (a duration is missing)
+    # promises (analysis/promises.py); a plain standard keeps the defaults
+    kind: str = "duration"  # 'duration' (the step's own), 'within', 'after', 'window'
+    trigger: str | None = None  # from: the step whose end starts the clock
+    limit: str = ""  # the promised time as written (3wd, 48h, 20h)
+    window: float | None = None  # window: seconds either side of the promised time
+    elapsed: float | None = None  # seconds from the trigger along the flow
+    excess: float | None = None  # seconds late (exceeded) or early
+    at_least: float | None = None  # unknown: the time known so far
+    missing: tuple = ()  # unknown: steps on the way without a duration
+    unreachable: bool = False  # unknown: the flow does not lead from the trigger to the step
+    start: str = ""  # working days: when the clock started on the calendar (fri 16:00)
+    worst_start: bool = False  # ... assumed, the worst start of the week
 
     @property
     def over(self) -> float | None:
-        if self.status != "exceeded" or self.duration is None or self.within is None:
+        if self.status not in ("exceeded", "early"):
+            return None
+        if self.excess is not None:
+            return self.excess
+        if self.duration is None or self.within is None:
             return None  # (an exceeded standard has both)
         return self.duration - self.within
 
@@ -227,8 +244,8 @@ class Analysis:
     fail_points: list = field(default_factory=list)  # FailFinding, in flow order
     wait_points: list = field(default_factory=list)  # WaitFinding, in flow order
     ends: list = field(default_factory=list)  # customer step ids that end the journey
-    best: str | None = None  # customer step with the highest emotion
-    worst: str | None = None  # customer step with the lowest emotion
+    best: str | None = None  # customer step with the highest emotion (None: all feel the same)
+    worst: str | None = None  # customer step with the lowest emotion (None: all feel the same)
     peaks: list = field(default_factory=list)  # the peak moment(s): best and/or worst
     peak_end_score: float | None = None
     mean_emotion: float | None = None
@@ -274,7 +291,7 @@ class Analysis:
 
     def markers(self, step_id: str) -> set:
         """Markers for one step: 'fail', 'fail-inferred', 'wait', 'wait-inferred',
-        'peak', 'best', 'worst', 'end', 'key'."""
+        'peak', 'best', 'worst', 'end', 'key', 'late' (a time limit missed)."""
         _, fails, waits, declared_wait = self._index()
         out = set()
         f = fails.get(step_id)
@@ -292,6 +309,8 @@ class Analysis:
             out.add("end")
         if self.bp.by_id[step_id].key:
             out.add("key")
+        if any(c.step == step_id and c.over for c in self.timing.standards):
+            out.add("late")  # a standard or promise missed along the flow
         return out
 
     def wait_at(self, step_id: str):

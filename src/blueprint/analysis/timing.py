@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from blueprint.analysis import promises
 from blueprint.analysis.findings import CustomerTime, PhaseTime, Segment, StandardCheck, Timing
 from blueprint.analysis.flow import FlowDag
 from blueprint.analysis.waits import action_seconds, between_seconds, declared_wait
@@ -232,6 +233,9 @@ def _standards(dag: FlowDag) -> tuple[StandardCheck, ...]:
     for n in dag.order:
         s = dag.bp.by_id[n]
         if s.standard is None:
+            continue
+        if s.standard.kind != "duration":  # a promise timed from a trigger, or in working days
+            standards.append(promises.check(dag, n, s.standard))
             continue
         within = s.standard.within.seconds if s.standard.within else None
         d = dag.duration[n]

@@ -91,6 +91,7 @@ COLOR = Theme(
         "high": "#2e7d32",
         "end": "#263238",
         "key": "#00695c",
+        "late": "#c62828",
     },
     evidence_fill="#fffdf0",
     evidence_border="#9e9e9e",
@@ -118,7 +119,7 @@ MONO = Theme(
     rework="#000000",
     phase_fill="#333333",
     phase_text="#ffffff",
-    badges={k: "#000000" for k in ("fail", "wait", "peak", "low", "high", "end", "key")},
+    badges={k: "#000000" for k in ("fail", "wait", "peak", "low", "high", "end", "key", "late")},
     evidence_fill="#ffffff",
     evidence_border="#555555",
     curve="#000000",
@@ -361,14 +362,8 @@ def _draw_curve(x: XDot, lay: L.Layout, c: L.Curve, theme: Theme, font: str):
     )  # starts after the scale's "0"
     x.style("solid")
     x.font(L.SMALL, font)
-    for v in (2, 0, -2):
-        x.text(
-            lay.grid_left + 4,
-            c.zero - v * L.EMOTION_STEP + 3,
-            -1,
-            f"{v:+d}" if v else "0",
-            L.SMALL_CELL,
-        )
+    for v, label in zip((2, 0, -2), c.scale):  # the scale's top, middle and bottom
+        x.text(lay.grid_left + 4, c.zero - v * L.EMOTION_STEP + 3, -1, label, L.SMALL_CELL)
     if not c.points:
         return
     x.pen(theme.curve)

@@ -121,7 +121,7 @@ def text_width(text: str, cell: float = SMALL_CELL) -> float:
 
 @dataclass(frozen=True)
 class Badge:
-    """A marker drawn on a step: fail, wait, peak, low, end or key."""
+    """A marker drawn on a step: fail, wait, late (a missed time limit), peak, low, end or key."""
 
     kind: str
     text: str
@@ -210,11 +210,12 @@ class LegendEntry:
 class Curve:
     """The customer's emotion curve (--emotion)."""
 
-    points: list[tuple[float, float, str, int]]  # (x, y, step id, emotion)
+    points: list[tuple[float, float, str, float]]  # (x, y, step id, emotion)
     marks: list[tuple[float, float, str, str]]  # (x, y, text, kind): peak, low, end
-    zero: float  # y of emotion 0
+    zero: float  # y of the scale's midpoint (emotion 0 on the default -2..+2)
     top: float
     bottom: float
+    scale: tuple = ("+2", "0", "-2")  # the labels of the scale's top, middle and bottom
 
 
 @dataclass
@@ -469,7 +470,7 @@ def moment_kind(step_id: str, analysis) -> str | None:
 
 
 def badges_for(step_id: str, analysis, locale: str, inferred: bool = True) -> list:
-    """The badges of one step, in a fixed order: fail, wait, peak/low, end, key.
+    """The badges of one step, in a fixed order: fail, wait, late, peak/low, end, key.
     Without ``inferred``, only what the blueprint declares (and the moments)."""
     m = analysis.markers(step_id)
     if not inferred:
@@ -490,6 +491,9 @@ def badges_for(step_id: str, analysis, locale: str, inferred: bool = True) -> li
         if expected is not None:
             text += f" {'' if declared else '~'}{format_duration(expected)}"
         out.append(Badge("wait", text if declared else text + "?", declared))
+    late = [c.over for c in analysis.timing.standards if c.step == step_id and c.over]
+    if late:  # a standard or promise missed along the flow, by the most it is missed
+        out.append(Badge("late", f"◆ {w('late')} {format_duration(max(late))}", True))
     kind = moment_kind(step_id, analysis)
     if kind is not None:
         out.append(Badge(kind, f"{MOMENT_SYMBOL[kind]} {w(kind)}", True))
@@ -980,11 +984,15 @@ def _curve(
     """The customer's emotion curve in the emotion band: a point per customer
     step with an emotion, in column order, and a mark on each peak, low and end."""
     zero = (band.top + band.bottom) / 2 + 4
+    sc = (
+        bp.emotion_scale
+    )  # the curve spans the same height whatever the scale (-2..+2: 15 pt a unit)
+    step = EMOTION_STEP * 4 / (sc.high - sc.low)
     pts = []
     for n in sorted(st.customer_steps, key=lambda n: (columns[n], st.rank[n])):
         e = bp.by_id[n].emotion
         if e is not None:
-            pts.append((col_x(columns[n]), zero - e * EMOTION_STEP, n, e))
+            pts.append((col_x(columns[n]), zero - (e - sc.mid) * step, n, e))
     marks = []
     where = {p[2]: p for p in pts}
     for n in analysis.peaks:
@@ -996,7 +1004,11 @@ def _curve(
         if n in where:
             x, yy, _, _ = where[n]
             marks.append((x, yy, "■ " + words.word(locale, "end"), "end"))
-    return Curve(pts, marks, zero, band.top, band.bottom)
+    signed = sc.low < 0
+    labels = tuple(
+        (f"{v:+g}" if v else "0") if signed else f"{v:g}" for v in (sc.high, sc.mid, sc.low)
+    )
+    return Curve(pts, marks, zero, band.top, band.bottom, labels)
 
 
 #: the badges the legend can explain, in its order: (kind, declared, phrase key)
@@ -1010,6 +1022,7 @@ _LEGEND_BADGES = (
     ("low", True, "peak.worst"),
     ("end", True, "end.moment"),
     ("key", True, "key.moment"),
+    ("late", True, "late.standard"),
 )
 _BADGE_SYMBOL = {
     "fail": "▲",
@@ -1019,6 +1032,7 @@ _BADGE_SYMBOL = {
     "high": "☆",
     "end": "■",
     "key": "◎",
+    "late": "◆",
 }
 
 
@@ -1035,7 +1049,9 @@ def _legend_entries(
     if ("evidence",) in used:
         out.append(("evidence", w("evidence.box"), None))
     if curve and any(bp.by_id[n].emotion is not None for n in st.customer_steps):
-        out.append(("emotion", w("emotion.curve"), None))  # only when there is a curve to see
+        sc = bp.emotion_scale  # only when there is a curve to see
+        low, high = (f"{x:+g}" if sc.low < 0 and x else f"{x:g}" for x in (sc.low, sc.high))
+        out.append(("emotion", w("emotion.curve").format(low, high), None))
     return out
 
 

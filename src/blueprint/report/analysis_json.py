@@ -22,6 +22,24 @@ def _num(x):
     return int(x) if x.is_integer() else round(x, 3)
 
 
+def _promise(s) -> dict:
+    """The keys of a promise timed from a trigger (docs/analysis.md); none for a plain standard."""
+    if s.kind == "duration":
+        return {}
+    return {
+        "kind": s.kind,
+        "from": s.trigger,
+        "limit": s.limit,
+        "window": _num(s.window),
+        "elapsed": _num(s.elapsed),
+        "at_least": _num(s.at_least),
+        "missing": list(s.missing),
+        "unreachable": s.unreachable,
+        "start": s.start or None,
+        "worst_start": s.worst_start,
+    }
+
+
 def as_dict(a) -> dict:
     bp, st = a.bp, a.structure
     by_id = bp.by_id
@@ -71,6 +89,11 @@ def as_dict(a) -> dict:
 
     moments = {
         "emotions_missing": a.emotions_missing,
+        "scale": {
+            "min": _num(bp.emotion_scale.low),
+            "max": _num(bp.emotion_scale.high),
+            "neutral": _num(bp.emotion_scale.mid),
+        },
         "no_emotion": list(a.no_emotion),
         "best": a.best,
         "worst": a.worst,
@@ -137,6 +160,7 @@ def as_dict(a) -> dict:
                 "duration": _num(s.duration),
                 "status": s.status,
                 "over": _num(s.over),
+                **_promise(s),
             }
             for s in t.standards
         ],

@@ -14,6 +14,7 @@ search for them and copy them into the blueprint.
 from __future__ import annotations
 
 from blueprint import i18n
+from blueprint.analysis.promises import limit_words, window_words
 from blueprint.durations import duration_parts, format_duration
 from blueprint.textwidth import char_width, display_width, wrap
 from blueprint.vocab import SEVERITIES
@@ -75,12 +76,17 @@ def d(seconds) -> str:
     return duration(seconds)
 
 
-def emo(e) -> str:
-    return "" if e is None else f"{e:+d}" if e else "0"
+def emo(e, signed: bool = True) -> str:
+    """An emotion as written on its scale: signed on a scale around 0 (+1), plain otherwise (7.5)."""
+    if e is None:
+        return ""
+    return (f"{e:+g}" if e else "0") if signed else f"{e:g}"
 
 
-def num(x) -> str:
-    return "" if x is None else f"{x:+.2f}" if x else "0.00"
+def num(x, signed: bool = True) -> str:
+    if x is None:
+        return ""
+    return (f"{x:+.2f}" if x else "0.00") if signed else f"{x:.2f}"
 
 
 class _Report:
@@ -104,6 +110,12 @@ class _Report:
 
     def d(self, seconds) -> str:
         return duration(seconds, self.loc)
+
+    def emo(self, e) -> str:
+        return emo(e, self.bp.emotion_scale.low < 0)
+
+    def num(self, x) -> str:
+        return num(x, self.bp.emotion_scale.low < 0)
 
     def say(self, sentence) -> str:
         """A phrase of the analysis (a reason, a note) in the report's locale."""
@@ -313,7 +325,7 @@ class _Report:
                         self.where(a.peak),
                         a.peak,
                         self.text(a.peak),
-                        emo(self.by_id[a.peak].emotion),
+                        self.emo(self.by_id[a.peak].emotion),
                     ]
                 )
             for label, n in (("best", a.best), ("worst", a.worst)):
@@ -324,14 +336,18 @@ class _Report:
                             self.where(n),
                             n,
                             self.text(n),
-                            emo(self.by_id[n].emotion),
+                            self.emo(self.by_id[n].emotion),
                         ]
                     )
         for e in a.end_moments:
             extra = ""
             if e.score is not None:
                 extra = self.f(
-                    "score_fmt", num(e.score), e.peak, emo(e.peak_emotion), emo(e.emotion)
+                    "score_fmt",
+                    self.num(e.score),
+                    e.peak,
+                    self.emo(e.peak_emotion),
+                    self.emo(e.emotion),
                 )
             elif not a.emotions_missing:
                 extra = self.f(
@@ -343,7 +359,7 @@ class _Report:
                     self.where(e.step),
                     e.step,
                     self.text(e.step),
-                    emo(e.emotion),
+                    self.emo(e.emotion),
                     extra,
                 ]
             )
@@ -351,11 +367,14 @@ class _Report:
             self.note(t["no_end"])
         self.lines.extend(table(rows))
         if not a.emotions_missing:
+            sc = self.bp.emotion_scale
+            self.note(self.f("scale_fmt", self.emo(sc.low), self.emo(sc.high), self.emo(sc.mid)))
+            self.note(t["peak_rule"])
             several = len([e for e in a.end_moments if e.score is not None]) > 1
             self.note(
-                self.f("peak_end_fmt", num(a.peak_end_score) or t["unknown"])
+                self.f("peak_end_fmt", self.num(a.peak_end_score) or t["unknown"])
                 + (t["lowest_of_ends"] if several else "")
-                + self.f("mean_fmt", num(a.mean_emotion))
+                + self.f("mean_fmt", self.num(a.mean_emotion))
             )
             if a.no_emotion:
                 self.note(self.f("no_emotion_fmt", self.ids(a.no_emotion)))
@@ -364,7 +383,7 @@ class _Report:
             self.note(self.f("usual_end_fmt", a.usual_end, why))
         for e in a.end_moments:
             if e.negative:
-                self.note(self.f("negative_end_fmt", e.step, emo(e.emotion)))
+                self.note(self.f("negative_end_fmt", e.step, self.emo(e.emotion)))
             if e.worst:
                 self.note(self.f("worst_end_fmt", e.step))
 
@@ -477,6 +496,9 @@ class _Report:
                 }.get(s.status, s.status)
                 if s.status == "exceeded":
                     status = self.f("status_exceeded_fmt", self.d(s.over))
+                if s.kind != "duration":
+                    srow.append(self.promise_row(s, status))
+                    continue
                 srow.append(
                     [
                         self.where(s.step),
@@ -488,6 +510,40 @@ class _Report:
                     ]
                 )
             self.lines.extend(table(srow, indent=4))
+
+    def promise_row(self, s, status: str) -> list:
+        """A promise in the standards table: the time from its trigger, and the promise."""
+        w = self.t
+        if s.status == "early":
+            status = self.f("status_early_fmt", self.d(s.over))
+        elif s.status == "unknown":
+            status = (
+                w["status_unreachable"]
+                if s.unreachable
+                else self.f("status_unknown_fmt", self.ids(s.missing))
+            )
+        text = self.f("from_fmt", s.trigger, s.text) if s.trigger else s.text
+        if s.start:
+            day, clock = s.start.split()
+            key = "clock_worst_fmt" if s.worst_start else "clock_fmt"
+            text = self.f("paren_fmt", text, self.f(key, w[f"day_{day}"] + " " + clock))
+        if s.elapsed is not None:
+            takes = self.d(s.elapsed)
+        elif s.at_least:
+            takes = self.f("at_least_fmt", self.d(s.at_least))
+        else:
+            takes = "?"
+        return [self.where(s.step), s.step, takes, self.limit(s), status, text]
+
+    def limit(self, s) -> str:
+        """A promise's time in the table: 3 working days, 48h after, 20h ±1h."""
+        words = i18n.words(self.loc)
+        limit = limit_words(s, words)
+        if s.kind == "after":
+            return self.f("limit_after_fmt", limit)
+        if s.kind == "window":
+            return self.f("limit_window_fmt", limit, window_words(s, words))
+        return limit
 
     def shape(self):
         sh = self.a.shape

@@ -145,7 +145,7 @@ Passes::
 )
 load_rule(
     "invalid-value",
-    """A value is not one of the allowed ones (a lane, a status, an emotion between -2 and 2, an id's spelling).""",
+    """A value is not one of the allowed ones (a lane, a status, an emotion outside the blueprint's emotion_scale, an id's spelling).""",
 )
 load_rule(
     "bad-duration",

@@ -109,6 +109,9 @@ def fail_without_recovery(ctx):
 def duration_exceeds_standard(ctx):
     """A step takes longer than its own standard allows.
 
+    A standard timed from another step (``from:``) or in working days is a
+    promise: ``promise-exceeded`` checks it.
+
     Fails::
 
         duration: 15m
@@ -124,6 +127,7 @@ def duration_exceeds_standard(ctx):
             s.duration
             and s.standard
             and s.standard.within
+            and s.standard.kind == "duration"  # promises: promise-exceeded
             and s.duration.seconds > s.standard.within.seconds
         ):
             yield Finding(

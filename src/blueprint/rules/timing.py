@@ -81,7 +81,10 @@ def over_tolerance(ctx):
 
 @rule("negative-end", "warning")
 def negative_end(ctx):
-    """The journey ends on a bad feeling (emotion below zero).
+    """The journey ends on a bad feeling (emotion below the scale's midpoint).
+
+    The midpoint of the blueprint's ``emotion_scale`` is neutral: 0 on the
+    default -2..+2, 5 on a 0..10 survey.
 
     By the peak–end rule people judge an experience mostly by its most intense
     moment and by its end. A journey that ends badly is remembered badly, however
@@ -104,7 +107,7 @@ def negative_end(ctx):
             s = ctx.bp.by_id[e.step]
             yield Finding(
                 s.field_pos("emotion"),
-                f"the journey ends at '{e.step}' with emotion {_signed(e.emotion)}; "
+                f"the journey ends at '{e.step}' with emotion {_signed(e.emotion, ctx.bp.emotion_scale)}; "
                 "people remember the end: improve this moment",
                 e.step,
             )
@@ -136,13 +139,116 @@ def end_is_worst(ctx):
             yield Finding(
                 s.field_pos("emotion"),
                 f"the journey ends at its worst moment, '{e.step}' "
-                f"(emotion {_signed(e.emotion)}); make the last moment a good one",
+                f"(emotion {_signed(e.emotion, ctx.bp.emotion_scale)}); make the last moment a good one",
                 e.step,
             )
 
 
-def _signed(n: int) -> str:
-    return f"{n:+d}" if n else "0"
+@rule("promise-exceeded", "warning")
+def promise_exceeded(ctx):
+    """A promised time is not kept along the flow.
+
+    A promise is timed from the end of another step (``from:``): ``within``
+    (done by then; may count working days, ``3wd``), ``after`` (a follow-up that
+    starts then) or ``at`` with ``window`` (starts in that window). The time is
+    the longest path of durations and declared waits from the trigger to the
+    step; the message says by how much the promise is missed. ``blueprint
+    analyze`` lists every promise in its standards table.
+
+    Fails::
+
+        - {id: complain, lane: customer, text: Phone the hotline, next: [fix]}
+        - id: fix
+          lane: backstage
+          text: Resolve the complaint
+          duration: 4d
+          standard: {text: Resolved within 72 hours, within: 72h, from: complain}
+
+    Passes::
+
+          duration: 2d        # the same steps: 24h to spare
+    """
+    for c in ctx.analysis.timing.standards:
+        if c.kind == "duration" or c.status not in ("exceeded", "early"):
+            continue
+        s = ctx.bp.by_id[c.step]
+        if c.status == "early":
+            how = f"starts {format_duration(c.over)} before its window opens"
+        elif c.kind == "after":
+            how = f"starts {format_duration(c.over)} later than promised"
+        else:
+            how = f"is {format_duration(c.over)} late"
+        since = f"{format_duration(c.elapsed)} after '{c.trigger}'" if c.trigger else ""
+        when = ""
+        if c.start:
+            when = f", the clock starting {'at worst ' if c.worst_start else ''}{c.start}"
+        yield Finding(
+            _promise_pos(s),
+            f"promise at '{c.step}' ({_promise_words(c)}) {how}: the flow reaches it "
+            f"{since or 'after ' + format_duration(c.elapsed)}{when}",
+            c.step,
+        )
+
+
+@rule("promise-unknown", "info")
+def promise_unknown(ctx):
+    """A promised time cannot be checked (a duration on the way is missing).
+
+    Either a staff or support step between the trigger and the step has no
+    duration, or the flow does not lead from the trigger to the step. Give the steps named in the message a duration (customer actions without
+    one count as 0), or time the promise from a step that comes before.
+
+    Fails::
+
+        - {id: complain, lane: customer, text: Phone the hotline, next: [fix]}
+        - id: fix
+          lane: backstage
+          text: Resolve the complaint     # no duration
+          standard: {text: Resolved within 72 hours, within: 72h, from: complain}
+
+    Passes::
+
+          duration: 2d
+    """
+    for c in ctx.analysis.timing.standards:
+        if c.kind == "duration" or c.status != "unknown":
+            continue
+        s = ctx.bp.by_id[c.step]
+        if c.unreachable:
+            why = f"the flow does not lead from '{c.trigger}' to '{c.step}'"
+        else:
+            why = f"no duration on {', '.join(repr(m) for m in c.missing)}"
+            if c.at_least:
+                why += f" (at least {format_duration(c.at_least)} without them)"
+        yield Finding(
+            _promise_pos(s),
+            f"promise at '{c.step}' ({_promise_words(c)}) cannot be checked: {why}",
+            c.step,
+        )
+
+
+def _promise_pos(s):
+    std = s.standard
+    for d in (std.within, std.after, std.at):
+        if d is not None:
+            return d.pos
+    return std.pos
+
+
+def _promise_words(c) -> str:
+    frm = f" from '{c.trigger}'" if c.trigger else ""
+    if c.kind == "after":
+        return f"{c.limit} after '{c.trigger}'"
+    if c.kind == "window":
+        return f"at {c.limit}{frm} ±{format_duration(c.window or 0)}"
+    return f"within {c.limit}{frm}"
+
+
+def _signed(n, scale=None) -> str:
+    """An emotion as written on its scale: signed around 0 (+1), plain otherwise (7.5)."""
+    if scale is not None and scale.low >= 0:
+        return f"{n:g}"
+    return f"{n:+g}" if n else "0"
 
 
 def _inferred(ctx, heuristic: str):
