@@ -31,3 +31,33 @@ def templates_dir() -> Path:
 @lru_cache(maxsize=1)
 def schema_text() -> str:
     return schema_path().read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def repository_url() -> str:
+    """The project's repository: ``[project.urls] Repository`` in pyproject.toml
+    (the one place it is written), read from the installed package's metadata,
+    else from a source checkout's pyproject.toml."""
+    import tomllib
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("service-blueprint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "repository" and url.strip():
+            return url.strip().rstrip("/")
+    try:
+        with open(_REPO / "pyproject.toml", "rb") as fh:
+            url = tomllib.load(fh)["project"]["urls"]["Repository"]
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
+        return ""
+    return str(url).rstrip("/")
+
+
+def rule_doc_url(rule_id: str) -> str:
+    """The rule's section of docs/rules.md in the repository."""
+    base = repository_url()
+    return f"{base}/blob/main/docs/rules.md#{rule_id}" if base else f"docs/rules.md#{rule_id}"
