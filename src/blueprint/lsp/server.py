@@ -1,9 +1,10 @@
 """The language server: pygls wiring for :mod:`blueprint.lsp.features`.
 
 Checks run one at a time on a worker thread (so the server keeps reading
-messages), on open at once and on change after a short pause (:data:`DEBOUNCE`);
-a change cancels the check still waiting, and a result older than the buffer
-is never published. Requests (hover, completion...) use the snapshot of the
+messages): on open at once; on a change at once when it is the first for a
+while, else after a short pause (:data:`DEBOUNCE`) while typing goes on. A
+change cancels the check still waiting, and a result older than the buffer is
+never published. Requests (hover, completion...) use the snapshot of the
 buffer's current version, checking it first when needed.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from lsprotocol import types
@@ -39,6 +41,7 @@ class BlueprintServer(LanguageServer):
         self.snapshots: dict[str, Snapshot] = {}
         self.last_read: dict[str, Blueprint] = {}  # the newest blueprint read, for completion
         self.pending: dict[str, asyncio.Task] = {}
+        self.changed: dict[str, float] = {}  # uri -> when it last changed (monotonic)
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blueprint-check")
 
     def path_of(self, uri: str) -> str:
@@ -104,6 +107,15 @@ class BlueprintServer(LanguageServer):
             )
         )
 
+    def changed_now(self, uri: str) -> float:
+        """The pause before checking a change: none for the first change in a
+        while, :data:`DEBOUNCE` while changes keep coming."""
+        now = time.monotonic()
+        last = self.changed.get(uri)
+        self.changed[uri] = now
+        typing = last is not None and now - last < DEBOUNCE
+        return DEBOUNCE if typing or uri in self.pending else 0
+
     def schedule(self, uri: str, delay: float) -> None:
         old = self.pending.pop(uri, None)
         if old is not None:
@@ -132,7 +144,8 @@ def make_server() -> BlueprintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: BlueprintServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, DEBOUNCE)
+        uri = params.text_document.uri
+        ls.schedule(uri, ls.changed_now(uri))
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: BlueprintServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -147,6 +160,7 @@ def make_server() -> BlueprintServer:
             task.cancel()
         ls.snapshots.pop(uri, None)
         ls.last_read.pop(uri, None)
+        ls.changed.pop(uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
 
     @server.feature(
