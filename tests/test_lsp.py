@@ -145,6 +145,21 @@ def test_diagnostics_on_open_with_exact_ranges_and_the_project_config(opened):
     assert d["codeDescription"]["href"].endswith("/docs/rules.md#fail-without-recovery")
 
 
+def test_a_broken_project_configuration_is_shown_in_its_file(project):
+    """check refuses to run with a bad blueprint.toml; the server shows its problem there."""
+    toml = project.parent / "blueprint.toml"
+    toml.write_text('[rules]\nempty-lane = "of"\n', encoding="utf-8")
+    with Client(cwd=str(project.parent)) as c:
+        c.initialize(str(project.parent))
+        c.open(project.as_uri(), KIOSK)
+        params = c.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == toml.as_uri())
+        # the whole entry 'empty-lane = "of"' (17 characters) of line 2
+        assert [(d["code"], d["range"]) for d in params["diagnostics"]] == [
+            ("bad-config", rng(1, 0, 17))
+        ]
+        assert "severity must be one of" in params["diagnostics"][0]["message"]
+
+
 def test_a_mistake_typed_gives_its_diagnostic_and_the_did_you_mean_fix(opened):
     c, uri = opened
     c.diagnostics(uri)

@@ -17,6 +17,7 @@ from lsprotocol import types
 from blueprint import i18n, vocab
 from blueprint.durations import format_duration
 from blueprint.lsp.index import PHASE, ROLE, RULE, STEP, Occurrence, Snapshot, unquote
+from blueprint.lsp.text import Buffer
 from blueprint.model import Blueprint, Step
 from blueprint.problems import Pos, Problem
 from blueprint.resources import rule_doc_url, schema_text
@@ -38,10 +39,24 @@ def diagnostics(snap: Snapshot) -> list[types.Diagnostic]:
     return [_diagnostic(snap, p) for p in snap.result.problems]
 
 
-def _diagnostic(snap: Snapshot, p: Problem) -> types.Diagnostic:
+def config_diagnostics(path: str, problems: list[Problem], encoding: str) -> list[types.Diagnostic]:
+    """The problems of a project configuration file (``blueprint.toml``, ``pyproject.toml``),
+    which ``check`` refuses to run with: shown in that file."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            buffer = Buffer(fh.read(), encoding)
+    except OSError:
+        buffer = Buffer("", encoding)
+    return [_diagnostic(buffer, p, buffer.token_end(Pos(p.line, p.col))) for p in problems]
+
+
+def _diagnostic(snap: Snapshot | Buffer, p: Problem, end: Pos | None = None) -> types.Diagnostic:
     start = Pos(p.line, p.col)
+    buffer = snap.buffer if isinstance(snap, Snapshot) else snap
+    if end is None and isinstance(snap, Snapshot):
+        end = snap.end_of(start)
     return types.Diagnostic(
-        range=snap.buffer.range(start, snap.end_of(start)),
+        range=buffer.range(start, end),
         message=p.message,
         severity=_SEVERITY.get(p.severity, types.DiagnosticSeverity.Warning),
         code=p.rule,

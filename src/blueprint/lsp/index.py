@@ -140,6 +140,13 @@ class Snapshot:
         steps = self.doc.data.get("steps") if isinstance(self.doc.data, dict) else None
         if not isinstance(steps, list):
             return None
+        steps_key = self.doc.keys.get(("steps",))
+        if steps_key is not None:  # past the end of steps: (a top-level key below it)
+            below = [
+                p.line for k, p in self.doc.keys.items() if len(k) == 1 and p.line > steps_key.line
+            ]
+            if below and line >= min(below):
+                return None
         found = None
         for i in range(len(steps)):
             start = self.doc.values.get(("steps", i))

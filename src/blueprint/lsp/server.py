@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
-from pygls.uris import to_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 
 from blueprint import __version__, config
 from blueprint.lsp import features
@@ -42,6 +42,7 @@ class BlueprintServer(LanguageServer):
         self.last_read: dict[str, Blueprint] = {}  # the newest blueprint read, for completion
         self.pending: dict[str, asyncio.Task] = {}
         self.changed: dict[str, float] = {}  # uri -> when it last changed (monotonic)
+        self.config_shown: dict[str, list] = {}  # configuration file uri -> its diagnostics
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blueprint-check")
 
     def path_of(self, uri: str) -> str:
@@ -105,6 +106,24 @@ class BlueprintServer(LanguageServer):
             types.PublishDiagnosticsParams(
                 uri=uri, version=snap.version, diagnostics=features.diagnostics(snap)
             )
+        )
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(self.worker, self._config_report, snap.path)
+        if found is not None and self.config_shown.get(found[0]) != found[1]:
+            self.config_shown[found[0]] = found[1]
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(*found))
+
+    def _config_report(self, path: str) -> tuple[str, list[types.Diagnostic]] | None:
+        """The project configuration that applies to ``path`` and its problems
+        (check refuses to run with them; the server shows them in that file)."""
+        from blueprint.rules import all_rules
+
+        cfg = config.find_config(os.path.dirname(os.path.abspath(path)) or ".")
+        if not cfg.path:
+            return None
+        problems = config.config_problems(cfg, set(all_rules()))
+        return from_fs_path(cfg.path) or cfg.path, features.config_diagnostics(
+            cfg.path, problems, self.encoding
         )
 
     def changed_now(self, uri: str) -> float:

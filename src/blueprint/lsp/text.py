@@ -86,6 +86,8 @@ class Buffer:
             return Pos(start.line, start.col + 1)
         m = _PLAIN_END.search(text, i + 1)
         end = m.start() if m else len(text)
+        while end > i + 1 and text[end - 1] in " \t":  # not the blanks before a comment
+            end -= 1
         return Pos(start.line, max(end, i + 1) + 1)
 
     def token_at(self, pos: Pos) -> tuple[Pos, Pos] | None:
