@@ -77,13 +77,17 @@ fi
 # the system Graphviz (dot) draws the diagrams; a CJK font keeps Chinese readable
 NEED=()
 command -v dot >/dev/null 2>&1 || NEED+=(graphviz)
-# the tests open the built site in Debian's Chromium (headless) and read PDFs with pdftotext;
-# the main job needs neither
+# the tests open the built site in Debian's Chromium (headless), read PDFs with pdftotext and
+# attach the language server to Neovim; the main job needs none of them
 if [ "$MODE" != run ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
   NEED+=(chromium)
 fi
 if [ "$MODE" != run ] && ! command -v pdftotext >/dev/null 2>&1; then
   NEED+=(poppler-utils)
+fi
+# the language server's test attaches `blueprint lsp` to a real editor: Neovim, headless
+if [ "$MODE" != run ] && ! command -v nvim >/dev/null 2>&1; then
+  NEED+=(neovim)
 fi
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
   NEED+=(fonts-noto-cjk fontconfig)
@@ -92,7 +96,7 @@ if [ "${#NEED[@]}" -gt 0 ]; then
   if ! apt_install "${NEED[@]}"; then
     say "missing: ${NEED[*]}. Install them with: sudo apt-get install ${NEED[*]}"
     say "(without Graphviz, 'blueprint render' cannot draw; without a CJK font, Chinese text shows as boxes;"
-    say " without Chromium, the tests that open the built site in a browser are skipped)"
+    say " without Chromium, poppler-utils or Neovim, the tests that need them are skipped)"
     SYSTEM_DEPS_MISSING=1
   fi
 fi

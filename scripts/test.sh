@@ -15,7 +15,7 @@ fi
 export BLUEPRINT_SETUP="${BLUEPRINT_SETUP:-test}"
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 if [ "$SYSTEM_DEPS_MISSING" = 1 ] && [ -n "${CI:-}" ]; then
-  say "CI needs Graphviz, a CJK font and Chromium: their tests are not skipped in CI"; exit 2
+  say "CI needs Graphviz, a CJK font, Chromium, poppler-utils and Neovim: their tests are not skipped in CI"; exit 2
 fi
 say "ruff check"
 ruff check --quiet src tests benchmarks

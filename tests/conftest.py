@@ -20,9 +20,9 @@ def chromium() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Diagram tests need Graphviz, browser tests Chromium, PDF text tests pdftotext: skipped on a
-    developer machine without them, never in CI (the set-up installs both there,
-    and a missing one is a failure)."""
+    """Diagram tests need Graphviz, browser tests Chromium, PDF text tests pdftotext, the
+    editor test Neovim: skipped on a developer machine without them, never in CI (the
+    set-up installs them there, and a missing one is a failure)."""
     if os.environ.get("CI"):
         return
     missing = {
@@ -31,6 +31,7 @@ def pytest_collection_modifyitems(config, items):
         "pdftotext": None
         if shutil.which("pdftotext")
         else "pdftotext (poppler-utils) is not installed",
+        "neovim": None if shutil.which("nvim") else "Neovim (nvim) is not installed",
     }
     for marker, reason in missing.items():
         if reason is None:

@@ -203,6 +203,21 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
 
 
 @cli.command()
+def lsp():
+    """Run the language server on stdin and stdout (for editors).
+
+    Diagnostics for every problem check finds, completion, hover, go to
+    definition, references, rename and quick fixes; docs/editors.md shows
+    how to attach it in VS Code, Neovim, Helix and Emacs.
+    """
+    try:
+        from blueprint.lsp.server import serve
+    except ImportError as exc:  # pygls is a dependency; a broken install names what is missing
+        _usage_error(f"the language server needs pygls: {exc}")
+    serve()
+
+
+@cli.command()
 def schema():
     """Print the JSON Schema of the blueprint format (for editors and tools)."""
     from blueprint.resources import schema_text

@@ -133,6 +133,12 @@ def _read(path: str, table_path: tuple) -> Config | None:
     return cfg
 
 
+def forget() -> None:
+    """Forget the configurations found so far (a long-running language server
+    reads them again when a file is checked, so edits to them count)."""
+    _cache.clear()
+
+
 def find_config(start_dir: str) -> Config:
     """The configuration that applies to files in ``start_dir``."""
     start_dir = os.path.abspath(start_dir)

@@ -16,6 +16,7 @@ from blueprint.vocab import printable
 if TYPE_CHECKING:
     from blueprint.analysis import Analysis
     from blueprint.graph import Structure
+    from blueprint.load import Document
     from blueprint.model import Blueprint
     from blueprint.rules import Context, Rule
 
@@ -32,6 +33,7 @@ class Result:
     blueprint: Blueprint | None = None  # when the file could be read
     structure: Structure | None = None  # when the graph rules ran
     context: Context | None = None  # when the graph rules ran
+    document: Document | None = None  # kept by check_text (the language server reads its spans)
 
     @property
     def loaded(self) -> bool:
@@ -72,14 +74,34 @@ def _printable(problems: list) -> list:
 
 def load_blueprint(path: str) -> tuple:
     """Read, schema-check and build one file: (blueprint or None, problems)."""
-    bp, problems = _load_blueprint(path)
+    bp, problems = _load_blueprint(load_yaml(path))
     return bp, _printable(problems)
 
 
-def _load_blueprint(path: str) -> tuple:
+def _parse_text(text: str, path: str) -> tuple[Document, list[Problem]]:
+    """``text`` (an editor's unsaved buffer) as :func:`load_yaml` reads a file, with spans."""
+    from blueprint.load import MAX_FILE_BYTES, Document, parse_yaml
+
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 1048576
+        return Document(path), [
+            problem(
+                path,
+                None,
+                "error",
+                f"file is {size / 1048576:.1f} MiB; the limit is {limit} MiB",
+                "file-too-large",
+            )
+        ]
+    return parse_yaml(text.removeprefix("\ufeff"), path, spans=True)
+
+
+def _load_blueprint(loaded: tuple[Document, list[Problem]]) -> tuple:
     from blueprint import model, schema
 
-    doc, problems = load_yaml(path)
+    doc, problems = loaded
+    path = doc.path
     if problems and doc.data is None:
         return None, problems
     if not isinstance(doc.data, dict):
@@ -106,28 +128,41 @@ def _near(word: str, known) -> str:
     return did_you_mean(word, sorted(known), cutoff=0.7)
 
 
-def check_file(path: str, config: Config | None = None, *, only_load: bool = False) -> Result:
-    """Check one file. Never raises for bad input: all difficulties are problems."""
+def check_file(
+    path: str, config: Config | None = None, *, only_load: bool = False, text: str | None = None
+) -> Result:
+    """Check one file. Never raises for bad input: all difficulties are problems.
+
+    With ``text``, that text is checked as if it were the file's content (an
+    editor's unsaved buffer): the configuration is still the one found upward
+    from ``path``, and the result keeps the parsed document with its token
+    spans (``Result.document``)."""
     # Checking builds millions of small objects and few reference cycles: the
     # cyclic GC would rescan them again and again (a fifth of the time at
     # 100,000 steps). It is paused for one file and runs again between files.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check_file(path, config, only_load)
+        return _check_file(path, config, only_load, text)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _check_file(path: str, config: Config | None, only_load: bool) -> Result:
+def _check_file(path: str, config: Config | None, only_load: bool, text: str | None) -> Result:
     """Load, then (when loading found no error) settle each rule's level
     (:func:`_rule_levels`), warn about ignored rules that do not exist
     (:func:`_unknown_ignores`) and run the rules (:func:`_run_rules`)."""
     from blueprint.rules import Context, all_rules
 
     res = Result(path)
-    bp, problems = load_blueprint(path)
+    if text is None:
+        bp, problems = load_blueprint(path)
+    else:
+        loaded = _parse_text(text, path)
+        res.document = loaded[0]
+        bp, problems = _load_blueprint(loaded)
+        problems = _printable(problems)
     res.blueprint = bp
     res.problems = problems
     if bp is None or any(p.severity == "error" for p in problems) or only_load:

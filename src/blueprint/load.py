@@ -49,6 +49,9 @@ class Document:
     numbers: dict = field(
         default_factory=dict
     )  # path -> the text of a value read as a number (1.10, 0x1f)
+    #: start Pos -> end Pos (just after the token) of every scalar, key and alias;
+    #: recorded only when asked for (``parse_yaml(..., spans=True)``: the language server)
+    ends: dict | None = None
 
     def pos(self, path: Path) -> Pos:
         """Position of the value at ``path``, or of its nearest written parent."""
@@ -210,6 +213,7 @@ class _Composer:
         stack: list = []
         root_set = False
         values = self.doc.values
+        ends = self.doc.ends
         Scalar, Alias = yaml.ScalarEvent, yaml.AliasEvent
         MapStart, SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
         Ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
@@ -268,6 +272,8 @@ class _Composer:
                     raise LoadError(pos, f"unknown alias *{ev.anchor}", "yaml-syntax")
                 size = self.anchor_sizes.get(ev.anchor, 1)
                 self._count(size, pos)
+                if ends is not None:
+                    ends[pos] = _mark(ev.end_mark)
                 value = self.anchors[ev.anchor]
                 if is_key:
                     self._key(stack, _key_text(value), pos)
@@ -290,6 +296,8 @@ class _Composer:
                 )
 
             if kind is Scalar:
+                if ends is not None:
+                    ends[pos] = _mark(ev.end_mark)
                 value = resolve_scalar(ev.value, ev.implicit[0], tag)
                 if self.restore and isinstance(value, str):
                     value = value.translate(self.restore)
@@ -533,9 +541,10 @@ def _syntax_problem(path: str, text: str, pos: Pos, msg: str) -> Problem:
     return problem(path, pos, "error", f"YAML syntax: {msg}", "yaml-syntax")
 
 
-def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
-    """Compose ``text`` into a :class:`Document`; never raises for bad input."""
-    doc = Document(path)
+def parse_yaml(text: str, path: str, *, spans: bool = False) -> tuple[Document, list[Problem]]:
+    """Compose ``text`` into a :class:`Document`; never raises for bad input.
+    With ``spans``, the document also records where each token ends (``Document.ends``)."""
+    doc = Document(path, ends={} if spans else None)
     problems: list[Problem] = []
     composer = _Composer(doc, problems, len(text))
     source = text

@@ -35,24 +35,29 @@ def schema_text() -> str:
 
 @lru_cache(maxsize=1)
 def repository_url() -> str:
-    """The project's repository, from the one place that holds it: pyproject.toml's
-    ``[project.urls] Repository``, as the installed distribution's metadata carries it."""
-    from importlib.metadata import PackageNotFoundError, metadata
+    """The project's repository: ``[project.urls] Repository`` in pyproject.toml
+    (the one place it is written), read from the installed package's metadata,
+    else from a source checkout's pyproject.toml."""
+    import tomllib
+    from importlib import metadata
 
     try:
-        urls = metadata("service-blueprint").get_all("Project-URL") or []
-    except PackageNotFoundError:  # a bare source tree: read pyproject.toml itself
-        import tomllib
-
-        data = tomllib.loads((_REPO / "pyproject.toml").read_text(encoding="utf-8"))
-        return str(data["project"]["urls"]["Repository"])
+        urls = metadata.metadata("service-blueprint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
     for entry in urls:
         label, _, url = entry.partition(",")
-        if label.strip().lower() == "repository":
-            return url.strip()
-    raise LookupError("the installed service-blueprint names no Repository URL")
+        if label.strip().lower() == "repository" and url.strip():
+            return url.strip().rstrip("/")
+    try:
+        with open(_REPO / "pyproject.toml", "rb") as fh:
+            url = tomllib.load(fh)["project"]["urls"]["Repository"]
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
+        return ""
+    return str(url).rstrip("/")
 
 
 def rule_doc_url(rule_id: str) -> str:
-    """Where a rule's documentation is read on the web (docs/rules.md, the rule's heading)."""
-    return f"{repository_url()}/blob/main/docs/rules.md#{rule_id}"
+    """The rule's section of docs/rules.md in the repository."""
+    base = repository_url()
+    return f"{base}/blob/main/docs/rules.md#{rule_id}" if base else f"docs/rules.md#{rule_id}"
