@@ -1,0 +1,428 @@
+"""What `blueprint serve` knows about the blueprints it shows, kept in memory.
+
+A :class:`Project` holds one :class:`Entry` per blueprint file: its latest
+check (problems), the last version that checked without errors (the "good"
+one, drawn and scripted), a version number that grows with every change the
+page must show, and the drawings already made for it. Everything is computed
+in this process with the same functions as ``check``, ``render``, ``script``
+and ``analyze``; nothing is written to disk.
+
+Only the watcher thread changes entries (:meth:`Project.refresh`); the web
+threads read them and draw on request (:meth:`Project.diagram`), one drawing
+at a time per blueprint, cached per version and options.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from blueprint.problems import Pos, problem
+
+#: the drawing switches of the page, the same as ``render``'s options
+THEMES = ("color", "mono")
+PAPERS = ("a4", "a3", "letter")
+CONFIG_NAMES = ("blueprint.toml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class View:
+    """What the page asks to see: ``render``'s options."""
+
+    theme: str = "color"
+    emotion: bool = False
+    inferred: bool = True
+
+    @classmethod
+    def from_query(cls, query: dict) -> View:
+        """From the page's query string (unknown values mean the default)."""
+
+        def flag(name: str, default: bool) -> bool:
+            value = (query.get(name) or [""])[0]
+            return {"1": True, "0": False}.get(value, default)
+
+        theme = (query.get("theme") or [""])[0]
+        return cls(
+            theme=theme if theme in THEMES else "color",
+            emotion=flag("emotion", False),
+            inferred=flag("inferred", True),
+        )
+
+    def query(self) -> str:
+        return f"theme={self.theme}&emotion={int(self.emotion)}&inferred={int(self.inferred)}"
+
+
+@dataclass
+class Good:
+    """A version that checked without errors: what the page draws."""
+
+    version: int
+    result: Any  # lint.Result with blueprint, structure and context.analysis
+
+
+@dataclass
+class Entry:
+    path: str  # as discovered (shown to the designer)
+    slug: str  # its address: /b/<slug>
+    version: int = 0
+    digest: str = ""  # what the last check read (file, configuration, templates)
+    problems: list = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    title: str = ""
+    missing: bool = False  # the file is gone (deleted, renamed)
+    good: Good | None = None
+    redraws: int = 0  # checks that gave the page something new (tests count them)
+    drawings: dict = field(default_factory=dict)  # (good version, View, fmt, paper) -> bytes
+    scripts: dict = field(default_factory=dict)  # good version -> (tabs, error)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def broken(self) -> bool:
+        """The file as saved now cannot be drawn: the page dims the last good drawing."""
+        return self.missing or self.errors > 0
+
+    @property
+    def abspath(self) -> str:
+        return os.path.abspath(self.path)
+
+
+def analysis_text(analysis, problems: list) -> str:
+    """The analysis as ``blueprint analyze`` prints it (the page's Analysis tab).
+
+    The one place this module reaches the analysis report, so that moving the
+    report to another module changes one import."""
+    from blueprint.analysis.text import report
+
+    return report(analysis, problems)
+
+
+def headline(analysis) -> dict:
+    """The figures at the top of a blueprint's page: fail points, waits, peak
+    and end, and the customer's time against the tolerance."""
+    from blueprint.durations import format_duration
+
+    by_id = analysis.bp.by_id
+    timing = analysis.timing
+    customer = timing.customer
+    if customer.skipped or not customer.route:
+        time = ""
+    else:
+        time = format_duration(customer.total)
+        if not customer.complete:
+            time = f"at least {time}"
+    if timing.tolerance is None:
+        verdict = "no tolerance set"
+    elif timing.margin is None:
+        verdict = "margin unknown"
+    elif timing.over_tolerance:
+        verdict = f"over by {format_duration(-timing.margin)}"
+    else:  # with times missing, the customer may spend more: the margin is at most this
+        margin = format_duration(timing.margin)
+        verdict = f"{margin} to spare" if customer.complete else f"at most {margin} to spare"
+    return {
+        "fail_declared": sum(1 for f in analysis.fail_points if f.declared),
+        "fail_inferred": sum(1 for f in analysis.fail_points if not f.declared),
+        "waits": len(analysis.wait_points),
+        "waits_over": sum(1 for w in analysis.wait_points if w.over_tolerance),
+        "peak": [by_id[p].text for p in analysis.peaks],
+        "end": [by_id[e].text for e in analysis.ends],
+        "score": analysis.peak_end_score,
+        "customer_time": time,
+        "tolerance": format_duration(timing.tolerance) if timing.tolerance is not None else "",
+        "verdict": verdict,
+        "over": bool(timing.over_tolerance),
+    }
+
+
+def _slug(path: str, taken: set) -> str:
+    """An ASCII address for a file (its stem; CJK names become ``blueprint``)."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "blueprint"
+    slug, n = safe, 2
+    while slug in taken:
+        slug, n = f"{safe}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return b"\0<unreadable>"
+
+
+def tree_digest(folder: str | None) -> str:
+    """A hash of every file under ``folder`` (the designer's templates)."""
+    h = hashlib.sha256()
+    if folder and os.path.isdir(folder):
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                p = os.path.join(root, name)
+                h.update(os.path.relpath(p, folder).encode("utf-8", "surrogateescape") + b"\0")
+                h.update(_read(p))
+    return h.hexdigest()
+
+
+class Project:
+    """The blueprints of one ``blueprint serve``: a file, or every file of a folder."""
+
+    def __init__(self, target: str, templates: str | None = None):
+        self.target = target
+        self.folder = os.path.isdir(target)
+        self.templates = templates
+        self.lock = threading.RLock()
+        self.entries: dict[str, Entry] = {}  # slug -> entry, in discovery order
+        self._taken: set = set()
+        self._templates_digest = tree_digest(templates)
+        self.changed = threading.Condition(self.lock)
+        self.seq = 0  # grows with every change any page must show
+        self.closed = False
+        self._discover()
+        for entry in list(self.entries.values()):
+            self._check(entry)
+
+    # ------------------------------------------------------------------ files
+
+    def _files(self) -> list[str]:
+        if not self.folder:
+            return [self.target]
+        from blueprint.lint import discover
+
+        files, _ = discover([self.target])
+        return files
+
+    def _discover(self) -> bool:
+        """Add the files that appeared, mark the ones that went; True when the list changed."""
+        files = self._files()
+        known = {e.abspath: e for e in self.entries.values()}
+        changed = False
+        for f in files:
+            entry = known.get(os.path.abspath(f))
+            if entry is None:
+                slug = _slug(f, self._taken)
+                self.entries[slug] = Entry(f, slug, title=os.path.basename(f))
+                changed = True
+        if self.folder:  # a file that is gone leaves the list (its page says so)
+            present = {os.path.abspath(f) for f in files}
+            for slug, entry in list(self.entries.items()):
+                if entry.abspath not in present:
+                    del self.entries[slug]
+                    changed = True
+        return changed
+
+    def by_path(self, path: str) -> Entry | None:
+        path = os.path.abspath(path)
+        for e in self.entries.values():
+            if e.abspath == path:
+                return e
+        return None
+
+    def config_dirs(self) -> list[str]:
+        """Folders where a project configuration applies to a blueprint shown: from
+        each blueprint's folder upward to the configuration found (every folder up to
+        the root when none is found is too many to watch: then only the blueprint's own)."""
+        from blueprint.config import find_config
+
+        dirs: list[str] = []
+        starts = [os.path.dirname(e.abspath) for e in self.entries.values()]
+        if self.folder:
+            starts.append(os.path.abspath(self.target))
+        for start in dict.fromkeys(starts):
+            cfg = find_config(start)
+            stop = os.path.dirname(os.path.abspath(cfg.path)) if cfg.path else start
+            d = start
+            while True:
+                if d not in dirs:
+                    dirs.append(d)
+                if d == stop or os.path.dirname(d) == d:
+                    break
+                d = os.path.dirname(d)
+        return dirs
+
+    # ----------------------------------------------------------------- checks
+
+    def _digest(self, entry: Entry) -> str:
+        from blueprint.config import find_config
+
+        h = hashlib.sha256(_read(entry.path))
+        cfg = find_config(os.path.dirname(entry.abspath))
+        if cfg.path:
+            h.update(b"\0" + cfg.path.encode("utf-8", "surrogateescape") + b"\0")
+            h.update(_read(cfg.path))
+        h.update(self._templates_digest.encode())
+        return h.hexdigest()
+
+    def _check(self, entry: Entry) -> bool:
+        """Check ``entry`` again when what it reads changed; True when it did."""
+        missing = not os.path.exists(entry.path)
+        digest = "" if missing else self._digest(entry)
+        if digest == entry.digest and missing == entry.missing and entry.version:
+            return False
+        from blueprint import lint
+        from blueprint.config import project_config_problems
+        from blueprint.rules import all_rules
+
+        if missing:
+            problems = [
+                problem(
+                    entry.path,
+                    Pos(1, 1),
+                    "error",
+                    "no such file (deleted or renamed?)",
+                    "file-unreadable",
+                )
+            ]
+            result: Any = None
+        else:
+            problems = project_config_problems([entry.path], set(all_rules()))
+            result = lint.check_file(entry.path)
+            problems = problems + list(result.problems)
+        errors = sum(1 for p in problems if p.severity == "error")
+        with self.lock:
+            entry.version += 1
+            entry.digest, entry.missing = digest, missing
+            entry.problems = problems
+            entry.errors = errors
+            entry.warnings = sum(1 for p in problems if p.severity == "warning")
+            if result is not None and result.loaded and not errors:
+                entry.good = Good(entry.version, result)
+                entry.title = result.blueprint.title or os.path.basename(entry.path)
+            entry.redraws += 1
+        return True
+
+    def refresh(self, paths: set[str]) -> list[str]:
+        """Check again what the changed ``paths`` affect; returns the slugs redone.
+        Called by the watcher thread only."""
+        from blueprint import config
+
+        paths = {os.path.abspath(p) for p in paths}
+        names = {os.path.basename(p) for p in paths}
+        if names & set(CONFIG_NAMES):
+            # the configuration is read again (config caches what it found per folder)
+            config._cache.clear()
+        templates = self.templates and any(
+            p == os.path.abspath(self.templates)
+            or p.startswith(os.path.abspath(self.templates) + os.sep)
+            for p in paths
+        )
+        if templates:
+            self._templates_digest = tree_digest(self.templates)
+        listed = False
+        if self.folder and any(p.endswith((".yaml", ".yml")) for p in paths):
+            with self.lock:
+                listed = self._discover()
+        redo = []
+        for entry in list(self.entries.values()):
+            affected = (
+                entry.abspath in paths
+                or templates
+                or bool(names & set(CONFIG_NAMES))
+                or entry.version == 0
+            )
+            if affected and self._check(entry):
+                redo.append(entry.slug)
+        if redo or listed:
+            self.notify()
+        return redo
+
+    def notify(self) -> None:
+        with self.changed:
+            self.seq += 1
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    def versions(self) -> dict:
+        with self.lock:
+            return {
+                "seq": self.seq,
+                "versions": {slug: e.version for slug, e in self.entries.items()},
+            }
+
+    # ---------------------------------------------------------------- outputs
+
+    def diagram(self, entry: Entry, view: View, fmt: str = "svg", paper: str = "a4") -> bytes:
+        """The last good version drawn as ``fmt``; raises GraphvizError, or
+        LookupError when no version was ever good."""
+        from blueprint import render as rnd
+
+        with entry.lock:
+            good = entry.good
+            if good is None:
+                raise LookupError("nothing to draw yet")
+            key = (good.version, view, fmt, paper if fmt == "pdf" else "")
+            data = entry.drawings.get(key)
+            if data is None:
+                res = good.result
+                data = rnd.render(
+                    res.blueprint,
+                    res.context.analysis,
+                    fmt,
+                    rnd.Options(
+                        theme=view.theme, emotion=view.emotion, paper=paper, inferred=view.inferred
+                    ),
+                )
+                # drawings of older versions are not asked for again
+                entry.drawings = {k: v for k, v in entry.drawings.items() if k[0] == good.version}
+                if fmt == "svg":  # PNG and PDF are made for a download, not kept
+                    entry.drawings[key] = data
+            return data
+
+    def scripts(self, entry: Entry) -> tuple[list, str]:
+        """([(title, html)], error): the customer's script and each role's, as
+        ``blueprint script --format html`` writes them, for the last good version."""
+        from blueprint import script as sc
+
+        with entry.lock:
+            good = entry.good
+            if good is None:
+                return [], ""
+            if good.version in entry.scripts:
+                return entry.scripts[good.version]
+            res = good.result
+            handout = sc.build(res.blueprint, res.structure, res.context.analysis)
+            parts = [("customer", sc.select(handout, customer=True), handout.script("customer"))]
+            parts += [
+                (role, sc.select(handout, role=role), handout.script("role", role))
+                for role in handout.roles
+            ]
+            tabs, error = [], ""
+            try:
+                for name, part, script in parts:
+                    title = script.title if script is not None else name
+                    tabs.append((title, sc.render(part, "html", self.templates)))
+            except sc.ScriptError as exc:
+                tabs, error = [], str(exc)
+            entry.scripts = {good.version: (tabs, error)}
+            return tabs, error
+
+    def summary(self, entry: Entry) -> dict:
+        """What a page shows besides the drawing (read under the project lock)."""
+        with self.lock:
+            good = entry.good
+            fresh = good is not None and good.version == entry.version
+            return {
+                "slug": entry.slug,
+                "path": entry.path,
+                "title": entry.title or os.path.basename(entry.path),
+                "version": entry.version,
+                "good_version": good.version if good else 0,
+                "broken": entry.broken,
+                "fresh": fresh,
+                "errors": entry.errors,
+                "warnings": entry.warnings,
+                "problems": list(entry.problems),
+                "headline": headline(good.result.context.analysis) if good else None,
+                "locale": good.result.blueprint.locale if good else "en",
+            }
