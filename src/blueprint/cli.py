@@ -637,9 +637,10 @@ def serve(path, port, host, open_page, templates, editor_url):
     import signal
     import threading
 
+    on_term = None
     if threading.current_thread() is threading.main_thread():
         # a service manager's stop (SIGTERM) ends it as cleanly as Ctrl-C
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        on_term = signal.signal(signal.SIGTERM, signal.default_int_handler)
     server = None
     try:
         try:
@@ -667,6 +668,8 @@ def serve(path, port, host, open_page, templates, editor_url):
     finally:
         if server is not None:
             server.stop()
+        if on_term is not None:
+            signal.signal(signal.SIGTERM, on_term)
     click.echo("blueprint: stopped", err=True)
     sys.exit(EXIT_OK)
 
