@@ -131,6 +131,12 @@ def test_the_page_shows_the_diagram_problems_headline_and_scripts(page, server):
     tabs = page.locator("#script-tabs .tab").all_inner_texts()
     assert tabs[0] == "Customer's journey" and "Shoeshiner" in tabs
     assert page.inner_text("#status") == "clean"
+    # a role's script, as `blueprint script --role shiner --format html` writes it, in its frame
+    page.click("#script-tabs .tab >> text=Shoeshiner")
+    page.frame_locator("#frame-script").get_by_text("Apply polish").first.wait_for(timeout=WAIT_MS)
+    assert page.is_hidden("#pane-diagram")
+    page.click(".tab[data-tab=analysis]")
+    page.frame_locator("#frame-analysis").get_by_text("Fail points").first.wait_for(timeout=WAIT_MS)
     assert page.errors == []
 
 

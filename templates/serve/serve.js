@@ -190,26 +190,27 @@
   document.querySelector(".tab[data-tab=diagram]").onclick = () => showTab("diagram");
   document.querySelector(".tab[data-tab=analysis]").onclick = () => showTab("analysis");
 
-  function scriptTabs(list, error) {
-    const key = JSON.stringify(list);
-    const err = $("scripts-error");
-    err.hidden = !error;
-    err.textContent = error || "";
-    if (key === JSON.stringify(tabs)) return;
-    tabs = list;
+  let tabsFor = 0; // the good version whose scripts the tabs list
+  async function scriptTabs() {
+    const r = await fetch(`/api/b/${slug}/scripts`, { cache: "no-store" });
+    const data = await r.json();
+    tabsFor = data.good_version;
+    const titles = data.titles;
+    if (JSON.stringify(titles) === JSON.stringify(tabs)) return;
+    tabs = titles;
     const holder = $("script-tabs");
     holder.textContent = "";
-    for (const t of list) {
+    titles.forEach((title, n) => {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "tab";
       b.setAttribute("role", "tab");
-      b.dataset.tab = `script-${t.n}`;
-      b.textContent = t.title; // text, never HTML
+      b.dataset.tab = `script-${n}`;
+      b.textContent = title; // text, never HTML
       b.onclick = () => showTab(b.dataset.tab);
       holder.appendChild(b);
-    }
-    if (tab.startsWith("script-") && !list.some((t) => `script-${t.n}` === tab)) showTab("diagram");
+    });
+    if (tab.startsWith("script-") && Number(tab.slice(7)) >= titles.length) showTab("diagram");
     else showTab(tab);
   }
 
@@ -267,8 +268,8 @@
     stats.goodVersion = data.good_version;
     body.dataset.version = String(data.version);
     stats.updates += 1;
-    scriptTabs(data.tabs, data.scripts_error);
     loadFrame();
+    if (data.good_version !== tabsFor) scriptTabs().catch(() => {});
   }
 
   function option(id, set) {

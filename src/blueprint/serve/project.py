@@ -78,8 +78,9 @@ class Entry:
     good: Good | None = None
     redraws: int = 0  # checks that gave the page something new (tests count them)
     drawings: dict = field(default_factory=dict)  # (good version, View, fmt, paper) -> bytes
-    scripts: dict = field(default_factory=dict)  # good version -> (tabs, error)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    scripts: dict = field(default_factory=dict)  # the scripts of the good version, made on request
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # drawing
+    script_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def broken(self) -> bool:
@@ -379,33 +380,48 @@ class Project:
                     entry.drawings[key] = data
             return data
 
-    def scripts(self, entry: Entry) -> tuple[list, str]:
-        """([(title, html)], error): the customer's script and each role's, as
-        ``blueprint script --format html`` writes them, for the last good version."""
+    def _parts(self, entry: Entry) -> tuple[int, list]:
+        """(good version, [(title, handout part)]): the customer's script, then each role's."""
         from blueprint import script as sc
 
-        with entry.lock:
-            good = entry.good
-            if good is None:
-                return [], ""
-            if good.version in entry.scripts:
-                return entry.scripts[good.version]
-            res = good.result
-            handout = sc.build(res.blueprint, res.structure, res.context.analysis)
-            parts = [("customer", sc.select(handout, customer=True), handout.script("customer"))]
-            parts += [
-                (role, sc.select(handout, role=role), handout.script("role", role))
-                for role in handout.roles
-            ]
-            tabs, error = [], ""
-            try:
-                for name, part, script in parts:
-                    title = script.title if script is not None else name
-                    tabs.append((title, sc.render(part, "html", self.templates)))
-            except sc.ScriptError as exc:
-                tabs, error = [], str(exc)
-            entry.scripts = {good.version: (tabs, error)}
-            return tabs, error
+        good = entry.good
+        if good is None:
+            return 0, []
+        cached = entry.scripts.get("parts")
+        if cached is not None and cached[0] == good.version:
+            return cached
+        res = good.result
+        handout = sc.build(res.blueprint, res.structure, res.context.analysis)
+        parts = [("customer", sc.select(handout, customer=True), handout.script("customer"))]
+        parts += [
+            (role, sc.select(handout, role=role), handout.script("role", role))
+            for role in handout.roles
+        ]
+        titled = [
+            (script.title if script is not None else name, part) for name, part, script in parts
+        ]
+        entry.scripts = {"parts": (good.version, titled)}
+        return good.version, titled
+
+    def script_tabs(self, entry: Entry) -> tuple[int, list[str]]:
+        """(good version, titles of the scripts) for the page's tabs."""
+        with entry.script_lock:
+            version, parts = self._parts(entry)
+            return version, [title for title, _ in parts]
+
+    def script_page(self, entry: Entry, n: int) -> str | None:
+        """Script ``n`` as ``blueprint script --format html`` writes it (None: no such
+        script); raises script.ScriptError for a broken template of ``--templates``."""
+        from blueprint import script as sc
+
+        with entry.script_lock:
+            version, parts = self._parts(entry)
+            if n >= len(parts):
+                return None
+            key = ("html", version, n)
+            if key not in entry.scripts:
+                entry.scripts[key] = sc.render(parts[n][1], "html", self.templates)
+            return entry.scripts[key]
 
     def summary(self, entry: Entry) -> dict:
         """What a page shows besides the drawing (read under the project lock)."""

@@ -37,6 +37,7 @@ _ROUTES = [
     (re.compile(r"^/events$"), "events"),
     (re.compile(r"^/api/index$"), "api_index"),
     (re.compile(rf"^/api/b/{_SLUG}$"), "api_view"),
+    (re.compile(rf"^/api/b/{_SLUG}/scripts$"), "api_scripts"),
     (re.compile(rf"^/b/{_SLUG}$"), "page"),
     (re.compile(rf"^/b/{_SLUG}/diagram\.(svg|png|pdf)$"), "download"),
     (re.compile(rf"^/b/{_SLUG}/script/(\d{{1,4}})$"), "script"),
@@ -337,7 +338,6 @@ class Handler(BaseHTTPRequestHandler):
                 render_error = str(exc)
             except LookupError:
                 pass
-        tabs, scripts_error = project.scripts(entry) if s["good_version"] else ([], "")
         render = self.app.render
         self._json(
             {
@@ -350,8 +350,6 @@ class Handler(BaseHTTPRequestHandler):
                 "status_html": render("status.html", s=s),
                 "problems_html": render("problems.html", s=s, render_error=render_error),
                 "headline_html": render("headline.html", s=s),
-                "tabs": [{"n": i, "title": title} for i, (title, _) in enumerate(tabs)],
-                "scripts_error": scripts_error,
             },
             head=head,
         )
@@ -384,15 +382,24 @@ class Handler(BaseHTTPRequestHandler):
             head=head,
         )
 
-    def _r_script(self, slug: str, n: str, *, params, head) -> None:
+    def _r_api_scripts(self, slug: str, *, params, head) -> None:
+        """The titles of the scripts, asked for after the drawing (they take a while to make)."""
         entry = self._entry(slug)
-        tabs, error = self.app.project.scripts(entry) if entry else ([], "")
-        if error:
-            self._html(f"<!DOCTYPE html><p>{_esc(error)}</p>", FRAME_CSP, head)
-        elif int(n) < len(tabs):
-            self._html(tabs[int(n)][1], FRAME_CSP, head)
-        else:
+        version, titles = self.app.project.script_tabs(entry) if entry else (0, [])
+        self._json({"good_version": version, "titles": titles}, head=head)
+
+    def _r_script(self, slug: str, n: str, *, params, head) -> None:
+        from blueprint.script import ScriptError
+
+        entry = self._entry(slug)
+        try:
+            page = self.app.project.script_page(entry, int(n)) if entry else None
+        except ScriptError as exc:  # a designer's broken template: say so in the frame
+            page = f"<!DOCTYPE html><p>{_esc(str(exc))}</p>"
+        if page is None:
             self._text(HTTPStatus.NOT_FOUND, "no such script", head)
+        else:
+            self._html(page, FRAME_CSP, head)
 
     def _r_analysis(self, slug: str, *, params, head) -> None:
         entry = self._entry(slug)
