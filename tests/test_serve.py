@@ -180,8 +180,11 @@ def test_a_broken_save_keeps_the_last_drawing_dimmed_until_fixed(page, server, f
     assert "stale" in page.get_attribute("#drawing", "class")
 
     save(folder / "shoeshine.yaml", edited(SHOESHINE, "Look at the shine", "Fixed and shining"))
-    page.wait_for_function("() => !document.body.classList.contains('broken')", timeout=WAIT_MS)
-    assert "Fixed and shining" in svg_text(page)
+    page.wait_for_function(
+        "() => !document.body.classList.contains('broken')"
+        " && document.querySelector('#drawing svg').textContent.includes('Fixed and shining')",
+        timeout=WAIT_MS,
+    )
     assert "customr" not in page.inner_text("#problems")
     assert "stale" not in page.get_attribute("#drawing", "class")
     assert page.errors == []
@@ -288,6 +291,46 @@ def test_a_burst_of_saves_gives_one_redraw(server, folder):
     refreshed(server, "zz-marker", marker_before)
     assert project.entries["shoeshine"].redraws == burst_before + 1
     assert project.entries["shoeshine"].title == "Burst 5"
+
+
+def test_the_project_configuration_and_the_templates_are_watched(tmp_path):
+    folder = tmp_path / "blueprints"
+    folder.mkdir()
+    # the customer action 'admire' without evidence: a missing-evidence warning
+    (folder / "shoeshine.yaml").write_text(
+        edited(SHOESHINE, "    evidence: [Shining shoes, Hand mirror]\n", ""), encoding="utf-8"
+    )
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "customer.html.j2").write_text("<p>FIRST {{ s.title }}</p>\n", encoding="utf-8")
+    server = Server(str(folder), port=0, templates=str(templates))
+    server.start()
+    try:
+        entry = server.project.entries["shoeshine"]
+        assert (entry.errors, entry.warnings) == (0, 1)
+        assert "FIRST" in server.project.script_page(entry, 0)
+
+        before = entry.redraws
+        (folder / "blueprint.toml").write_text(
+            '[rules]\nmissing-evidence = "error"\n', encoding="utf-8"
+        )
+        refreshed(server, "shoeshine", before)
+        assert (entry.errors, entry.warnings) == (1, 0)
+        assert entry.broken and entry.good is not None  # the last good drawing stays
+
+        before = entry.redraws
+        (folder / "blueprint.toml").write_text("[rules]\n", encoding="utf-8")
+        refreshed(server, "shoeshine", before)
+        assert (entry.errors, entry.warnings) == (0, 1)
+        assert "FIRST" in server.project.script_page(entry, 0)
+
+        # only a template changes: the scripts are made again (they are kept per version)
+        before = entry.redraws
+        save(templates / "customer.html.j2", "<p>SECOND {{ s.title }}</p>\n")
+        refreshed(server, "shoeshine", before)
+        assert "SECOND" in server.project.script_page(entry, 0)
+    finally:
+        server.stop()
 
 
 TRAVERSALS = [

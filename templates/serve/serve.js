@@ -218,7 +218,7 @@
   let again = false;
   async function refresh() {
     if (busy) {
-      again = true; // one more fetch when this one is done
+      again = true; // one more round when this one is done
       return;
     }
     busy = true;
@@ -234,13 +234,46 @@
           drawing.classList.add("stale");
           break;
         }
-        if (key !== query()) again = true; // a switch changed meanwhile
-        else if (data.version >= shown) apply(data);
+        if (key !== query()) {
+          again = true; // a switch changed meanwhile
+          continue;
+        }
+        if (data.version < shown) continue;
+        apply(data); // the problems first: they are ready before the drawing
+        if (data.good_version && data.drawing_key !== drawingKey) await draw(key);
       } while (again);
     } catch (err) {
       /* the server went away: the event stream says so, and tells again when it is back */
     } finally {
       busy = false;
+    }
+  }
+
+  async function draw(key) {
+    $("drawing-state").textContent = "drawing…";
+    try {
+      const r = await fetch(`/api/b/${slug}/svg?${key}`, { cache: "no-store" });
+      const text = await r.text();
+      $("draw-error").hidden = r.ok;
+      if (!r.ok) {
+        $("draw-error").textContent = text;
+        return;
+      }
+      if (key !== query()) {
+        again = true;
+        return;
+      }
+      const left = viewport.scrollLeft;
+      const top = viewport.scrollTop;
+      drawing.innerHTML = text;
+      drawingKey = r.headers.get("X-Drawing-Key");
+      natural = measure();
+      applyZoom();
+      viewport.scrollLeft = left;
+      viewport.scrollTop = top;
+      stats.redraws += 1;
+    } finally {
+      $("drawing-state").textContent = "";
     }
   }
 
@@ -251,17 +284,6 @@
     $("status").innerHTML = data.status_html;
     $("title").textContent = data.title;
     document.title = `${data.title} · blueprint serve`;
-    if (data.drawing_key !== drawingKey) {
-      const left = viewport.scrollLeft;
-      const top = viewport.scrollTop;
-      drawing.innerHTML = data.svg;
-      drawingKey = data.drawing_key;
-      natural = measure();
-      applyZoom();
-      viewport.scrollLeft = left;
-      viewport.scrollTop = top;
-      stats.redraws += 1;
-    }
     drawing.classList.toggle("stale", data.broken);
     body.classList.toggle("broken", data.broken);
     stats.version = data.version;

@@ -356,6 +356,12 @@ class Project:
     def diagram(self, entry: Entry, view: View, fmt: str = "svg", paper: str = "a4") -> bytes:
         """The last good version drawn as ``fmt``; raises GraphvizError, or
         LookupError when no version was ever good."""
+        return self.drawing(entry, view, fmt, paper)[1]
+
+    def drawing(
+        self, entry: Entry, view: View, fmt: str = "svg", paper: str = "a4"
+    ) -> tuple[int, bytes]:
+        """(good version, its drawing): as :meth:`diagram`, with the version drawn."""
         from blueprint import render as rnd
 
         with entry.lock:
@@ -378,7 +384,7 @@ class Project:
                 entry.drawings = {k: v for k, v in entry.drawings.items() if k[0] == good.version}
                 if fmt == "svg":  # PNG and PDF are made for a download, not kept
                     entry.drawings[key] = data
-            return data
+            return good.version, data
 
     def _parts(self, entry: Entry) -> tuple[int, list]:
         """(good version, [(title, handout part)]): the customer's script, then each role's."""

@@ -38,6 +38,7 @@ _ROUTES = [
     (re.compile(r"^/api/index$"), "api_index"),
     (re.compile(rf"^/api/b/{_SLUG}$"), "api_view"),
     (re.compile(rf"^/api/b/{_SLUG}/scripts$"), "api_scripts"),
+    (re.compile(rf"^/api/b/{_SLUG}/svg$"), "api_svg"),
     (re.compile(rf"^/b/{_SLUG}$"), "page"),
     (re.compile(rf"^/b/{_SLUG}/diagram\.(svg|png|pdf)$"), "download"),
     (re.compile(rf"^/b/{_SLUG}/script/(\d{{1,4}})$"), "script"),
@@ -328,16 +329,6 @@ class Handler(BaseHTTPRequestHandler):
             return
         project, view = self.app.project, View.from_query(params)
         s = project.summary(entry)
-        svg, render_error = "", ""
-        if s["good_version"]:
-            from blueprint.render.backend import GraphvizError
-
-            try:
-                svg = inline_svg(project.diagram(entry, view, "svg"))
-            except GraphvizError as exc:
-                render_error = str(exc)
-            except LookupError:
-                pass
         render = self.app.render
         self._json(
             {
@@ -346,11 +337,37 @@ class Handler(BaseHTTPRequestHandler):
                 "broken": s["broken"],
                 "title": s["title"],
                 "drawing_key": f"{s['good_version']}|{view.query()}",
-                "svg": svg,
                 "status_html": render("status.html", s=s),
-                "problems_html": render("problems.html", s=s, render_error=render_error),
+                "problems_html": render("problems.html", s=s),
                 "headline_html": render("headline.html", s=s),
             },
+            head=head,
+        )
+
+    def _r_api_svg(self, slug: str, *, params, head) -> None:
+        """The drawing to place in the page, asked for after the problems (it takes longer)."""
+        from blueprint.render.backend import GraphvizError
+
+        entry = self._entry(slug)
+        if entry is None:
+            self._text(HTTPStatus.NOT_FOUND, "no such blueprint here", head)
+            return
+        view = View.from_query(params)
+        try:
+            version, data = self.app.project.drawing(entry, view, "svg")
+        except LookupError:
+            self._text(HTTPStatus.CONFLICT, "nothing to draw: the blueprint has errors", head)
+            return
+        except GraphvizError as exc:
+            self._text(
+                HTTPStatus.INTERNAL_SERVER_ERROR, f"the diagram could not be drawn: {exc}", head
+            )
+            return
+        self._send(
+            200,
+            inline_svg(data).encode("utf-8"),
+            "image/svg+xml; charset=utf-8",
+            extra={"X-Drawing-Key": f"{version}|{view.query()}"},
             head=head,
         )
 
