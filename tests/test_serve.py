@@ -290,6 +290,8 @@ def test_a_burst_of_saves_gives_one_redraw(server, folder):
     save(folder / "zz-marker.yaml", edited(SHOESHINE, "Corner shoeshine", "Marker"))
     refreshed(server, "zz-marker", marker_before)
     assert project.entries["shoeshine"].redraws == burst_before + 1
+    # and only the blueprint saved is checked again: the marker once, for its own save
+    assert project.entries["zz-marker"].redraws == marker_before + 1
     assert project.entries["shoeshine"].title == "Burst 5"
 
 

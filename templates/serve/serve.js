@@ -241,6 +241,8 @@
         if (data.version < shown) continue;
         apply(data); // the problems first: they are ready before the drawing
         if (data.good_version && data.drawing_key !== drawingKey) await draw(key);
+        // the scripts' titles last: making them must not slow the drawing down
+        if (data.good_version !== tabsFor) scriptTabs().catch(() => {});
       } while (again);
     } catch (err) {
       /* the server went away: the event stream says so, and tells again when it is back */
@@ -291,7 +293,6 @@
     body.dataset.version = String(data.version);
     stats.updates += 1;
     loadFrame();
-    if (data.good_version !== tabsFor) scriptTabs().catch(() => {});
   }
 
   function option(id, set) {
