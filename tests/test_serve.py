@@ -55,15 +55,18 @@ def server(folder):
     s.stop()
 
 
-def refreshed(server: Server, slug: str, before: int, timeout: float = WAIT_MS / 1000) -> None:
-    """Wait until the server has checked ``slug`` again (its redraw counter passed ``before``)."""
+def wait_until(server: Server, condition, timeout: float = WAIT_MS / 1000) -> None:
+    """Wait until ``condition()`` holds, checked each time the server has refreshed."""
     project = server.project
     with project.changed:
-        ok = project.changed.wait_for(
-            lambda: slug in project.entries and project.entries[slug].redraws > before,
-            timeout=timeout,
-        )
-    assert ok, f"{slug} was not checked again"
+        ok = project.changed.wait_for(condition, timeout=timeout)
+    assert ok, "the server did not get there"
+
+
+def refreshed(server: Server, slug: str, before: int) -> None:
+    """Wait until the server has checked ``slug`` again (its redraw counter passed ``before``)."""
+    project = server.project
+    wait_until(server, lambda: slug in project.entries and project.entries[slug].redraws > before)
 
 
 # ----------------------------------------------------------------------- the browser
@@ -333,6 +336,19 @@ def test_the_project_configuration_and_the_templates_are_watched(tmp_path):
         assert "SECOND" in server.project.script_page(entry, 0)
     finally:
         server.stop()
+
+
+def test_a_file_that_goes_and_comes_back_keeps_its_page(server, folder):
+    project = server.project
+    entry = project.entries["shoeshine"]
+    version = entry.version
+    (folder / "shoeshine.yaml").unlink()  # some editors delete the file before writing it
+    wait_until(server, lambda: "shoeshine" not in project.entries)
+    (folder / "shoeshine.yaml").write_text(
+        edited(SHOESHINE, "Corner shoeshine", "Back again"), encoding="utf-8"
+    )
+    wait_until(server, lambda: "shoeshine" in project.entries and entry.title == "Back again")
+    assert project.entries["shoeshine"] is entry and entry.version > version
 
 
 TRAVERSALS = [

@@ -182,6 +182,7 @@ class Project:
         self.lock = threading.RLock()
         self.entries: dict[str, Entry] = {}  # slug -> entry, in discovery order
         self._taken: set = set()
+        self._gone: dict[str, Entry] = {}  # files that left the folder, by path
         self._templates_digest = tree_digest(templates)
         self.changed = threading.Condition(self.lock)
         self.seq = 0  # grows with every change any page must show
@@ -201,22 +202,34 @@ class Project:
         return files
 
     def _discover(self) -> bool:
-        """Add the files that appeared, mark the ones that went; True when the list changed."""
+        """Add the files that appeared, drop the ones that went; True when the list changed.
+
+        A file that goes and comes back (some editors delete before they write)
+        gets its address and its entry back, so its page goes on where it was."""
         files = self._files()
         known = {e.abspath: e for e in self.entries.values()}
         changed = False
         for f in files:
-            entry = known.get(os.path.abspath(f))
+            key = os.path.abspath(f)
+            if key in known:
+                continue
+            entry = self._gone.pop(key, None)
             if entry is None:
                 slug = _slug(f, self._taken)
-                self.entries[slug] = Entry(f, slug, title=os.path.basename(f))
-                changed = True
+                entry = Entry(f, slug, title=os.path.basename(f))
+            self.entries[entry.slug] = entry
+            changed = True
         if self.folder:  # a file that is gone leaves the list (its page says so)
             present = {os.path.abspath(f) for f in files}
             for slug, entry in list(self.entries.items()):
                 if entry.abspath not in present:
-                    del self.entries[slug]
+                    self._gone[entry.abspath] = self.entries.pop(slug)
                     changed = True
+        if changed:  # the list keeps the folder's order
+            order = {os.path.abspath(f): i for i, f in enumerate(files)}
+            self.entries = dict(
+                sorted(self.entries.items(), key=lambda item: order.get(item[1].abspath, 0))
+            )
         return changed
 
     def by_path(self, path: str) -> Entry | None:
