@@ -158,8 +158,10 @@ class App:
         self.project = project
         self.editor_url = editor_url
         folder = templates_dir() / "serve"
+        # read once, at start: nothing is read from the disk for a request
+        pages = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.html")}
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(folder)),
+            loader=jinja2.DictLoader(pages),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -170,9 +172,7 @@ class App:
             self.editor_url, p.path, p.line, p.col
         )
         self.env.filters["basename"] = os.path.basename
-        self.assets = {
-            name: (folder / name).read_bytes() for name in ("serve.js", "serve.css")
-        }  # read once: nothing is read from the disk for a request
+        self.assets = {name: (folder / name).read_bytes() for name in ("serve.js", "serve.css")}
         self.bound = ("127.0.0.1", 0)
         self.stopping = threading.Event()
 
