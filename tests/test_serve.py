@@ -178,9 +178,11 @@ def test_a_broken_save_keeps_the_last_drawing_dimmed_until_fixed(page, server, f
     # the problem opens the editor at that place
     href = page.get_attribute("#problems a.where", "href")
     assert href == f"vscode://file{folder / 'shoeshine.yaml'}:{line}:11"
-    # the old drawing stays, dimmed
+    # the old drawing stays, dimmed, and is what the downloads give
     assert "Look at the shine" in svg_text(page)
     assert "stale" in page.get_attribute("#drawing", "class")
+    status, _, body = get(server, page.get_attribute("#dl-svg", "href"))
+    assert status == 200 and b"Look at the shine" in body
 
     save(folder / "shoeshine.yaml", edited(SHOESHINE, "Look at the shine", "Fixed and shining"))
     page.wait_for_function(
@@ -226,6 +228,15 @@ def test_the_folder_page_lists_each_blueprint_with_its_status(page, server, fold
         "() => document.querySelector('#rows').textContent.includes('Second stand')",
         timeout=WAIT_MS,
     )
+    save(folder / "shoeshine.yaml", SHOESHINE.replace("lane: customer", "lane: customr"))
+    page.wait_for_function(
+        "() => document.querySelector('#rows tr[data-slug=shoeshine]')"
+        ".textContent.includes('error')",
+        timeout=WAIT_MS,
+    )
+    # all three customer actions of shoeshine.yaml now have a wrong lane: sit-down, admire, pay
+    assert "3 errors" in page.inner_text("#rows tr[data-slug=shoeshine]")
+    assert "clean" in page.inner_text("#rows tr[data-slug=second]")
     assert page.errors == []
 
 
