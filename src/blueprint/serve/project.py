@@ -78,6 +78,7 @@ class Entry:
     good: Good | None = None
     redraws: int = 0  # checks that gave the page something new (tests count them)
     drawings: dict = field(default_factory=dict)  # (good version, View, fmt, paper) -> bytes
+    views: list = field(default_factory=list)  # the Views pages asked for lately, newest last
     scripts: dict = field(default_factory=dict)  # the scripts of the good version, made on request
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # drawing
     script_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -345,7 +346,20 @@ class Project:
                 redo.append(entry.slug)
         if redo or listed:
             self.notify()
+        for slug in redo:  # meanwhile the pages ask for the problems: draw what they will ask for
+            self._predraw(self.entries.get(slug))
         return redo
+
+    def _predraw(self, entry: Entry | None) -> None:
+        from blueprint.render.backend import GraphvizError
+
+        if entry is None or entry.good is None or entry.good.version != entry.version:
+            return
+        for view in list(entry.views):
+            try:
+                self.drawing(entry, view)
+            except (GraphvizError, LookupError):
+                pass  # the page's own request says what went wrong
 
     def notify(self) -> None:
         with self.changed:
@@ -381,6 +395,8 @@ class Project:
             good = entry.good
             if good is None:
                 raise LookupError("nothing to draw yet")
+            if fmt == "svg":  # what the next save draws before the page asks
+                entry.views = [v for v in entry.views if v != view][-2:] + [view]
             key = (good.version, view, fmt, paper if fmt == "pdf" else "")
             data = entry.drawings.get(key)
             if data is None:
