@@ -233,13 +233,6 @@ class Project:
             )
         return changed
 
-    def by_path(self, path: str) -> Entry | None:
-        path = os.path.abspath(path)
-        for e in self.entries.values():
-            if e.abspath == path:
-                return e
-        return None
-
     def config_dirs(self) -> list[str]:
         """Folders where a project configuration applies to a blueprint shown: from
         each blueprint's folder upward to the configuration found (every folder up to
@@ -462,7 +455,6 @@ class Project:
         """What a page shows besides the drawing (read under the project lock)."""
         with self.lock:
             good = entry.good
-            fresh = good is not None and good.version == entry.version
             return {
                 "slug": entry.slug,
                 "path": entry.path,
@@ -470,7 +462,6 @@ class Project:
                 "version": entry.version,
                 "good_version": good.version if good else 0,
                 "broken": entry.broken,
-                "fresh": fresh,
                 "errors": entry.errors,
                 "warnings": entry.warnings,
                 "problems": list(entry.problems),
