@@ -316,6 +316,7 @@ def test_the_project_configuration_and_the_templates_are_watched(tmp_path):
     (folder / "shoeshine.yaml").write_text(
         edited(SHOESHINE, "    evidence: [Shining shoes, Hand mirror]\n", ""), encoding="utf-8"
     )
+    (tmp_path / ".git").mkdir()  # the project's root, above the blueprints' folder
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "customer.html.j2").write_text("<p>FIRST {{ s.title }}</p>\n", encoding="utf-8")
@@ -327,7 +328,8 @@ def test_the_project_configuration_and_the_templates_are_watched(tmp_path):
         assert "FIRST" in server.project.script_page(entry, 0)
 
         before = entry.redraws
-        (folder / "blueprint.toml").write_text(
+        # a configuration appears at the project's root (found upward, as check finds it)
+        (tmp_path / "blueprint.toml").write_text(
             '[rules]\nmissing-evidence = "error"\n', encoding="utf-8"
         )
         refreshed(server, "shoeshine", before)
@@ -335,7 +337,7 @@ def test_the_project_configuration_and_the_templates_are_watched(tmp_path):
         assert entry.broken and entry.good is not None  # the last good drawing stays
 
         before = entry.redraws
-        (folder / "blueprint.toml").write_text("[rules]\n", encoding="utf-8")
+        (tmp_path / "blueprint.toml").write_text("[rules]\n", encoding="utf-8")
         refreshed(server, "shoeshine", before)
         assert (entry.errors, entry.warnings) == (0, 1)
         assert "FIRST" in server.project.script_page(entry, 0)

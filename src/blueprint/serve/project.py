@@ -234,10 +234,21 @@ class Project:
         return changed
 
     def config_dirs(self) -> list[str]:
-        """Folders where a project configuration applies to a blueprint shown: from
-        each blueprint's folder upward to the configuration found (every folder up to
-        the root when none is found is too many to watch: then only the blueprint's own)."""
+        """Folders where a project configuration for a blueprint shown is, or could
+        be written: from each blueprint's folder upward to the configuration found,
+        or, when there is none, to the project's root (the nearest folder above
+        with a ``pyproject.toml`` or ``.git``); every folder up to the file
+        system's root would be too many to watch."""
         from blueprint.config import find_config
+
+        def root_of(start: str) -> str:
+            d = start
+            while True:
+                if any(os.path.exists(os.path.join(d, n)) for n in ("pyproject.toml", ".git")):
+                    return d
+                if os.path.dirname(d) == d:
+                    return start
+                d = os.path.dirname(d)
 
         dirs: list[str] = []
         starts = [os.path.dirname(e.abspath) for e in self.entries.values()]
@@ -245,7 +256,7 @@ class Project:
             starts.append(os.path.abspath(self.target))
         for start in dict.fromkeys(starts):
             cfg = find_config(start)
-            stop = os.path.dirname(os.path.abspath(cfg.path)) if cfg.path else start
+            stop = os.path.dirname(os.path.abspath(cfg.path)) if cfg.path else root_of(start)
             d = start
             while True:
                 if d not in dirs:
