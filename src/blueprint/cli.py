@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import click
 
@@ -44,7 +45,7 @@ def cli():
     """Service blueprints as code: check, analyse, draw and script a service described in YAML."""
 
 
-def _usage_error(message: str):
+def _usage_error(message: str) -> NoReturn:
     click.echo(f"blueprint: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
@@ -563,6 +564,119 @@ def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
         f"{result.up_to_date} up to date, {bad} with problems{removed} -> {result.index}"
     )
     sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path())
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port of the page; 0 picks a free one.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but this computer's own lets others on the network "
+    "read the blueprints (a warning is printed).",
+)
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Folder of templates overriding the built-in script templates (watched too).",
+)
+@click.option(
+    "--editor-url",
+    default=None,
+    metavar="URL",
+    help="Make each problem a link that opens the file in your editor, e.g. "
+    "'vscode://file/{path}:{line}:{col}' ({path}, {line} and {col} are filled in).",
+)
+def serve(path, port, host, open_page, templates, editor_url):
+    """Show a blueprint, or every blueprint of a folder (default: blueprints/),
+    on a local web page that redraws by itself each time a file is saved:
+    the diagram (zoom, pan, switches, downloads), the problems, the analysis
+    headline and the scripts. Ctrl-C stops it.
+
+    Exit 0 when stopped, 2 on usage errors (a port in use, Graphviz missing).
+    """
+    import errno
+    import os
+    import re
+
+    from blueprint.render.backend import find_engine
+
+    path = path or _default_paths()[0]
+    if not os.path.exists(path):
+        _usage_error(f"{path}: no such file or folder")
+    if not os.path.isdir(path):
+        _discover([path])
+    if templates is not None and not os.path.isdir(templates):
+        _usage_error(f"--templates {templates}: no such folder")
+    if editor_url is not None and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", editor_url):
+        _usage_error("--editor-url must be a URL such as 'vscode://file/{path}:{line}:{col}'")
+    if editor_url is not None and editor_url.split(":", 1)[0].lower() in (
+        "javascript",
+        "data",
+        "vbscript",
+    ):
+        _usage_error("--editor-url must open an editor, not run a script")
+    if find_engine() is None:
+        _usage_error(
+            "Graphviz is not installed (no 'neato' program); install it: sudo apt-get install graphviz"
+        )
+    from blueprint.serve import Server
+    from blueprint.serve.web import is_loopback
+
+    if not is_loopback(host):
+        click.echo(
+            f"blueprint: warning: --host {host} lets other computers on the network read these "
+            "blueprints through the page (it has no password); use it only on a network you trust",
+            err=True,
+        )
+    import signal
+    import threading
+
+    on_term = None
+    if threading.current_thread() is threading.main_thread():
+        # a service manager's stop (SIGTERM) ends it as cleanly as Ctrl-C
+        on_term = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    server = None
+    try:
+        try:
+            server = Server(path, host=host, port=port, templates=templates, editor_url=editor_url)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                _usage_error(
+                    f"port {port} on {host} is in use (another blueprint serve?); "
+                    "use --port 0 to pick a free port"
+                )
+            _usage_error(f"cannot listen on {host} port {port}: {exc.strerror or exc}")
+        n = len(server.project.entries)
+        click.echo(
+            f"serving {n} blueprint{'s' if n != 1 else ''} from {path} at {server.url} "
+            "(Ctrl-C stops)"
+        )
+        sys.stdout.flush()
+        if open_page:
+            import webbrowser
+
+            webbrowser.open(server.url)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            server.stop()
+        if on_term is not None:
+            signal.signal(signal.SIGTERM, on_term)
+    click.echo("blueprint: stopped", err=True)
+    sys.exit(EXIT_OK)
 
 
 def main(prog_name: str | None = None):

@@ -170,6 +170,13 @@ RULES_FORMATS: tuple[str, ...] = ("text", "markdown")
 ANALYSIS_FORMATS: tuple[str, ...] = ("text", "json")
 #: blueprint render --format (the first is the default)
 DIAGRAM_FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
+#: the media type of each diagram format (downloads served by blueprint serve)
+DIAGRAM_MEDIA_TYPES: dict[str, str] = {
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "dot": "text/vnd.graphviz",
+}
 #: blueprint script --format (the first is the default)
 SCRIPT_FORMATS: tuple[str, ...] = ("md", "html", "txt")
 _MM = 72 / 25.4  # points per millimetre
