@@ -266,3 +266,16 @@ def test_a_link_planted_at_the_output_is_replaced_not_written_through(run, bluep
         "(its target is untouched)\n" in r.output
     )
     assert leftovers(out.parent) == []
+
+
+def test_an_output_tree_never_leaves_its_folder(tmp_path):
+    from blueprint.fsutil import OutputError, OutputTree
+
+    site = tmp_path / "site"
+    with OutputTree(str(site)) as tree:
+        for rel in ("../escaped.txt", "a/../../escaped.txt", "/tmp/escaped.txt", "./x", "a//b"):
+            with pytest.raises(OutputError, match="not a name inside the output folder"):
+                tree.write(rel, "x")
+        tree.write("a/b.txt", "inside")
+    assert not (tmp_path / "escaped.txt").exists()
+    assert (site / "a" / "b.txt").read_text() == "inside"

@@ -486,10 +486,13 @@ def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
     SVG and PDF diagrams, all scripts, a print handout per blueprint and an
     index.html with each one's check status and analysis headline.
 
-    Only what changed since the last build is rebuilt. A broken blueprint is
-    reported and the others are still built. Exit 0 when all were built
-    cleanly, 1 when a blueprint has errors or could not be drawn, 2 on usage
-    errors.
+    Only what changed since the last build is rebuilt, and the folder holds
+    exactly this build: outputs of blueprints no longer given are removed
+    (never a file blueprint did not write). Links and pipes planted in the
+    folder are replaced, never followed; a second build into the same folder
+    is refused while one runs. A broken blueprint is reported and the others
+    are still built. Exit 0 when all were built cleanly, 1 when a blueprint
+    has errors or could not be drawn, 2 on usage errors.
     """
     import io
     import os

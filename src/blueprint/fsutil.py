@@ -149,6 +149,13 @@ def _write_through(path: str, data: str | bytes) -> None:
 Hook = Callable[[str, str], None]
 
 
+def _check_rel(rel: str) -> None:
+    """A path inside an OutputTree is plain names joined by '/': never '..' (out of
+    the tree), never absolute, nothing empty."""
+    if any(part in ("", ".", "..") for part in rel.split("/")) or os.path.isabs(rel):
+        raise OutputError(f"{rel}: not a name inside the output folder")
+
+
 class OutputTree:
     """A folder that only the tool writes into (``build``'s site).
 
@@ -214,6 +221,7 @@ class OutputTree:
         Raises OutputError when a part of it is a link or not a folder."""
         if rel in self._dirs:
             return self._dirs[rel]
+        _check_rel(rel)
         parent_rel, name = os.path.split(rel)
         parent = self.folder(parent_rel, create)
         if parent is None:
@@ -275,6 +283,7 @@ class OutputTree:
         """Write ``rel`` atomically; returns the new file's status. A link, a
         pipe, a socket or a device at ``rel`` is replaced (and a note kept in
         :attr:`notes`), never opened or followed."""
+        _check_rel(rel)
         folder_rel, name = os.path.split(rel)
         parent = self.folder(folder_rel)
         assert parent is not None
@@ -425,6 +434,7 @@ class OutputTree:
         write-only-or-read-write access; a link, a pipe or a device there is
         removed first (it is in the tool's own folder, under the tool's own
         name) and a regular file made instead."""
+        _check_rel(rel)
         folder_rel, name = os.path.split(rel)
         parent = self.folder(folder_rel)
         assert parent is not None
