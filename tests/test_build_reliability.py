@@ -339,6 +339,37 @@ def test_a_torn_journal_and_a_broken_manifest_mean_rebuild(run, course, tmp_path
     assert_same_site(site, clean)
 
 
+def test_a_tampered_manifest_is_not_trusted(run, course, tmp_path):
+    """The site may be writable by others: a record of the wrong shape is
+    ignored, and no name in it leads outside the site."""
+    import json
+
+    clean = tmp_path / "clean"
+    assert run("build", course, "-o", clean).exit_code == 0
+    site = tmp_path / "site"
+    shutil.copytree(clean, site, symlinks=True)
+    victim = tmp_path / "evil" / "x"
+    victim.parent.mkdir()
+    victim.write_text("not the tool's")
+    st = victim.stat()
+    data = json.loads((site / b.MANIFEST).read_text(encoding="utf-8"))
+    data["entries"]["tiny"]["summary"] = {"title": 5}  # the hash still matches
+    data["entries"]["other"]["outputs"] = ["check.txt"]
+    data["entries"]["../evil"] = {
+        "source": None,
+        "hash": None,
+        "outputs": {"x": [st.st_size, st.st_mtime_ns]},
+        "pending": ["x"],
+        "summary": None,
+    }
+    (site / b.MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    r = run("build", course, "-o", site)
+    assert r.exit_code == 0, r.output
+    assert "2 built, 0 up to date" in r.output
+    assert victim.read_text() == "not the tool's"
+    assert_same_site(site, clean)
+
+
 def test_the_manifest_is_written_once_per_build(run, course, tmp_path, monkeypatch):
     """Saving it after every blueprint grew with the square of their number."""
     from blueprint.fsutil import OutputTree

@@ -171,6 +171,63 @@ def _slug(path: str, taken: set[str]) -> str:
 # ---------------------------------------------------------------- the manifest and its journal
 
 
+_SUMMARY_TYPES: dict[str, type | tuple[type, ...]] = {
+    "path": str,
+    "slug": str,
+    "title": str,
+    "id": str,
+    "errors": int,
+    "warnings": int,
+    "outputs": list,
+    "problems": list,
+    "headline": dict,
+    "failed": str,
+}
+_HEADLINE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "fail_declared": int,
+    "fail_inferred": int,
+    "waits": int,
+    "waits_over": int,
+    "peak": list,
+    "end": list,
+    "peak_end_score": (int, float, type(None)),
+}
+
+
+def _valid_summary(s: object) -> bool:
+    """Could ``s`` (read back from the site, which others may write) be shown in the index?"""
+    if not isinstance(s, dict):
+        return False
+    if not all(isinstance(s.get(k), t) for k, t in _SUMMARY_TYPES.items()):
+        return False
+    h, labels = s["headline"], s.get("labels", {})
+    return (
+        (not h or all(isinstance(h.get(k), t) for k, t in _HEADLINE_TYPES.items()))
+        and all(isinstance(x, str) for x in s["outputs"] + s["problems"])
+        and all(isinstance(x, str) for x in h.get("peak", []) + h.get("end", []))
+        and isinstance(labels, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in labels.items())
+    )
+
+
+def _valid_entry(e: object) -> bool:
+    if not isinstance(e, dict):
+        return False
+    outputs, pending = e.get("outputs"), e.get("pending", [])
+    return (
+        isinstance(e.get("source"), (str, type(None)))
+        and isinstance(e.get("hash"), (str, type(None)))
+        and isinstance(outputs, dict)
+        and all(
+            isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) for x in r)
+            for r in outputs.values()
+        )
+        and isinstance(pending, list)
+        and all(isinstance(n, str) for n in pending)
+        and (e.get("summary") is None or _valid_summary(e["summary"]))
+    )
+
+
 def _empty_entry() -> Entry:
     return {"source": None, "hash": None, "outputs": {}, "pending": [], "summary": None}
 
@@ -190,9 +247,9 @@ class Manifest:
             try:
                 data = json.loads(raw)
                 if isinstance(data, dict) and data.get("format") == FORMAT:
-                    self.entries = {
-                        k: v for k, v in data.get("entries", {}).items() if isinstance(v, dict)
-                    }
+                    entries = data.get("entries")
+                    if isinstance(entries, dict):
+                        self.entries = {k: v for k, v in entries.items() if _valid_entry(v)}
             except ValueError:
                 pass
         journal = tree.read(JOURNAL)
@@ -213,7 +270,7 @@ class Manifest:
         if not isinstance(slug, str):
             return
         kind = op.get("op")
-        if kind == "put" and isinstance(op.get("entry"), dict):
+        if kind == "put" and _valid_entry(op.get("entry")):
             self.entries[slug] = op["entry"]
         elif kind == "drop":
             self.entries.pop(slug, None)
