@@ -283,8 +283,13 @@ def test_killed_first_build_then_rebuild_equals_a_clean_build(run, course, tmp_p
     site = tmp_path / "site"
     killed_build(course, site, "kill-before-rename:3")
     assert (site / b.JOURNAL).is_file()  # the next build knows this one was killed
+    left = [p.name for p in site.rglob(".tmp-*")]
+    assert len(left) == 1, left  # the third file, complete, not yet renamed
+    (site / ".tmp-mine").write_text("a file of the user's that looks temporary")
     r = run("build", course, "-o", site)
     assert r.exit_code == 0 and "2 built, 0 up to date" in r.output, r.output
+    assert (site / ".tmp-mine").read_text() == "a file of the user's that looks temporary"
+    (site / ".tmp-mine").unlink()
     assert_same_site(site, clean)
 
 

@@ -51,6 +51,7 @@ MANIFEST = ".blueprint-build.json"
 JOURNAL = ".blueprint-build.journal"
 LOCK = ".blueprint-build.lock"
 INDEX = "index.html"
+BLUEPRINT_ERRORS = "the blueprint has errors"  # the one failure a rebuild would only repeat
 FORMAT = 2  # of the manifest; another number (or a broken file) means: rebuild all
 #: names the site itself uses at its top level; a blueprint's folder never takes one
 RESERVED = frozenset({INDEX, MANIFEST, JOURNAL, LOCK})
@@ -263,7 +264,7 @@ class Manifest:
                 continue  # the torn last line of a killed build, or an empty one
             if isinstance(op, dict):
                 self._apply(op)
-        self._fd: int | None = None
+        self.journal_fd: int | None = None
 
     def _apply(self, op: dict) -> None:
         slug = op.get("slug")
@@ -283,13 +284,13 @@ class Manifest:
 
     def begin(self) -> None:
         """Open the journal: from now on the site may change."""
-        self._fd = self.tree.open_file(JOURNAL, os.O_WRONLY | os.O_APPEND)
+        self.journal_fd = self.tree.open_file(JOURNAL, os.O_WRONLY | os.O_APPEND)
 
     def log(self, op: dict) -> None:
         self._apply(op)
         self.dirty = True
-        assert self._fd is not None
-        _append(self._fd, op)
+        assert self.journal_fd is not None
+        _append(self.journal_fd, op)
 
     def compact(self) -> None:
         """Write the manifest whole (atomically), then remove the journal."""
@@ -298,9 +299,9 @@ class Manifest:
             self.tree.write(
                 MANIFEST, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
             )
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self.journal_fd is not None:
+            os.close(self.journal_fd)
+            self.journal_fd = None
         self.tree.remove(JOURNAL)
 
 
@@ -330,8 +331,8 @@ def up_to_date(entry: Entry | None, source: str, digest: str, tree: OutputTree, 
     summary = entry.get("summary")
     if not isinstance(summary, dict) or entry.get("pending"):
         return False
-    if summary.get("failed") and not summary.get("errors"):
-        return False  # drawing or a template failed: try again
+    if summary.get("failed") and summary["failed"] != BLUEPRINT_ERRORS:
+        return False  # drawing, a template, writing or blueprint itself failed: try again
     outputs = entry.get("outputs")
     if not isinstance(outputs, dict) or set(outputs) != set(summary.get("outputs", [])):
         return False
@@ -420,7 +421,7 @@ def build_one(
 
     out("check.txt", report_text([result]))
     if not result.loaded or summary["errors"]:
-        summary["failed"] = "the blueprint has errors"
+        summary["failed"] = BLUEPRINT_ERRORS
         return summary
 
     bp: Any = result.blueprint
@@ -634,8 +635,8 @@ def _run_locked(
 ) -> BuildResult:
     manifest = Manifest(tree)
     removed: list[str] = []
-    if manifest.interrupted:  # a killed build's temporary files
-        for folder in ["", *tree.subfolders()]:
+    if manifest.interrupted:  # a killed build's temporary files, where it may have written
+        for folder in ["", *sorted(s for s in manifest.entries if _plain_name(s))]:
             tree.clean_temporaries(folder)
     manifest.begin()
 
@@ -697,7 +698,7 @@ def _run_locked(
             _run_pool(tree, files, options, todo, jobs, done, shown)
         else:
             for job in todo:
-                done(_build_job(job, tree, options, manifest._fd))
+                done(_build_job(job, tree, options, manifest.journal_fd))
                 if shown is not None:
                     shown.update(1)
 

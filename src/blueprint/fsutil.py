@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
 
 TMP_PREFIX = ".tmp-"
+#: the temporary files an OutputTree writes (and a killed build may leave)
+_TREE_TMP = re.compile(r"\.tmp-[0-9a-f]{8}-")
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -293,7 +296,7 @@ class OutputTree:
                 raise OutputError(f"{self.show(rel)}: refusing to write over the input file")
             if stat.S_ISDIR(old.st_mode):
                 raise OutputError(f"{self.show(rel)}: cannot write: is a folder")
-        tmp = f"{TMP_PREFIX}{secrets.token_hex(4)}-{name[-40:]}"
+        tmp = f"{TMP_PREFIX}{secrets.token_hex(4)}-{name[-40:]}"  # matches _TREE_TMP
         try:
             fd = os.open(
                 tmp,
@@ -394,7 +397,7 @@ class OutputTree:
             return False
 
     def clean_temporaries(self, rel: str = "") -> list[str]:
-        """Remove the tool's temporary files (``.tmp-…``) that a killed run left
+        """Remove the tool's temporary files (``.tmp-<8 hex digits>-…``) that a killed run left
         in the folder ``rel``; returns their relative paths."""
         try:
             fd = self.folder(rel, create=False)
@@ -408,7 +411,7 @@ class OutputTree:
         except OSError:
             return []
         for name in names:
-            if not name.startswith(TMP_PREFIX):
+            if not _TREE_TMP.match(name):
                 continue
             st = self._lstat(fd, name)
             if st is None or stat.S_ISDIR(st.st_mode):
@@ -419,15 +422,6 @@ class OutputTree:
             except OSError:
                 pass
         return removed
-
-    def subfolders(self) -> list[str]:
-        """The names of the real folders (not links) directly in the root."""
-        out = []
-        for name in os.listdir(self._root_fd):
-            st = self._lstat(self._root_fd, name)
-            if st is not None and stat.S_ISDIR(st.st_mode):
-                out.append(name)
-        return sorted(out)
 
     def open_file(self, rel: str, flags: int) -> int:
         """Open (creating) the regular file ``rel`` with ``flags`` added to
