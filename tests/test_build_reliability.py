@@ -502,6 +502,22 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(run
     assert _paper(site / "tiny" / "diagram.pdf") == A4
 
 
+def test_a_file_system_without_locks_builds_and_says_so(run, course, tmp_path, monkeypatch):
+    import fcntl
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    site = tmp_path / "site"
+    r = run("build", course, "-o", site)
+    assert r.exit_code == 0, r.output
+    assert (
+        f"blueprint: {site}/{b.LOCK}: cannot lock (No locks available); "
+        "do not start two builds into this folder at once\n" in r.output
+    )
+
+
 # ------------------------------------------------------------------- an output folder that cannot be made
 
 

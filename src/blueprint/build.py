@@ -592,12 +592,17 @@ def _lock(tree: OutputTree) -> int:
         return fd
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         os.close(fd)
         raise Busy(
             f"{tree.root}: another build is writing into this folder; "
             "run this one when it has finished"
         ) from None
+    except OSError as exc:  # a file system without locks (some network ones): go on, say so
+        tree.notes.append(
+            f"{tree.show(LOCK)}: cannot lock ({exc.strerror or exc}); "
+            "do not start two builds into this folder at once"
+        )
     return fd
 
 
