@@ -332,6 +332,31 @@ def test_a_killed_worker_is_one_line_and_the_next_build_finishes(run, course, tm
     assert_same_site(site, clean)
 
 
+def test_a_full_disk_is_one_line_and_the_next_build_finishes(run, course, tmp_path, monkeypatch):
+    clean = tmp_path / "clean"
+    assert run("build", course, "-o", clean).exit_code == 0
+    site = tmp_path / "site"
+    real_write = os.write
+    written = []
+
+    def fill_up(fd, data):  # the disk is full after the 3rd write
+        if len(written) >= 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(len(data))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", fill_up)
+    r = run("build", course, "-o", site)
+    monkeypatch.setattr(os, "write", real_write)
+    assert r.exit_code == 2, r.output
+    assert r.output.splitlines()[-1].startswith("blueprint: ")
+    assert r.output.splitlines()[-1].endswith(": cannot write: No space left on device")
+    assert "Traceback" not in r.output and "internal error" not in r.output
+    r = run("build", course, "-o", site)
+    assert r.exit_code == 0, r.output
+    assert_same_site(site, clean)
+
+
 def test_a_torn_journal_and_a_broken_manifest_mean_rebuild(run, course, tmp_path):
     clean = tmp_path / "clean"
     assert run("build", course, "-o", clean).exit_code == 0

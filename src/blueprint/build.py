@@ -33,6 +33,7 @@ Builds are incremental, and the record of what was built never lies:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -290,7 +291,7 @@ class Manifest:
         self._apply(op)
         self.dirty = True
         assert self.journal_fd is not None
-        _append(self.journal_fd, op)
+        _append(self.journal_fd, op, self.tree.show(JOURNAL))
 
     def compact(self) -> None:
         """Write the manifest whole (atomically), then remove the journal."""
@@ -305,8 +306,15 @@ class Manifest:
         self.tree.remove(JOURNAL)
 
 
-def _append(fd: int, op: dict) -> None:
-    os.write(fd, (json.dumps(op, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+def _append(fd: int, op: dict, where: str) -> None:
+    """One line, in one write. It starts with a line break, so a line torn by a
+    kill or a full disk never swallows the next one (empty lines are skipped)."""
+    line = ("\n" + json.dumps(op, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    try:
+        if os.write(fd, line) != len(line):
+            raise OSError(errno.ENOSPC, "No space left on device")
+    except OSError as exc:
+        raise OutputError(f"{where}: cannot write: {exc.strerror or exc}") from None
 
 
 def _same_output(st: os.stat_result | None, record: Any) -> bool:
@@ -499,7 +507,9 @@ def _build_job(
 
     def announce(name: str) -> None:  # before the file exists: the journal owns it
         if journal_fd is not None:
-            _append(journal_fd, {"op": "pending", "slug": job.slug, "name": name})
+            _append(
+                journal_fd, {"op": "pending", "slug": job.slug, "name": name}, tree.show(JOURNAL)
+            )
 
     try:
         summary = build_one(job.path, tree, job.slug, options, written, announce)
