@@ -531,7 +531,8 @@ def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
     for s in result.with_problems:
         click.echo(f"{s['path']}: not fully built: {s.get('failed') or 'errors'}", err=True)
     n, bad = len(result.summaries), len(result.with_problems)
-    removed = f", {len(result.removed)} old files removed" if result.removed else ""
+    k = len(result.removed)
+    removed = f", {k} old file{'s' if k != 1 else ''} removed" if k else ""
     click.echo(
         f"{n} blueprint{'s' if n != 1 else ''}: {result.built} built, "
         f"{result.up_to_date} up to date, {bad} with problems{removed} -> {result.index}"
