@@ -283,8 +283,13 @@ def test_killed_first_build_then_rebuild_equals_a_clean_build(run, course, tmp_p
     site = tmp_path / "site"
     killed_build(course, site, "kill-before-rename:3")
     assert (site / b.JOURNAL).is_file()  # the next build knows this one was killed
+    left = [p.name for p in site.rglob(".tmp-*")]
+    assert len(left) == 1, left  # the third file, complete, not yet renamed
+    (site / ".tmp-mine").write_text("a file of the user's that looks temporary")
     r = run("build", course, "-o", site)
     assert r.exit_code == 0 and "2 built, 0 up to date" in r.output, r.output
+    assert (site / ".tmp-mine").read_text() == "a file of the user's that looks temporary"
+    (site / ".tmp-mine").unlink()
     assert_same_site(site, clean)
 
 
@@ -293,21 +298,31 @@ def test_workers_exit_when_the_main_process_is_killed(course, tmp_path):
         (course / f"more-{i}.yaml").write_text(TINY, encoding="utf-8")
     site = tmp_path / "site"
     p = build_process(course, site, "--jobs", "2", hook="kill-parent-after:1")
-    _, err = p.communicate(timeout=300)
-    assert p.returncode == -signal.SIGKILL, err
-    line = next(x for x in err.splitlines() if x.startswith("workers: "))
+    assert p.stderr is not None
+    # not communicate(): workers left alive would keep the pipe open, and it would hang
+    line = ""
+    while not line.startswith("workers: "):
+        line = p.stderr.readline()
+        assert line, "the build ended without naming its workers"
+    assert p.wait(timeout=300) == -signal.SIGKILL
     pids = [int(x) for x in line.split()[1:]]
     assert len(pids) == 2
+    alive = []
     for pid in pids:
         try:
             fd = os.pidfd_open(pid)
         except ProcessLookupError:
             continue  # already gone
         try:  # a pidfd becomes readable when its process has exited
-            ready, _, _ = select.select([fd], [], [], 120)
+            ready, _, _ = select.select([fd], [], [], 60)
         finally:
             os.close(fd)
-        assert ready, f"worker {pid} still alive after the main process died"
+        if not ready:
+            alive.append(pid)
+            os.kill(pid, signal.SIGKILL)  # ours: do not leave it behind
+    p.stderr.close()
+    p.stdout.close()
+    assert alive == [], f"workers {alive} still alive after the main process died"
 
 
 def test_a_killed_worker_is_one_line_and_the_next_build_finishes(run, course, tmp_path):
@@ -327,6 +342,31 @@ def test_a_killed_worker_is_one_line_and_the_next_build_finishes(run, course, tm
     assert_same_site(site, clean)
 
 
+def test_a_full_disk_is_one_line_and_the_next_build_finishes(run, course, tmp_path, monkeypatch):
+    clean = tmp_path / "clean"
+    assert run("build", course, "-o", clean).exit_code == 0
+    site = tmp_path / "site"
+    real_write = os.write
+    written = []
+
+    def fill_up(fd, data):  # the disk is full after the 3rd write
+        if len(written) >= 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(len(data))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", fill_up)
+    r = run("build", course, "-o", site)
+    monkeypatch.setattr(os, "write", real_write)
+    assert r.exit_code == 2, r.output
+    assert r.output.splitlines()[-1].startswith("blueprint: ")
+    assert r.output.splitlines()[-1].endswith(": cannot write: No space left on device")
+    assert "Traceback" not in r.output and "internal error" not in r.output
+    r = run("build", course, "-o", site)
+    assert r.exit_code == 0, r.output
+    assert_same_site(site, clean)
+
+
 def test_a_torn_journal_and_a_broken_manifest_mean_rebuild(run, course, tmp_path):
     clean = tmp_path / "clean"
     assert run("build", course, "-o", clean).exit_code == 0
@@ -339,12 +379,41 @@ def test_a_torn_journal_and_a_broken_manifest_mean_rebuild(run, course, tmp_path
     assert_same_site(site, clean)
 
 
+def test_a_tampered_manifest_is_not_trusted(run, course, tmp_path):
+    """The site may be writable by others: a record of the wrong shape is
+    ignored, and no name in it leads outside the site."""
+    import json
+
+    clean = tmp_path / "clean"
+    assert run("build", course, "-o", clean).exit_code == 0
+    site = tmp_path / "site"
+    shutil.copytree(clean, site, symlinks=True)
+    victim = tmp_path / "evil" / "x"
+    victim.parent.mkdir()
+    victim.write_text("not the tool's")
+    st = victim.stat()
+    data = json.loads((site / b.MANIFEST).read_text(encoding="utf-8"))
+    data["entries"]["tiny"]["summary"] = {"title": 5}  # the hash still matches
+    data["entries"]["other"]["outputs"] = ["check.txt"]
+    data["entries"]["../evil"] = {
+        "source": None,
+        "hash": None,
+        "outputs": {"x": [st.st_size, st.st_mtime_ns]},
+        "pending": ["x"],
+        "summary": None,
+    }
+    (site / b.MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    r = run("build", course, "-o", site)
+    assert r.exit_code == 0, r.output
+    assert "2 built, 0 up to date" in r.output
+    assert victim.read_text() == "not the tool's"
+    assert_same_site(site, clean)
+
+
 def test_the_manifest_is_written_once_per_build(run, course, tmp_path, monkeypatch):
     """Saving it after every blueprint grew with the square of their number."""
     from blueprint.fsutil import OutputTree
 
-    for i in range(3):
-        (course / f"more-{i}.yaml").write_text(TINY, encoding="utf-8")
     writes: list[str] = []
     real = OutputTree.write
 
@@ -355,10 +424,10 @@ def test_the_manifest_is_written_once_per_build(run, course, tmp_path, monkeypat
     monkeypatch.setattr(OutputTree, "write", counting)
     site = tmp_path / "site"
     assert run("build", course, "-o", site).exit_code == 0
-    assert writes.count(b.MANIFEST) == 1
+    assert writes.count(b.MANIFEST) == 1  # not once per blueprint (2)
     writes.clear()
     r = run("build", course, "-o", site)
-    assert "0 built, 5 up to date" in r.output
+    assert "0 built, 2 up to date" in r.output
     assert writes == []  # nothing changed: nothing written, not even the manifest
     assert not (site / b.JOURNAL).exists()
 
@@ -464,6 +533,22 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(run
     r = run("build", course, "-o", site, "--paper", "a4")
     assert "2 built, 0 up to date" in r.output  # another paper is another input
     assert _paper(site / "tiny" / "diagram.pdf") == A4
+
+
+def test_a_file_system_without_locks_builds_and_says_so(run, course, tmp_path, monkeypatch):
+    import fcntl
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    site = tmp_path / "site"
+    r = run("build", course, "-o", site)
+    assert r.exit_code == 0, r.output
+    assert (
+        f"blueprint: {site}/{b.LOCK}: cannot lock (No locks available); "
+        "do not start two builds into this folder at once\n" in r.output
+    )
 
 
 # ------------------------------------------------------------------- an output folder that cannot be made

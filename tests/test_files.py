@@ -180,6 +180,17 @@ def test_ctrl_c_during_build_leaves_only_complete_files(run, tmp_path, monkeypat
         if rel.name.startswith(".blueprint-build."):
             continue  # the build's own records of what is done (they differ: the build was cut short)
         assert (cut / rel).read_bytes() == (full / rel).read_bytes(), f"{rel} is not complete"
+    r = run("build", "-o", cut, src)  # the next build finishes the job
+    assert r.exit_code == 0, r.output
+
+    def files(site):
+        return {
+            p.relative_to(site): p.read_bytes()
+            for p in site.rglob("*")
+            if p.is_file() and p.name not in (".blueprint-build.json", ".blueprint-build.lock")
+        }
+
+    assert files(cut) == files(full)
 
 
 def test_a_link_at_an_output_is_replaced_and_its_target_untouched(tmp_path):
@@ -266,3 +277,16 @@ def test_a_link_planted_at_the_output_is_replaced_not_written_through(run, bluep
         "(its target is untouched)\n" in r.output
     )
     assert leftovers(out.parent) == []
+
+
+def test_an_output_tree_never_leaves_its_folder(tmp_path):
+    from blueprint.fsutil import OutputError, OutputTree
+
+    site = tmp_path / "site"
+    with OutputTree(str(site)) as tree:
+        for rel in ("../escaped.txt", "a/../../escaped.txt", "/tmp/escaped.txt", "./x", "a//b"):
+            with pytest.raises(OutputError, match="not a name inside the output folder"):
+                tree.write(rel, "x")
+        tree.write("a/b.txt", "inside")
+    assert not (tmp_path / "escaped.txt").exists()
+    assert (site / "a" / "b.txt").read_text() == "inside"

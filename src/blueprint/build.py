@@ -33,6 +33,7 @@ Builds are incremental, and the record of what was built never lies:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -51,6 +52,7 @@ MANIFEST = ".blueprint-build.json"
 JOURNAL = ".blueprint-build.journal"
 LOCK = ".blueprint-build.lock"
 INDEX = "index.html"
+BLUEPRINT_ERRORS = "the blueprint has errors"  # the one failure a rebuild would only repeat
 FORMAT = 2  # of the manifest; another number (or a broken file) means: rebuild all
 #: names the site itself uses at its top level; a blueprint's folder never takes one
 RESERVED = frozenset({INDEX, MANIFEST, JOURNAL, LOCK})
@@ -171,6 +173,63 @@ def _slug(path: str, taken: set[str]) -> str:
 # ---------------------------------------------------------------- the manifest and its journal
 
 
+_SUMMARY_TYPES: dict[str, type | tuple[type, ...]] = {
+    "path": str,
+    "slug": str,
+    "title": str,
+    "id": str,
+    "errors": int,
+    "warnings": int,
+    "outputs": list,
+    "problems": list,
+    "headline": dict,
+    "failed": str,
+}
+_HEADLINE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "fail_declared": int,
+    "fail_inferred": int,
+    "waits": int,
+    "waits_over": int,
+    "peak": list,
+    "end": list,
+    "peak_end_score": (int, float, type(None)),
+}
+
+
+def _valid_summary(s: object) -> bool:
+    """Could ``s`` (read back from the site, which others may write) be shown in the index?"""
+    if not isinstance(s, dict):
+        return False
+    if not all(isinstance(s.get(k), t) for k, t in _SUMMARY_TYPES.items()):
+        return False
+    h, labels = s["headline"], s.get("labels", {})
+    return (
+        (not h or all(isinstance(h.get(k), t) for k, t in _HEADLINE_TYPES.items()))
+        and all(isinstance(x, str) for x in s["outputs"] + s["problems"])
+        and all(isinstance(x, str) for x in h.get("peak", []) + h.get("end", []))
+        and isinstance(labels, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in labels.items())
+    )
+
+
+def _valid_entry(e: object) -> bool:
+    if not isinstance(e, dict):
+        return False
+    outputs, pending = e.get("outputs"), e.get("pending", [])
+    return (
+        isinstance(e.get("source"), (str, type(None)))
+        and isinstance(e.get("hash"), (str, type(None)))
+        and isinstance(outputs, dict)
+        and all(
+            isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) for x in r)
+            for r in outputs.values()
+        )
+        and isinstance(pending, list)
+        and all(isinstance(n, str) for n in pending)
+        and (e.get("summary") is None or _valid_summary(e["summary"]))
+    )
+
+
 def _empty_entry() -> Entry:
     return {"source": None, "hash": None, "outputs": {}, "pending": [], "summary": None}
 
@@ -190,9 +249,9 @@ class Manifest:
             try:
                 data = json.loads(raw)
                 if isinstance(data, dict) and data.get("format") == FORMAT:
-                    self.entries = {
-                        k: v for k, v in data.get("entries", {}).items() if isinstance(v, dict)
-                    }
+                    entries = data.get("entries")
+                    if isinstance(entries, dict):
+                        self.entries = {k: v for k, v in entries.items() if _valid_entry(v)}
             except ValueError:
                 pass
         journal = tree.read(JOURNAL)
@@ -206,14 +265,14 @@ class Manifest:
                 continue  # the torn last line of a killed build, or an empty one
             if isinstance(op, dict):
                 self._apply(op)
-        self._fd: int | None = None
+        self.journal_fd: int | None = None
 
     def _apply(self, op: dict) -> None:
         slug = op.get("slug")
         if not isinstance(slug, str):
             return
         kind = op.get("op")
-        if kind == "put" and isinstance(op.get("entry"), dict):
+        if kind == "put" and _valid_entry(op.get("entry")):
             self.entries[slug] = op["entry"]
         elif kind == "drop":
             self.entries.pop(slug, None)
@@ -226,13 +285,13 @@ class Manifest:
 
     def begin(self) -> None:
         """Open the journal: from now on the site may change."""
-        self._fd = self.tree.open_file(JOURNAL, os.O_WRONLY | os.O_APPEND)
+        self.journal_fd = self.tree.open_file(JOURNAL, os.O_WRONLY | os.O_APPEND)
 
     def log(self, op: dict) -> None:
         self._apply(op)
         self.dirty = True
-        assert self._fd is not None
-        _append(self._fd, op)
+        assert self.journal_fd is not None
+        _append(self.journal_fd, op, self.tree.show(JOURNAL))
 
     def compact(self) -> None:
         """Write the manifest whole (atomically), then remove the journal."""
@@ -241,14 +300,21 @@ class Manifest:
             self.tree.write(
                 MANIFEST, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
             )
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self.journal_fd is not None:
+            os.close(self.journal_fd)
+            self.journal_fd = None
         self.tree.remove(JOURNAL)
 
 
-def _append(fd: int, op: dict) -> None:
-    os.write(fd, (json.dumps(op, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+def _append(fd: int, op: dict, where: str) -> None:
+    """One line, in one write. It starts with a line break, so a line torn by a
+    kill or a full disk never swallows the next one (empty lines are skipped)."""
+    line = ("\n" + json.dumps(op, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    try:
+        if os.write(fd, line) != len(line):
+            raise OSError(errno.ENOSPC, "No space left on device")
+    except OSError as exc:
+        raise OutputError(f"{where}: cannot write: {exc.strerror or exc}") from None
 
 
 def _same_output(st: os.stat_result | None, record: Any) -> bool:
@@ -273,8 +339,8 @@ def up_to_date(entry: Entry | None, source: str, digest: str, tree: OutputTree, 
     summary = entry.get("summary")
     if not isinstance(summary, dict) or entry.get("pending"):
         return False
-    if summary.get("failed") and not summary.get("errors"):
-        return False  # drawing or a template failed: try again
+    if summary.get("failed") and summary["failed"] != BLUEPRINT_ERRORS:
+        return False  # drawing, a template, writing or blueprint itself failed: try again
     outputs = entry.get("outputs")
     if not isinstance(outputs, dict) or set(outputs) != set(summary.get("outputs", [])):
         return False
@@ -363,7 +429,7 @@ def build_one(
 
     out("check.txt", report_text([result]))
     if not result.loaded or summary["errors"]:
-        summary["failed"] = "the blueprint has errors"
+        summary["failed"] = BLUEPRINT_ERRORS
         return summary
 
     analysis = result.analysis
@@ -440,7 +506,9 @@ def _build_job(
 
     def announce(name: str) -> None:  # before the file exists: the journal owns it
         if journal_fd is not None:
-            _append(journal_fd, {"op": "pending", "slug": job.slug, "name": name})
+            _append(
+                journal_fd, {"op": "pending", "slug": job.slug, "name": name}, tree.show(JOURNAL)
+            )
 
     try:
         summary = build_one(job.path, tree, job.slug, options, written, announce)
@@ -533,12 +601,17 @@ def _lock(tree: OutputTree) -> int:
         return fd
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         os.close(fd)
         raise Busy(
             f"{tree.root}: another build is writing into this folder; "
             "run this one when it has finished"
         ) from None
+    except OSError as exc:  # a file system without locks (some network ones): go on, say so
+        tree.notes.append(
+            f"{tree.show(LOCK)}: cannot lock ({exc.strerror or exc}); "
+            "do not start two builds into this folder at once"
+        )
     return fd
 
 
@@ -576,8 +649,8 @@ def _run_locked(
 ) -> BuildResult:
     manifest = Manifest(tree)
     removed: list[str] = []
-    if manifest.interrupted:  # a killed build's temporary files
-        for folder in ["", *tree.subfolders()]:
+    if manifest.interrupted:  # a killed build's temporary files, where it may have written
+        for folder in ["", *sorted(s for s in manifest.entries if _plain_name(s))]:
             tree.clean_temporaries(folder)
     manifest.begin()
 
@@ -639,7 +712,7 @@ def _run_locked(
             _run_pool(tree, files, options, todo, jobs, done, shown)
         else:
             for job in todo:
-                done(_build_job(job, tree, options, manifest._fd))
+                done(_build_job(job, tree, options, manifest.journal_fd))
                 if shown is not None:
                     shown.update(1)
 

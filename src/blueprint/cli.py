@@ -492,12 +492,14 @@ def analyze(file, fmt):
 )
 @click.option(
     "--paper",
-    type=click.Choice(["a4", "a3", "letter"]),
-    default="a4",
+    type=click.Choice(vocab.PAPERS),
+    default=vocab.PAPERS[0],
     show_default=True,
     help="Paper of the printable PDF diagrams.",
 )
-@click.option("--theme", type=click.Choice(["color", "mono"]), default="color", show_default=True)
+@click.option(
+    "--theme", type=click.Choice(vocab.THEMES), default=vocab.THEMES[0], show_default=True
+)
 @click.option(
     "--templates",
     type=click.Path(file_okay=False),
@@ -516,10 +518,13 @@ def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
     SVG and PDF diagrams, all scripts, a print handout per blueprint and an
     index.html with each one's check status and analysis headline.
 
-    Only what changed since the last build is rebuilt. A broken blueprint is
-    reported and the others are still built. Exit 0 when all were built
-    cleanly, 1 when a blueprint has errors or could not be drawn, 2 on usage
-    errors.
+    Only what changed since the last build is rebuilt, and the folder holds
+    exactly this build: outputs of blueprints no longer given are removed
+    (never a file blueprint did not write). Links and pipes planted in the
+    folder are replaced, never followed; a second build into the same folder
+    is refused while one runs. A broken blueprint is reported and the others
+    are still built. Exit 0 when all were built cleanly, 1 when a blueprint
+    has errors or could not be drawn, 2 on usage errors.
     """
     import io
     import os
@@ -558,7 +563,8 @@ def build(paths, outdir, jobs, paper, theme, templates, inferred, force):
     for s in result.with_problems:
         click.echo(f"{s['path']}: not fully built: {s.get('failed') or 'errors'}", err=True)
     n, bad = len(result.summaries), len(result.with_problems)
-    removed = f", {len(result.removed)} old files removed" if result.removed else ""
+    k = len(result.removed)
+    removed = f", {k} old file{'s' if k != 1 else ''} removed" if k else ""
     click.echo(
         f"{n} blueprint{'s' if n != 1 else ''}: {result.built} built, "
         f"{result.up_to_date} up to date, {bad} with problems{removed} -> {result.index}"

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
 
 TMP_PREFIX = ".tmp-"
+#: the temporary files an OutputTree writes (and a killed build may leave)
+_TREE_TMP = re.compile(r"\.tmp-[0-9a-f]{8}-")
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -149,6 +152,13 @@ def _write_through(path: str, data: str | bytes) -> None:
 Hook = Callable[[str, str], None]
 
 
+def _check_rel(rel: str) -> None:
+    """A path inside an OutputTree is plain names joined by '/': never '..' (out of
+    the tree), never absolute, nothing empty."""
+    if any(part in ("", ".", "..") for part in rel.split("/")) or os.path.isabs(rel):
+        raise OutputError(f"{rel}: not a name inside the output folder")
+
+
 class OutputTree:
     """A folder that only the tool writes into (``build``'s site).
 
@@ -214,6 +224,7 @@ class OutputTree:
         Raises OutputError when a part of it is a link or not a folder."""
         if rel in self._dirs:
             return self._dirs[rel]
+        _check_rel(rel)
         parent_rel, name = os.path.split(rel)
         parent = self.folder(parent_rel, create)
         if parent is None:
@@ -275,6 +286,7 @@ class OutputTree:
         """Write ``rel`` atomically; returns the new file's status. A link, a
         pipe, a socket or a device at ``rel`` is replaced (and a note kept in
         :attr:`notes`), never opened or followed."""
+        _check_rel(rel)
         folder_rel, name = os.path.split(rel)
         parent = self.folder(folder_rel)
         assert parent is not None
@@ -284,7 +296,7 @@ class OutputTree:
                 raise OutputError(f"{self.show(rel)}: refusing to write over the input file")
             if stat.S_ISDIR(old.st_mode):
                 raise OutputError(f"{self.show(rel)}: cannot write: is a folder")
-        tmp = f"{TMP_PREFIX}{secrets.token_hex(4)}-{name[-40:]}"
+        tmp = f"{TMP_PREFIX}{secrets.token_hex(4)}-{name[-40:]}"  # matches _TREE_TMP
         try:
             fd = os.open(
                 tmp,
@@ -385,7 +397,7 @@ class OutputTree:
             return False
 
     def clean_temporaries(self, rel: str = "") -> list[str]:
-        """Remove the tool's temporary files (``.tmp-…``) that a killed run left
+        """Remove the tool's temporary files (``.tmp-<8 hex digits>-…``) that a killed run left
         in the folder ``rel``; returns their relative paths."""
         try:
             fd = self.folder(rel, create=False)
@@ -399,7 +411,7 @@ class OutputTree:
         except OSError:
             return []
         for name in names:
-            if not name.startswith(TMP_PREFIX):
+            if not _TREE_TMP.match(name):
                 continue
             st = self._lstat(fd, name)
             if st is None or stat.S_ISDIR(st.st_mode):
@@ -411,20 +423,12 @@ class OutputTree:
                 pass
         return removed
 
-    def subfolders(self) -> list[str]:
-        """The names of the real folders (not links) directly in the root."""
-        out = []
-        for name in os.listdir(self._root_fd):
-            st = self._lstat(self._root_fd, name)
-            if st is not None and stat.S_ISDIR(st.st_mode):
-                out.append(name)
-        return sorted(out)
-
     def open_file(self, rel: str, flags: int) -> int:
         """Open (creating) the regular file ``rel`` with ``flags`` added to
         write-only-or-read-write access; a link, a pipe or a device there is
         removed first (it is in the tool's own folder, under the tool's own
         name) and a regular file made instead."""
+        _check_rel(rel)
         folder_rel, name = os.path.split(rel)
         parent = self.folder(folder_rel)
         assert parent is not None
