@@ -379,3 +379,56 @@ def test_git_mode_compares_every_changed_blueprint(run, repo):
     subprocess.run(["git", "-C", str(repo), "commit", "-qam", "to-be"], check=True)
     r = run("diff", "--git", "HEAD")
     assert r.exit_code == 0 and r.output == ""
+
+
+# --- the change drawing --------------------------------------------------------------------
+
+
+def _dot_line(dot: str, step: str) -> str:
+    return next(line for line in dot.splitlines() if f'[id="step:{step}"' in line)
+
+
+def test_render_diff_marks_added_changed_and_removed_steps(run):
+    # new-end.yaml → base.yaml: review is removed (a ghost), take-key keeps its place
+    r = run("render", BASE, "--diff", "tests/diff/new-end.yaml", "--format", "dot", "-o", "-")
+    assert r.exit_code == 0, r.output
+    ghost = _dot_line(r.output, "review")
+    assert 'style="rounded,filled,dotted"' in ghost and "Rate the stay" in ghost
+    assert '"take-key" -> "review"' in r.output  # the removed flow is drawn, dotted
+    assert "- removed" in r.output and "Changes" in r.output  # the tag and the legend
+    # base.yaml → new-end.yaml: review is new (bold), no ghost
+    r = run("render", "tests/diff/new-end.yaml", "--diff", BASE, "--format", "dot", "-o", "-")
+    assert 'style="rounded,filled,bold"' in _dot_line(r.output, "review")
+    # base.yaml → longer.yaml: check-id changed (dashed), in mono too, with its tag
+    r = run(
+        "render",
+        "tests/diff/longer.yaml",
+        "--diff",
+        BASE,
+        "--theme",
+        "mono",
+        "--format",
+        "dot",
+        "-o",
+        "-",
+    )
+    line = _dot_line(r.output, "check-id")
+    assert 'style="rounded,filled,dashed"' in line and 'color="#000000"' in line
+    assert "~ changed" in r.output
+
+
+def test_render_without_diff_is_unchanged_by_the_hooks(run):
+    from blueprint import render as rnd
+    from blueprint.lint import check_file
+    from blueprint.render.dot import to_dot
+    from blueprint.render.layout import layout
+
+    res = check_file(BASE)
+    plain = rnd.diagram_dot(res.blueprint, res.analysis)
+    assert to_dot(layout(res.blueprint, res.analysis), decor=None) == plain
+    assert run("render", BASE, "--format", "dot", "-o", "-").output == plain
+
+
+def test_render_diff_with_a_missing_old_side_exits_2(run):
+    r = run("render", BASE, "--diff", "tests/diff/nope.yaml", "--format", "dot", "-o", "-")
+    assert r.exit_code == 2

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import click
 
@@ -44,7 +45,7 @@ def cli():
     """Service blueprints as code: check, analyse, draw and script a service described in YAML."""
 
 
-def _usage_error(message: str):
+def _usage_error(message: str) -> NoReturn:
     click.echo(f"blueprint: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
@@ -274,7 +275,15 @@ def rules(rule_id, fmt):
     show_default=True,
     help="Draw the fail points and waits the analysis infers (dashed, with '?'), or only declared ones.",
 )
-def render(file, output, fmt, paper, theme, emotion, inferred):
+@click.option(
+    "--diff",
+    "diff_old",
+    default=None,
+    metavar="OLD",
+    help="Draw what changed since OLD (a file or REV:path): added steps and flows, changed "
+    "steps, removed steps as ghosts in their old place, with a legend.",
+)
+def render(file, output, fmt, paper, theme, emotion, inferred, diff_old):
     """Draw a blueprint as a swimlane diagram (SVG, PNG, PDF or DOT).
 
     Lanes are bands in fixed order, columns are moments in time; markers show
@@ -305,12 +314,16 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
     from blueprint.render.backend import GraphvizError
 
     analysis = res.context.analysis
+    decor = None
+    if diff_old is not None:
+        bp, analysis, decor = _change_drawing(diff_old, file, res, theme)
     try:
         data = rnd.render(
             bp,
             analysis,
             fmt,
             rnd.Options(theme=theme, emotion=emotion, paper=paper, inferred=inferred),
+            decor=decor,
         )
     except GraphvizError as exc:
         _usage_error(str(exc))
@@ -326,6 +339,24 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
     except OutputError as exc:
         _usage_error(str(exc))
     click.echo(f"wrote {output}", err=True)
+
+
+def _change_drawing(old_spec: str, file: str, res, theme: str):
+    """(blueprint with ghosts, analysis, decor) for render --diff; exit 2 when OLD cannot be read."""
+    from blueprint import diff as D
+    from blueprint import diffsource as src
+    from blueprint.render.diff import change_drawing
+
+    try:
+        old, problems = src.read_side(old_spec)
+    except src.SourceError as exc:
+        _usage_error(str(exc))
+    if old is None:
+        for p in problems:
+            click.echo(p.format(), err=True)
+        _usage_error(f"{old_spec} cannot be compared: fix the errors above first")
+    new = D.Side(file, res.blueprint, res.context.analysis, tuple(res.problems), file)
+    return change_drawing(D.compare(old, new), theme)
 
 
 @cli.command("script")
