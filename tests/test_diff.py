@@ -50,6 +50,8 @@ def figures(customer, critical, margin, peak_end=2, unrecovered=1) -> dict:
         "margin": {"old": 660, "new": margin},
         "peak_end_score": {"old": 2, "new": peak_end},
         "unrecovered_fail_points": {"old": 1, "new": unrecovered},
+        # the five heuristics are off in base.yaml (rules:): nothing is inferred
+        "inferred_fail_points": {"old": 0, "new": 0},
     }
 
 

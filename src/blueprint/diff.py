@@ -144,7 +144,8 @@ class Diff:
     timing: dict[str, Figure] = field(default_factory=dict)
     customer_complete: tuple[bool, bool] = (True, True)
     peak_end: Figure = field(default_factory=lambda: Figure(None, None))
-    unrecovered: Figure = field(default_factory=lambda: Figure(0, 0))
+    unrecovered: Figure = field(default_factory=lambda: Figure(0, 0))  # declared, no recovery
+    inferred: Figure = field(default_factory=lambda: Figure(0, 0))  # inferred fail points
     problems: list[ProblemChange] = field(default_factory=list)
     worse: list[str] = field(default_factory=list)  # WORSE_REASONS that hold
 
@@ -471,15 +472,22 @@ def _end_changes(c: _Collector) -> None:
 
 
 def unrecovered_fail_points(a: Analysis) -> int:
-    """Fail points (declared or inferred) with neither a declared recovery nor a
-    recovery flow out of their step."""
+    """Declared fail points with neither a ``recovery:`` nor a recovery flow out
+    of their step (inferred ones are candidates: :func:`inferred_fail_points`)."""
     out = 0
     for f in a.fail_points:
+        if not f.declared:
+            continue
         step = a.bp.by_id.get(f.step)
         has_flow = step is not None and any(fl.kind == "recovery" for fl in step.flows)
         if not (f.fail is not None and f.fail.recovery) and not has_flow:
             out += 1
     return out
+
+
+def inferred_fail_points(a: Analysis) -> int:
+    """Fail points only the analysis infers (not declared)."""
+    return sum(1 for f in a.fail_points if not f.declared)
 
 
 def _problem_key(p: Problem) -> tuple[str, str, str]:
@@ -553,6 +561,7 @@ def compare(old: Side, new: Side) -> Diff:
     d.unrecovered = Figure(
         unrecovered_fail_points(old.analysis), unrecovered_fail_points(new.analysis)
     )
+    d.inferred = Figure(inferred_fail_points(old.analysis), inferred_fail_points(new.analysis))
     d.problems = _problem_changes(old, new)
     d.worse = _worse(d)
     return d

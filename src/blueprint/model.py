@@ -129,6 +129,7 @@ class Blueprint:
     status: str = ""
     version: str = ""
     tolerance: Duration | None = None
+    replaces: str = ""  # the as-is blueprint this one replaces, relative to this file
     rules: dict[str, tuple[str, Pos]] = field(default_factory=dict)  # rule id -> (severity, Pos)
     phases: list[Phase] = field(default_factory=list)
     roles: dict[str, Role] = field(default_factory=dict)
@@ -221,6 +222,7 @@ def _head(doc: Document, data: dict, problems: list[Problem]) -> Blueprint:
         if data.get("version") is None
         else doc.numbers.get(("version",), str(data.get("version"))),
         tolerance=_duration(doc, ("tolerance",), data.get("tolerance"), problems),
+        replaces=_s(data.get("replaces")),
         positions={k: doc.key_pos((k,)) for k in data},
     )
 

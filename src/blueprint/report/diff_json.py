@@ -60,6 +60,7 @@ def as_dict(d: Diff) -> dict:
             "margin": _fig(d.timing["margin"]),
             "peak_end_score": _fig(d.peak_end),
             "unrecovered_fail_points": _fig(d.unrecovered),
+            "inferred_fail_points": _fig(d.inferred),
         },
         "problems": {
             key: [

@@ -39,7 +39,7 @@ DECISIONS: dict[tuple[str, str], str] = {
 }
 
 WORSE_WORDS: dict[str, str] = {
-    "unrecovered-fail-points": "more fail points without a recovery",
+    "unrecovered-fail-points": "more declared fail points without a recovery",
     "customer-time": "the customer's time is longer",
     "peak-end": "a lower peak–end score",
     "errors": "new errors",
@@ -225,7 +225,13 @@ def figure_rows(d: Diff) -> list[tuple[str, str, str, str]]:
             "fail points without recovery",
             str(d.unrecovered.old),
             str(d.unrecovered.new),
-            delta(d.unrecovered, lambda v: str(v)),
+            delta(d.unrecovered, str),
+        ),
+        (
+            "inferred fail points",
+            str(d.inferred.old),
+            str(d.inferred.new),
+            delta(d.inferred, str),
         ),
     ]
 
