@@ -434,3 +434,48 @@ def test_render_without_diff_is_unchanged_by_the_hooks(run):
 def test_render_diff_with_a_missing_old_side_exits_2(run):
     r = run("render", BASE, "--diff", "tests/diff/nope.yaml", "--format", "dot", "-o", "-")
     assert r.exit_code == 2
+
+
+# --- replaces: and the comparison page of build -------------------------------------------
+
+
+@pytest.mark.dot
+def test_build_adds_a_comparison_page_for_a_to_be_that_names_its_as_is(run, tmp_path):
+    folder = tmp_path / "bp"
+    (folder / "as-is").mkdir(parents=True)
+    shutil.copy(HERE / "base.yaml", folder / "as-is" / "desk.yaml")
+    text = (HERE / "longer.yaml").read_text("utf-8")
+    (folder / "desk.yaml").write_text(
+        text.replace("tolerance: 20m\n", "tolerance: 20m\nreplaces: as-is/desk.yaml\n"), "utf-8"
+    )
+    site = tmp_path / "site"
+    r = run("build", str(folder / "desk.yaml"), "-o", str(site))
+    assert r.exit_code == 0, r.output
+    page = (site / "desk" / "comparison.html").read_text("utf-8")
+    assert "&#x27;check-id&#x27; takes 2m → 6m" in page
+    assert "The service got worse: the customer&#x27;s time is longer." in page
+    assert (site / "desk" / "comparison.svg").read_bytes().startswith(b"<?xml")
+    md = (site / "desk" / "comparison.md").read_text("utf-8")
+    old, new = str(folder / "as-is" / "desk.yaml"), str(folder / "desk.yaml")
+    assert md == run("diff", old, new, "--format", "markdown").output
+
+
+def test_a_replaces_that_names_no_file_is_said_on_the_page(tmp_path):
+    from blueprint.comparison import add_comparison
+    from blueprint.lint import check_file
+
+    path = tmp_path / "desk.yaml"
+    path.write_text(
+        (HERE / "base.yaml")
+        .read_text("utf-8")
+        .replace("tolerance: 20m\n", "tolerance: 20m\nreplaces: gone.yaml\n"),
+        "utf-8",
+    )
+    written: dict[str, object] = {}
+    add_comparison(str(path), check_file(str(path)), None, written.__setitem__)
+    assert list(written) == ["comparison.html"]
+    assert "gone.yaml: no such file" in str(written["comparison.html"])
+    # no replaces: nothing is written
+    written.clear()
+    add_comparison(BASE, check_file(BASE), None, written.__setitem__)
+    assert written == {}

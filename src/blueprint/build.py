@@ -155,6 +155,7 @@ def build_one(path: str, outdir: str, slug: str, options: BuildOptions) -> dict:
         out("diagram.pdf", rnd.render(bp, analysis, "pdf", ropts))
     except GraphvizError as exc:
         summary["failed"] = str(exc)
+    __import__("blueprint.comparison").comparison.add_comparison(path, result, options, out)
     summary["outputs"] = outputs
     return summary
 
