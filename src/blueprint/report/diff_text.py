@@ -258,7 +258,10 @@ def verdict(d: Diff) -> str:
         return "no change to the service"
     if d.worse:
         return "the service got worse: " + "; ".join(WORSE_WORDS[w] for w in d.worse)
-    return "the service did not get worse (docs/diff.md: --fail-on worse)"
+    return (
+        "the service did not get worse: no more fail points without recovery, no longer "
+        "customer time, no lower peak–end score, no new errors"
+    )
 
 
 def phase_title(pid: str | None, name: str) -> str:
