@@ -378,9 +378,31 @@ def test_git_mode_compares_every_changed_blueprint(run, repo):
     assert r.exit_code == 1, r.output
     assert "HEAD:blueprints/desk.yaml → blueprints/desk.yaml" in r.output
     assert "'check-id' takes 2m → 6m" in r.output
-    subprocess.run(["git", "-C", str(repo), "commit", "-qam", "to-be"], check=True)
+    # a new blueprint (added to git) is named, and --git's JSON is always a list
+    shutil.copy(HERE / "base.yaml", repo / "blueprints" / "front.yaml")
+    subprocess.run(["git", "-C", str(repo), "add", "blueprints/front.yaml"], check=True)
+    r = run("diff", "--git", "HEAD", "--format", "json")
+    assert r.exit_code == 1
+    got = json.loads(r.output)
+    assert [(d["old"]["path"] if d["old"] else None, d["new"]["path"]) for d in got] == [
+        ("HEAD:blueprints/desk.yaml", "blueprints/desk.yaml"),
+        (None, "blueprints/front.yaml"),
+    ]
+    assert got[1] == {
+        "version": 1,
+        "old": None,
+        "new": {"path": "blueprints/front.yaml"},
+        "changed": True,
+        "note": "added",
+    }
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=t"]
+        + ["commit", "-qam", "to-be"],
+        check=True,
+    )
     r = run("diff", "--git", "HEAD")
     assert r.exit_code == 0 and r.output == ""
+    assert json.loads(run("diff", "--git", "HEAD", "--format", "json").output) == []
 
 
 # --- the change drawing --------------------------------------------------------------------

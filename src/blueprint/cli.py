@@ -552,10 +552,20 @@ def diff_command(sides, rev, fmt, fail_on, output, textconv):
         _usage_error("give two blueprints, OLD and NEW (files or REV:path), or --git REV [PATHS]")
     diffs = []
     notes = []
+    json_notes: list[dict] = []
     broken = False
     for old, new in pairs:
         if old is None or new is None:
             notes.append(f"{new} is a new blueprint" if old is None else f"{old} was deleted")
+            json_notes.append(
+                {
+                    "version": diff_json.JSON_VERSION,
+                    "old": None if old is None else {"path": old},
+                    "new": None if new is None else {"path": new},
+                    "changed": True,
+                    "note": "added" if old is None else "deleted",
+                }
+            )
             continue
         try:
             a, pa = src.read_side(old)
@@ -577,7 +587,7 @@ def diff_command(sides, rev, fmt, fail_on, output, textconv):
     if broken:
         sys.exit(EXIT_USAGE)
     if fmt == "json":
-        text = diff_json.as_json(diffs) if diffs else "[]\n"
+        text = diff_json.as_json(diffs, many=bool(rev), notes=json_notes)
     elif fmt == "markdown":
         text = diff_markdown.markdown(diffs)
     elif fmt == "github":

@@ -291,6 +291,10 @@ def _field(s: Step, name: str) -> object:
     return value if value not in ("",) else None
 
 
+def _phase_name(bp: Blueprint, phase: str | None) -> str | None:
+    return next((p.name for p in bp.phases if p.id == phase), phase)
+
+
 def _step_changes(c: _Collector, o: Step, n: Step) -> None:
     if o.lane != n.lane:
         crossed = vocab.lines_crossed(o.lane, n.lane)
@@ -305,7 +309,15 @@ def _step_changes(c: _Collector, o: Step, n: Step) -> None:
             direction="down" if down else "up",
         )
     if o.phase != n.phase:
-        c.add("phase-moved", n.id, line=n.value_pos("phase").line, old=o.phase, new=n.phase)
+        c.add(
+            "phase-moved",
+            n.id,
+            line=n.value_pos("phase").line,
+            old=o.phase,
+            new=n.phase,
+            old_name=_phase_name(c.old.bp, o.phase),
+            new_name=_phase_name(c.new.bp, n.phase),
+        )
     for name in TEXT_FIELDS:
         a, b = _field(o, name), _field(n, name)
         if a != b:

@@ -79,7 +79,10 @@ def as_dict(d: Diff) -> dict:
     }
 
 
-def as_json(diffs: list[Diff]) -> str:
-    """One diff as an object; several (``--git``) as a list of objects."""
-    data: object = as_dict(diffs[0]) if len(diffs) == 1 else [as_dict(d) for d in diffs]
+def as_json(diffs: list[Diff], *, many: bool = False, notes: list[dict] | None = None) -> str:
+    """One diff as an object; with ``many`` (``--git``) a list of objects, one per
+    changed file, a new or deleted file as ``{"old", "new", "changed", "note"}``."""
+    if not many and len(diffs) == 1:
+        return json.dumps(as_dict(diffs[0]), ensure_ascii=False, indent=2) + "\n"
+    data = [as_dict(d) for d in diffs] + list(notes or [])
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

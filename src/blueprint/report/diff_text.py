@@ -107,7 +107,7 @@ def sentence(ch: Change, q: Quote) -> str:
             f": {what}" if what else ""
         )
     if k == "phase-moved":
-        return f"{sid} moved to another phase: {_was(g('old'), g('new'), q)}"
+        return f"{sid} moved to another phase: {_was(g('old_name'), g('new_name'), q)}"
     if k == "text-changed":
         return f"{sid} now reads: {_was(g('old'), g('new'), q)}"
     if k == "says-changed":
