@@ -260,6 +260,36 @@ def test_a_new_end_of_the_journey(run):
     assert code == 1
 
 
+def test_a_recovery_loop_gained_recovers_the_fail_point(run):
+    code, got = _json(run, "recovery-loop")
+    # the flow check-id → greet (kind: recovery) is check-id's recovery: the declared
+    # fail points without one go from 1 to 0; the times do not change (loops are not timed)
+    assert got == expected(
+        "recovery-loop",
+        [
+            arrive(
+                {
+                    "kind": "loop-added",
+                    "step": "check-id",
+                    "side": "new",
+                    "line": 43,
+                    "target": "greet",
+                    "flow": "recovery",
+                    "when": "the passport does not match",
+                    "summary": "recovery loop gained: 'check-id' → 'greet' "
+                    "(when the passport does not match)",
+                }
+            )
+        ],
+        figures(540, 540, 660, unrecovered=0),
+    )
+    assert code == 1
+    # and lost again: the reverse diff says so and is worse
+    r = run("diff", "tests/diff/recovery-loop.yaml", BASE, "--fail-on", "worse")
+    assert "recovery loop lost: 'check-id' → 'greet'" in r.output
+    assert r.exit_code == 1
+
+
 def test_nothing_changed_exits_0_and_says_so(run):
     r = run("diff", BASE, BASE)
     assert r.exit_code == 0
