@@ -471,6 +471,23 @@ def test_render_diff_marks_added_changed_and_removed_steps(run):
     assert "~ changed" in r.output
 
 
+def test_the_change_drawing_speaks_the_blueprints_language(run):
+    r = run(
+        "render",
+        "blueprints/hotel-checkin-zh-to-be.yaml",
+        "--diff",
+        "blueprints/hotel-checkin-zh-as-is.yaml",
+        "--format",
+        "dot",
+        "-o",
+        "-",
+    )
+    assert r.exit_code == 0
+    for word in ("变更", "+ 新增", "~ 修改", "- 删除", "+ 新增步骤", "- 删除的流程"):
+        assert word in r.output, word
+    assert "Changes" not in r.output
+
+
 def test_render_without_diff_is_unchanged_by_the_hooks(run):
     from blueprint import render as rnd
     from blueprint.lint import check_file

@@ -7,7 +7,7 @@ lane, phase and flows, so the layout places it where it was), and a
 legend of its own below the usual one. Nothing in the layout changes.
 
 Added, changed and removed items differ by line style and by a written tag
-(``+ new``, ``~ changed``, ``- removed``), not only by colour, so the drawing
+(``+ new``, ``~ changed``, ``- removed``, in the blueprint's locale: i18n.DIAGRAM's ``diff.*``), not only by colour, so the drawing
 reads in the mono theme and on a black-and-white printer too.
 """
 
@@ -20,6 +20,7 @@ from blueprint.diff import Diff
 from blueprint.graph import Structure
 from blueprint.model import Blueprint, Flow, Phase
 from blueprint.render import layout as L
+from blueprint.render import words
 from blueprint.render.dot import COLOR, MONO, Theme, XDot
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
@@ -45,20 +46,19 @@ class Look:
     style: str  # DOT style of the box's border
     penwidth: str
     fill: str
-    tag: str  # written above the box
 
 
 #: theme -> state -> look; mono differs by line style and tag alone
 LOOKS: dict[str, dict[str, Look]] = {
     COLOR.name: {
-        ADDED: Look("#1b7f3b", "rounded,filled,bold", "3", "#eefaf0", "+ new"),
-        CHANGED: Look("#b45309", "rounded,filled,dashed", "2.4", "#fff7e6", "~ changed"),
-        REMOVED: Look("#8a8a8a", "rounded,filled,dotted", "1.6", "#f2f2f2", "- removed"),
+        ADDED: Look("#1b7f3b", "rounded,filled,bold", "3", "#eefaf0"),
+        CHANGED: Look("#b45309", "rounded,filled,dashed", "2.4", "#fff7e6"),
+        REMOVED: Look("#8a8a8a", "rounded,filled,dotted", "1.6", "#f2f2f2"),
     },
     MONO.name: {
-        ADDED: Look("#000000", "rounded,filled,bold", "3", "#ffffff", "+ new"),
-        CHANGED: Look("#000000", "rounded,filled,dashed", "2.4", "#ffffff", "~ changed"),
-        REMOVED: Look("#777777", "rounded,filled,dotted", "1.6", "#eeeeee", "- removed"),
+        ADDED: Look("#000000", "rounded,filled,bold", "3", "#ffffff"),
+        CHANGED: Look("#000000", "rounded,filled,dashed", "2.4", "#ffffff"),
+        REMOVED: Look("#777777", "rounded,filled,dotted", "1.6", "#eeeeee"),
     },
 }
 #: arrows: added ones drawn bold, removed ones (to and from ghosts too) dotted
@@ -112,7 +112,7 @@ class ChangeDecor:
             if state is None:
                 continue
             x.pen(looks[state].color)
-            x.text(b.right - 2, b.top - 3, 1, looks[state].tag, L.SMALL_CELL)
+            x.text(b.right - 2, b.top - 3, 1, words.word(lay.locale, f"diff.{state}"), L.SMALL_CELL)
         # the legend of the changes
         top = self.legend_top
         left, right = lay.legend_box[0], max(lay.legend_box[2], lay.legend_box[0] + LEGEND_W)
@@ -124,7 +124,7 @@ class ChangeDecor:
         sx = left + 10
         x.pen(theme.text)
         x.font(9.5, font)
-        x.text(sx, y + 3.5, -1, "Changes", 5.2)
+        x.text(sx, y + 3.5, -1, words.word(lay.locale, "diff.legend"), 5.2)
         sx += 60
         for state in (ADDED, CHANGED, REMOVED):
             lk = looks[state]
@@ -137,9 +137,11 @@ class ChangeDecor:
             x.style("solid")
             x.font(9.0, font)
             x.pen(theme.text)
-            x.text(sx + 42, y + 3.5, -1, f"{lk.tag} step", L.LEGEND_CELL)
+            x.text(
+                sx + 42, y + 3.5, -1, words.word(lay.locale, f"diff.{state}.step"), L.LEGEND_CELL
+            )
             sx += 120
-        for state, words in ((ADDED, "+ new flow"), (REMOVED, "- removed flow")):
+        for state in (ADDED, REMOVED):
             color, style, width = EDGE_LOOKS[self.theme][state]
             x.pen(color)
             x.style("solid" if style == "bold" else style)
@@ -148,7 +150,9 @@ class ChangeDecor:
             x.style("setlinewidth(1)")
             x.style("solid")
             x.pen(theme.text)
-            x.text(sx + 42, y + 3.5, -1, words, L.LEGEND_CELL)
+            x.text(
+                sx + 42, y + 3.5, -1, words.word(lay.locale, f"diff.{state}.flow"), L.LEGEND_CELL
+            )
             sx += 110
 
 
