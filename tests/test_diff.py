@@ -41,7 +41,7 @@ def _json(run, new: str, *more: str) -> tuple[int, dict]:
     return r.exit_code, json.loads(r.output)
 
 
-def figures(customer, critical, margin, peak_end=2, unrecovered=1) -> dict:
+def figures(customer, critical, margin, peak_end=2, unrecovered=1, ends=None) -> dict:
     """The old side's figures (module docstring) → the new side's."""
     return {
         "customer_time": {"old": 540, "new": customer, "old_complete": True, "new_complete": True},
@@ -49,6 +49,7 @@ def figures(customer, critical, margin, peak_end=2, unrecovered=1) -> dict:
         "tolerance": {"old": 1200, "new": 1200},
         "margin": {"old": 660, "new": margin},
         "peak_end_score": {"old": 2, "new": peak_end},
+        "ends": ends or [{"step": "take-key", "old": 2, "new": 2}],
         "unrecovered_fail_points": {"old": 1, "new": unrecovered},
         # the five heuristics are off in base.yaml (rules:): nothing is inferred
         "inferred_fail_points": {"old": 0, "new": 0},
@@ -254,7 +255,17 @@ def test_a_new_end_of_the_journey(run):
                 },
             )
         ],
-        figures(660, 660, 540, peak_end=1.5),
+        figures(
+            660,
+            660,
+            540,
+            peak_end=1.5,
+            # the new end first; take-key is no longer an end
+            ends=[
+                {"step": "review", "old": None, "new": 1.5},
+                {"step": "take-key", "old": 2, "new": None},
+            ],
+        ),
         worse=["customer-time", "peak-end"],
     )
     assert code == 1
@@ -548,3 +559,17 @@ def test_a_replaces_that_names_no_file_is_said_on_the_page(tmp_path):
     written.clear()
     add_comparison(BASE, check_file(BASE), None, written.__setitem__)
     assert written == {}
+
+
+def test_the_worked_example_in_the_docs_is_what_diff_prints(run):
+    doc = (HERE.parent.parent / "docs" / "diff.md").read_text(encoding="utf-8")
+    shown = doc.split("```markdown\n", 1)[1].split("```\n", 1)[0]
+    r = run(
+        "diff",
+        "blueprints/hotel-checkin-as-is.yaml",
+        "blueprints/hotel-checkin-to-be.yaml",
+        "--format",
+        "markdown",
+    )
+    assert r.exit_code == 1
+    assert r.output == shown

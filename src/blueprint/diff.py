@@ -144,6 +144,9 @@ class Diff:
     timing: dict[str, Figure] = field(default_factory=dict)
     customer_complete: tuple[bool, bool] = (True, True)
     peak_end: Figure = field(default_factory=lambda: Figure(None, None))
+    #: (end step, its peak–end score old → new) for every end of either side: the new
+    #: blueprint's ends in flow order, then the old ones that are no longer ends (new ids)
+    ends: list[tuple[str, Figure]] = field(default_factory=list)
     unrecovered: Figure = field(default_factory=lambda: Figure(0, 0))  # declared, no recovery
     inferred: Figure = field(default_factory=lambda: Figure(0, 0))  # inferred fail points
     problems: list[ProblemChange] = field(default_factory=list)
@@ -570,6 +573,10 @@ def compare(old: Side, new: Side) -> Diff:
     }
     d.customer_complete = (to.customer.complete, tn.customer.complete)
     d.peak_end = Figure(old.analysis.peak_end_score, new.analysis.peak_end_score)
+    old_scores = {mapping.get(e.step, e.step): e.score for e in old.analysis.end_moments}
+    new_scores = {e.step: e.score for e in new.analysis.end_moments}
+    d.ends = [(e, Figure(old_scores.get(e), new_scores[e])) for e in new_scores]
+    d.ends += [(e, Figure(old_scores[e], None)) for e in old_scores if e not in new_scores]
     d.unrecovered = Figure(
         unrecovered_fail_points(old.analysis), unrecovered_fail_points(new.analysis)
     )

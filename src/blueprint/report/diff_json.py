@@ -59,6 +59,7 @@ def as_dict(d: Diff) -> dict:
             "tolerance": _fig(d.timing["tolerance"]),
             "margin": _fig(d.timing["margin"]),
             "peak_end_score": _fig(d.peak_end),
+            "ends": [{"step": step, **_fig(f)} for step, f in d.ends],
             "unrecovered_fail_points": _fig(d.unrecovered),
             "inferred_fail_points": _fig(d.inferred),
         },

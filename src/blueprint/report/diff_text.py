@@ -221,6 +221,15 @@ def figure_rows(d: Diff) -> list[tuple[str, str, str, str]]:
             delta(t["margin"], seconds),
         ),
         ("peak–end score", score(d.peak_end.old), score(d.peak_end.new), delta(d.peak_end, score)),
+        *(
+            (
+                f"peak–end score of the end '{plain(step)}'",
+                score(f.old) if f.old is not None else "–",
+                score(f.new) if f.new is not None else "–",
+                delta(f, score) if f.old is not None and f.new is not None else "",
+            )
+            for step, f in d.ends
+        ),
         (
             "fail points without recovery",
             str(d.unrecovered.old),
