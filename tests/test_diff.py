@@ -573,3 +573,23 @@ def test_the_worked_example_in_the_docs_is_what_diff_prints(run):
     )
     assert r.exit_code == 1
     assert r.output == shown
+
+
+def test_the_report_speaks_the_new_blueprints_language(run):
+    args = ("blueprints/hotel-checkin-zh-as-is.yaml", "blueprints/hotel-checkin-zh-to-be.yaml")
+    r = run("diff", *args)
+    assert r.exit_code == 1
+    # find-room moved from the front stage to the back stage: across the line of visibility
+    assert (
+        "'find-room' 从前台员工行为移到后台员工行为：移到可视分界线之后：顾客不再看到" in r.output
+    )
+    assert "服务指标（原 → 新）" in r.output
+    md = run("diff", *args, "--format", "markdown").output
+    assert "## 这次修改对服务的影响" in md and "| 指标 | 修改前 | 修改后 | 变化 |" in md
+    # the JSON's summaries stay English
+    got = json.loads(run("diff", *args, "--format", "json").output)
+    summaries = [c["summary"] for p in got["phases"] for c in p["changes"]]
+    assert (
+        "'find-room' moved from front-stage actions to back-stage actions: moved behind "
+        "the line of visibility: the customer no longer sees it" in summaries
+    )

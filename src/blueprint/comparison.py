@@ -78,16 +78,18 @@ def _body(d) -> str:
     from blueprint.report.diff_text import counts, figure_rows, mark, phase_title, sentence, verdict
 
     e = html.escape
+    loc = d.new.bp.locale
+    said = verdict(d, loc)
     parts = [
-        f"<p>{e(d.old.name)} → {e(d.new.name)}: {e(counts(d))}.</p>",
-        f"<p><strong>{e(verdict(d).capitalize())}.</strong></p>",
+        f"<p>{e(d.old.name)} → {e(d.new.name)}: {e(counts(d, loc))}.</p>",
+        f"<p><strong>{e(said[:1].upper() + said[1:])}.</strong></p>",
     ]
     for pid, name, group in d.by_phase():
-        items = "".join(f"<li>{e(mark(ch))} {e(sentence(ch, str))}</li>" for ch in group)
-        parts.append(f"<h2>{e(phase_title(pid, name))}</h2><ul>{items}</ul>")
+        items = "".join(f"<li>{e(mark(ch))} {e(sentence(ch, str, loc))}</li>" for ch in group)
+        parts.append(f"<h2>{e(phase_title(pid, name, loc))}</h2><ul>{items}</ul>")
     rows = "".join(
         f"<tr><td>{e(n)}</td><td>{e(o)}</td><td>{e(w)}</td><td>{e(c)}</td></tr>"
-        for n, o, w, c in figure_rows(d)
+        for n, o, w, c in figure_rows(d, loc)
     )
     parts.append(
         "<h2>Figures</h2><table><tr><th>figure</th><th>before</th><th>after</th><th>change</th></tr>"

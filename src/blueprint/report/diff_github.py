@@ -36,6 +36,10 @@ def github(diffs: list[Diff]) -> str:
                     f"title={gh_escape_property('blueprint diff ' + ch.kind)}",
                 ]
             )
-            lines.append(f"::notice {props}::{gh_escape_data(sentence(ch, plain))}")
-        lines.append(f"{plain(d.old.name)} → {plain(d.new.name)}: {counts(d)}; {verdict(d)}")
+            said = sentence(ch, plain, d.new.bp.locale)
+            lines.append(f"::notice {props}::{gh_escape_data(said)}")
+        loc = d.new.bp.locale
+        lines.append(
+            f"{plain(d.old.name)} → {plain(d.new.name)}: {counts(d, loc)}; {verdict(d, loc)}"
+        )
     return "\n".join(lines) + "\n"

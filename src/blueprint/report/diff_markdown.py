@@ -1,9 +1,11 @@
 """``blueprint diff --format markdown``: for a pull-request comment or
-``$GITHUB_STEP_SUMMARY``. Every text that comes from a blueprint goes through
-the project's one Markdown escape, :func:`blueprint.script.md_escape`."""
+``$GITHUB_STEP_SUMMARY``, in the new blueprint's locale. Every text that comes
+from a blueprint goes through the project's one Markdown escape,
+:func:`blueprint.script.md_escape`."""
 
 from __future__ import annotations
 
+from blueprint import i18n, vocab
 from blueprint.diff import Diff
 from blueprint.report.diff_text import counts, figure_rows, mark, phase_title, sentence, verdict
 from blueprint.script import md_escape
@@ -13,39 +15,44 @@ COMMENT_MARKER = "<!-- blueprint-diff -->"
 
 
 def markdown(diffs: list[Diff]) -> str:
-    out = [COMMENT_MARKER, "## What this change does to the service", ""]
+    loc = diffs[0].new.bp.locale if diffs else vocab.DEFAULT_LOCALE
+    out = [COMMENT_MARKER, f"## {i18n.DIFF[loc]['md.title']}", ""]
     for d in diffs:
         out.extend(_one(d))
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _one(d: Diff) -> list[str]:
+    loc = d.new.bp.locale
+    w = i18n.DIFF[vocab.locale_of(loc)]
     out = [f"### {md_escape(d.new.bp.title)}", ""]
-    out.append(f"`{md_escape(d.old.name)}` → `{md_escape(d.new.name)}`: {md_escape(counts(d))}.")
+    out.append(
+        f"`{md_escape(d.old.name)}` → `{md_escape(d.new.name)}`: {md_escape(counts(d, loc))}."
+    )
     out.append("")
-    out.append(f"**{md_escape(verdict(d).capitalize())}.**")
+    said = verdict(d, loc)
+    out.append(f"**{md_escape(said[:1].upper() + said[1:])}.**")
     out.append("")
     for pid, name, group in d.by_phase():
-        out.append(f"#### {md_escape(phase_title(pid, name))}")
+        out.append(f"#### {md_escape(phase_title(pid, name, loc))}")
         out.append("")
         for ch in group:
-            out.append(
-                f"- {md_escape(mark(ch))} {sentence(ch, md_escape)} (line {ch.line}{'' if ch.side == 'new' else ', old file'})"
-            )
+            at = w["md.at" if ch.side == "new" else "md.at_old"].format(line=ch.line)
+            out.append(f"- {md_escape(mark(ch))} {sentence(ch, md_escape, loc)} ({at})")
         out.append("")
-    out.append("| figure | before | after | change |")
+    out.append(f"| {w['md.figure']} | {w['md.before']} | {w['md.after']} | {w['md.change']} |")
     out.append("|---|---|---|---|")
-    for name, old, new, delta in figure_rows(d):
+    for name, old, new, delta in figure_rows(d, loc):
         out.append(
             f"| {md_escape(name)} | {md_escape(old)} | {md_escape(new)} | {md_escape(delta)} |"
         )
     out.append("")
     if d.problems:
-        out.append("| problem | rule | line | message |")
+        out.append(f"| {w['md.problem']} | {w['md.rule']} | {w['md.line']} | {w['md.message']} |")
         out.append("|---|---|---|---|")
         for pc in d.problems:
             p = pc.problem
-            word = "introduced" if pc.introduced else "fixed"
+            word = w["introduced" if pc.introduced else "fixed"]
             out.append(
                 f"| {word} {p.severity} | `{md_escape(p.rule)}` | {p.line} | {md_escape(p.message)} |"
             )

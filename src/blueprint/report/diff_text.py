@@ -11,39 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from blueprint import i18n, vocab
-from blueprint.diff import Change, Diff, Figure
+from blueprint.diff import TEXT_FIELDS, Change, Diff, Figure
 from blueprint.durations import format_duration
+from blueprint.textwidth import display_width
 
 Quote = Callable[[str], str]
 
-#: (line, direction of the move) -> the design decision a lane move across it is
-DECISIONS: dict[tuple[str, str], str] = {
-    (vocab.INTERACTION, "up"): "now done by the customer: self-service",
-    (vocab.INTERACTION, "down"): "now done for the customer by staff",
-    (
-        vocab.VISIBILITY,
-        "down",
-    ): "moved behind the line of visibility: the customer no longer sees it",
-    (
-        vocab.VISIBILITY,
-        "up",
-    ): "brought in front of the line of visibility: the customer now sees it",
-    (
-        vocab.INTERNAL,
-        "down",
-    ): "handed over to a support process (across the line of internal interaction)",
-    (
-        vocab.INTERNAL,
-        "up",
-    ): "taken back from support by contact staff (across the line of internal interaction)",
-}
 
-WORSE_WORDS: dict[str, str] = {
-    "unrecovered-fail-points": "more declared fail points without a recovery",
-    "customer-time": "the customer's time is longer",
-    "peak-end": "a lower peak–end score",
-    "errors": "new errors",
-}
+#: the words of the report, per locale: i18n.DIFF
+def _w(locale: str) -> dict[str, str]:
+    return i18n.DIFF[vocab.locale_of(locale)]
 
 
 def plain(text: str) -> str:
@@ -61,169 +38,170 @@ def score(v: object) -> str:
     return f"{v:+g}" if v else "0"
 
 
-def lane_noun(lane: object) -> str:
-    return vocab.STEP_NOUN.get(lane, "step") if isinstance(lane, str) else "step"
+def lane_noun(lane: object, locale: str = "en") -> str:
+    w = _w(locale)
+    return w.get(f"noun.{lane}", w["noun.step"]) if isinstance(lane, str) else w["noun.step"]
 
 
-def lane_title(lane: object) -> str:
-    return (
-        i18n.lane_title(lane, "en").lower()
-        if isinstance(lane, str) and lane in vocab.LANES
-        else "no lane"
-    )
+def lane_title(lane: object, locale: str = "en") -> str:
+    if not (isinstance(lane, str) and lane in vocab.LANES):
+        return _w(locale)["no-lane"]
+    title = i18n.lane_title(lane, locale)
+    return title.lower() if vocab.locale_of(locale) == vocab.DEFAULT_LOCALE else title
 
 
-def decisions(change: Change) -> list[str]:
-    """The design decisions a lane move is, top to bottom."""
+def decisions(change: Change, locale: str = "en") -> list[str]:
+    """The design decisions a lane move is, top to bottom: one per line crossed
+    (i18n.DIFF's ``decision.<line>.<down|up>``)."""
     lines = change.get("lines")
     direction = str(change.get("direction"))
     if not isinstance(lines, list):
         return []
-    return [DECISIONS[(ln, direction)] for ln in lines if (ln, direction) in DECISIONS]
+    w = _w(locale)
+    return [w[f"decision.{ln}.{direction}"] for ln in lines if f"decision.{ln}.{direction}" in w]
 
 
-def _was(old: object, new: object, q: Quote, fmt: Callable[[object], str] | None = None) -> str:
-    def show(v: object) -> str:
-        if v is None or v == "":
-            return "(none)"
-        return fmt(v) if fmt else q(str(v))
+def sentence(ch: Change, q: Quote, locale: str = "en") -> str:
+    """One change in service-design words, in ``locale``; ``q`` quotes blueprint text."""
+    w = _w(locale)
+    k, g = ch.kind, ch.get
+    sid = f"'{q(ch.step or '')}'"
 
-    return f"{show(old)} → {show(new)}"
+    def t(key: str) -> str:
+        return q(str(g(key)))
 
+    def was(old: object, new: object, fmt: Callable[[object], str] | None = None) -> str:
+        def show(v: object) -> str:
+            if v is None or v == "":
+                return w["none"]
+            return fmt(v) if fmt else q(str(v))
 
-def sentence(ch: Change, q: Quote) -> str:
-    """One change in service-design words (English); ``q`` quotes blueprint text."""
-    k, sid = ch.kind, f"'{q(ch.step or '')}'"
-    g = ch.get
-    if k == "step-added":
-        return f"added {lane_noun(g('lane'))} {sid}: {q(str(g('text')))}"
-    if k == "step-removed":
-        return f"removed {lane_noun(g('lane'))} {sid}: {q(str(g('text')))}"
-    if k == "step-renamed":
-        return f"'{q(str(g('old_id')))}' renamed to {sid} (similarity {g('similarity')})"
-    if k == "lane-moved":
-        what = "; ".join(decisions(ch))
-        return f"{sid} moved from {lane_title(g('old'))} to {lane_title(g('new'))}" + (
-            f": {what}" if what else ""
+        return f"{show(old)} → {show(new)}"
+
+    when = w["when"].format(when=t("when")) if g("when") else ""
+    target = f"'{t('target')}'" if g("target") is not None else ""
+    args: dict[str, object] = {"sid": sid, "target": target, "when": when}
+    if k in ("step-added", "step-removed"):
+        args.update(noun=lane_noun(g("lane"), locale), text=t("text"))
+    elif k == "step-renamed":
+        args.update(old_id=f"'{t('old_id')}'", similarity=g("similarity"))
+    elif k == "lane-moved":
+        move = w["lane-moved"].format(
+            sid=sid, old=lane_title(g("old"), locale), new=lane_title(g("new"), locale)
         )
-    if k == "phase-moved":
-        return f"{sid} moved to another phase: {_was(g('old_name'), g('new_name'), q)}"
-    if k == "text-changed":
-        return f"{sid} now reads: {_was(g('old'), g('new'), q)}"
-    if k == "says-changed":
-        return f"what staff say at {sid}: {_was(g('old'), g('new'), q)}"
-    if k == "role-changed":
-        return f"{sid} done by another role: {_was(g('old'), g('new'), q)}"
-    if k == "duration-changed":
-        return f"{sid} takes {_was(g('old'), g('new'), q)}"
-    if k == "standard-changed":
-        return f"standard of {sid}: {_was(g('old'), g('new'), q)}"
-    if k == "description-changed":
-        return f"description of {sid}: {_was(g('old'), g('new'), q)}"
-    if k == "key-changed":
-        return f"{sid} is now a key moment" if g("new") else f"{sid} is no longer a key moment"
-    if k == "evidence-added":
-        return f"{sid} gains evidence: {q(str(g('evidence')))}"
-    if k == "evidence-removed":
-        return f"{sid} loses evidence: {q(str(g('evidence')))}"
-    if k == "emotion-changed":
-        return f"the customer's emotion at {sid}: {_was(g('old'), g('new'), q, score)}"
-    if k == "fail-added":
+        why = w["sep"].join(decisions(ch, locale))
+        return w["lane-moved.why"].format(move=move, decisions=why) if why else move
+    elif k == "phase-moved":
+        args.update(change=was(g("old_name"), g("new_name")))
+    elif k == "emotion-changed":
+        args.update(change=was(g("old"), g("new"), score))
+    elif k.endswith("-changed") and k[: -len("-changed")] in TEXT_FIELDS and k != "key-changed":
+        args.update(change=was(g("old"), g("new")))
+    elif k == "key-changed":
+        k = "key-changed.on" if g("new") else "key-changed.off"
+    elif k in ("evidence-added", "evidence-removed"):
+        args.update(evidence=t("evidence"))
+    elif k == "fail-added":
         if g("declared"):
-            return f"new fail point at {sid}: {q(str(g('risk')))}"
-        return f"new inferred fail point at {sid} ({', '.join(g('heuristics') or [])})"  # type: ignore[arg-type]
-    if k == "fail-resolved":
-        was = q(str(g("risk"))) if g("risk") else ", ".join(g("heuristics") or [])  # type: ignore[arg-type]
-        return f"fail point at {sid} resolved (was: {was})"
-    if k == "fail-declared":
-        return f"the inferred fail point at {sid} is now declared: {q(str(g('risk')))}"
-    if k == "fail-prevention-added":
-        return f"fail point at {sid} given prevention: {q(str(g('prevention')))}"
-    if k == "fail-recovery-added":
-        return f"fail point at {sid} given recovery: {q(str(g('recovery')))}"
-    if k == "fail-changed":
-        return f"fail point at {sid}, {g('field')}: {_was(g('old'), g('new'), q)}"
-    if k == "wait-added":
-        how = "wait" if g("declared") else "inferred wait"
-        return f"new {how} at {sid} (expected {seconds(g('expected'))})"
-    if k == "wait-removed":
-        return f"no more wait at {sid} (was {seconds(g('expected'))})"
-    if k in ("wait-shortened", "wait-lengthened"):
-        verb = "shortened" if k == "wait-shortened" else "lengthened"
-        return f"wait at {sid} {verb}: {seconds(g('old'))} → {seconds(g('new'))}"
-    if k == "wait-filled":
-        return f"wait at {sid} filled: {q(str(g('fill')))}"
-    if k == "wait-explained":
-        return f"wait at {sid} explained: {q(str(g('explain')))}"
-    target = f"'{q(str(g('target')))}'"
-    when = f" (when {q(str(g('when')))})" if g("when") else ""
-    if k == "flow-added":
-        return f"new flow {sid} → {target}{when}"
-    if k == "flow-removed":
-        return f"flow {sid} → {target} removed{when}"
-    if k == "flow-changed":
+            k, args["risk"] = "fail-added.declared", t("risk")
+        else:
+            k, args["heuristics"] = "fail-added.inferred", ", ".join(g("heuristics") or [])  # type: ignore[arg-type]
+    elif k == "fail-resolved":
+        args["was"] = t("risk") if g("risk") else ", ".join(g("heuristics") or [])  # type: ignore[arg-type]
+    elif k == "fail-declared":
+        args["risk"] = t("risk")
+    elif k == "fail-prevention-added":
+        args["prevention"] = t("prevention")
+    elif k == "fail-recovery-added":
+        args["recovery"] = t("recovery")
+    elif k == "fail-changed":
+        args.update(
+            field=w.get(f"field.{g('field')}", str(g("field"))), change=was(g("old"), g("new"))
+        )
+    elif k == "wait-added":
+        k = "wait-added.declared" if g("declared") else "wait-added.inferred"
+        args["expected"] = seconds(g("expected"))
+    elif k == "wait-removed":
+        args["expected"] = seconds(g("expected"))
+    elif k in ("wait-shortened", "wait-lengthened"):
+        args.update(old=seconds(g("old")), new=seconds(g("new")))
+    elif k == "wait-filled":
+        args["fill"] = t("fill")
+    elif k == "wait-explained":
+        args["explain"] = t("explain")
+    elif k == "flow-changed":
         parts = []
         if g("old_flow") != g("new_flow"):
-            parts.append(f"kind {g('old_flow')} → {g('new_flow')}")
+            parts.append(
+                w["flow-changed.kind"].format(
+                    old=w.get(f"flow.{g('old_flow')}", g("old_flow")),
+                    new=w.get(f"flow.{g('new_flow')}", g("new_flow")),
+                )
+            )
         if g("old_when") != g("new_when"):
-            parts.append(f"condition {_was(g('old_when'), g('new_when'), q)}")
-        return f"flow {sid} → {target}: {'; '.join(parts)}"
-    if k == "loop-added":
-        return f"{g('flow')} loop gained: {sid} → {target}{when}"
-    if k == "loop-removed":
-        return f"{g('flow')} loop lost: {sid} → {target}{when}"
-    if k == "end-added":
-        return f"the journey now ends at {sid} (emotion {score(g('emotion'))}, peak–end score {score(g('score'))})"
-    if k == "end-removed":
-        return f"the journey no longer ends at {sid} (peak–end score was {score(g('score'))})"
-    if k == "end-score-changed":
-        return f"peak–end score of the end {sid}: {score(g('old'))} → {score(g('new'))}"
-    return k  # pragma: no cover - every kind is worded above (tests/test_diff.py)
+            parts.append(w["flow-changed.when"].format(change=was(g("old_when"), g("new_when"))))
+        args["parts"] = w["sep"].join(parts)
+    elif k in ("loop-added", "loop-removed"):
+        args["flow"] = w.get(f"flow.{g('flow')}", str(g("flow")))
+    elif k in ("end-added", "end-removed"):
+        args.update(emotion=score(g("emotion")), score=score(g("score")))
+    elif k == "end-score-changed":
+        args.update(old=score(g("old")), new=score(g("new")))
+    template = w.get(k)
+    return template.format(**args) if template is not None else ch.kind
 
 
-def figure_rows(d: Diff) -> list[tuple[str, str, str, str]]:
+def figure_rows(d: Diff, locale: str = "en") -> list[tuple[str, str, str, str]]:
     """(name, old, new, change) of the service's figures."""
+    w = _w(locale)
     t = d.timing
 
     def delta(f: Figure, fmt: Callable[[object], str]) -> str:
         if f.old is None or f.new is None or f.old == f.new:
-            return "" if f.old == f.new else "changed"
+            return "" if f.old == f.new else w["changed"]
         diff = f.new - f.old
         return ("+" if diff > 0 else "−") + fmt(abs(diff)).lstrip("+")
 
-    inc = (
-        "" if d.customer_complete[0] else " (incomplete)",
-        "" if d.customer_complete[1] else " (incomplete)",
-    )
+    def margin(v: float | None) -> str:
+        if v is None:
+            return "?"
+        return seconds(v) if v >= 0 else w["over"].format(seconds(-v))
+
+    inc = tuple("" if complete else w["incomplete"] for complete in d.customer_complete)
     return [
         (
-            "customer time",
+            w["figure.customer"],
             seconds(t["customer"].old) + inc[0],
             seconds(t["customer"].new) + inc[1],
             delta(t["customer"], seconds),
         ),
         (
-            "critical path",
+            w["figure.critical"],
             seconds(t["critical_path"].old),
             seconds(t["critical_path"].new),
             delta(t["critical_path"], seconds),
         ),
         (
-            "tolerance",
+            w["figure.tolerance"],
             seconds(t["tolerance"].old),
             seconds(t["tolerance"].new),
             delta(t["tolerance"], seconds),
         ),
         (
-            "margin vs tolerance",
-            _margin(t["margin"].old),
-            _margin(t["margin"].new),
+            w["figure.margin"],
+            margin(t["margin"].old),
+            margin(t["margin"].new),
             delta(t["margin"], seconds),
         ),
-        ("peak–end score", score(d.peak_end.old), score(d.peak_end.new), delta(d.peak_end, score)),
+        (
+            w["figure.peak_end"],
+            score(d.peak_end.old),
+            score(d.peak_end.new),
+            delta(d.peak_end, score),
+        ),
         *(
             (
-                f"peak–end score of the end '{plain(step)}'",
+                w["figure.end"].format(f"'{plain(step)}'"),
                 score(f.old) if f.old is not None else "–",
                 score(f.new) if f.new is not None else "–",
                 delta(f, score) if f.old is not None and f.new is not None else "",
@@ -231,13 +209,13 @@ def figure_rows(d: Diff) -> list[tuple[str, str, str, str]]:
             for step, f in d.ends
         ),
         (
-            "fail points without recovery",
+            w["figure.unrecovered"],
             str(d.unrecovered.old),
             str(d.unrecovered.new),
             delta(d.unrecovered, str),
         ),
         (
-            "inferred fail points",
+            w["figure.inferred"],
             str(d.inferred.old),
             str(d.inferred.new),
             delta(d.inferred, str),
@@ -245,38 +223,42 @@ def figure_rows(d: Diff) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def counts(d: Diff, locale: str = "en") -> str:
+    w = _w(locale)
+    n = len(d.changes)
+    added = sum(c.kind == "step-added" for c in d.changes)
+    return w["counts"].format(
+        n=n,
+        changes=w["change.one" if n == 1 else "change.many"],
+        added=added,
+        steps=w["step.one" if added == 1 else "step.many"],
+        removed=sum(c.kind == "step-removed" for c in d.changes),
+        renamed=len(d.renamed),
+        introduced=sum(p.introduced for p in d.problems),
+        fixed=sum(not p.introduced for p in d.problems),
+    )
+
+
+def verdict(d: Diff, locale: str = "en") -> str:
+    w = _w(locale)
+    if not d.changed:
+        return w["verdict.none"]
+    if d.worse:
+        return w["verdict.worse"].format(w["sep"].join(w[f"worse.{r}"] for r in d.worse))
+    return w["verdict.ok"]
+
+
+def phase_title(pid: str | None, name: str, locale: str = "en") -> str:
+    if pid is None:
+        return _w(locale)["no-phase"]
+    return name if name == pid else f"{name} ({pid})"
+
+
 def _margin(v: float | None) -> str:
+    """A margin in the canonical summary (English)."""
     if v is None:
         return "?"
     return seconds(v) if v >= 0 else f"{seconds(-v)} over"
-
-
-def counts(d: Diff) -> str:
-    n = len(d.changes)
-    added = sum(c.kind == "step-added" for c in d.changes)
-    removed = sum(c.kind == "step-removed" for c in d.changes)
-    return (
-        f"{n} change{'s' if n != 1 else ''} ({added} step{'s' if added != 1 else ''} added, {removed} removed, "
-        f"{len(d.renamed)} renamed); problems: {sum(p.introduced for p in d.problems)} introduced, "
-        f"{sum(not p.introduced for p in d.problems)} fixed"
-    )
-
-
-def verdict(d: Diff) -> str:
-    if not d.changed:
-        return "no change to the service"
-    if d.worse:
-        return "the service got worse: " + "; ".join(WORSE_WORDS[w] for w in d.worse)
-    return (
-        "the service did not get worse: no more fail points without recovery, no longer "
-        "customer time, no lower peak–end score, no new errors"
-    )
-
-
-def phase_title(pid: str | None, name: str) -> str:
-    if pid is None:
-        return "Without a phase"
-    return name if name == pid else f"{name} ({pid})"
 
 
 MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -291,7 +273,10 @@ def mark(ch: Change) -> str:
 
 
 def text(d: Diff) -> str:
-    """The report for a terminal: the changes by phase, the figures, the problems, a verdict."""
+    """The report for a terminal, in the new blueprint's locale: the changes by
+    phase, the figures, the problems, a verdict."""
+    loc = d.new.bp.locale
+    w = _w(loc)
     out = [f"{plain(d.old.name)} → {plain(d.new.name)}"]
     if d.old.bp.title != d.new.bp.title or d.old.bp.id != d.new.bp.id:
         out.append(
@@ -301,27 +286,28 @@ def text(d: Diff) -> str:
         out.append(f"  {plain(d.new.bp.title)} ({plain(d.new.bp.id)})")
     for pid, name, group in d.by_phase():
         out.append("")
-        out.append(plain(phase_title(pid, name)))
+        out.append(plain(phase_title(pid, name, loc)))
         for ch in group:
             where = f"{ch.side}:{ch.line}"
-            out.append(f"  {mark(ch)} {sentence(ch, plain)}  [{where}]")
-    rows = figure_rows(d)
+            out.append(f"  {mark(ch)} {sentence(ch, plain, loc)}  [{where}]")
+    rows = figure_rows(d, loc)
     out.append("")
-    out.append("Service figures (old → new)")
-    width = max(len(r[0]) for r in rows)
+    out.append(w["figures"])
+    width = max(display_width(r[0]) for r in rows)
     for name, old, new, delta in rows:
-        out.append(f"  {name.ljust(width)}  {old} → {new}" + (f"  ({delta})" if delta else ""))
+        pad = " " * (width - display_width(name))
+        out.append(f"  {name}{pad}  {old} → {new}" + (f"  ({delta})" if delta else ""))
     if d.problems:
         out.append("")
-        out.append("Problems")
+        out.append(w["problems"])
         for pc in d.problems:
             p = pc.problem
-            word = "introduced" if pc.introduced else "fixed"
+            word = w["introduced" if pc.introduced else "fixed"]
             out.append(
                 f"  {word}: {p.path}:{p.line}:{p.col}: {p.severity} {plain(p.message)} [{p.rule}]"
             )
     out.append("")
-    out.append(f"{counts(d)}; {verdict(d)}")
+    out.append(f"{counts(d, loc)}{w['sep']}{verdict(d, loc)}")
     return "\n".join(out) + "\n"
 
 
