@@ -461,6 +461,7 @@ def test_render_diff_marks_added_changed_and_removed_steps(run):
     assert 'style="rounded,filled,dotted"' in ghost and "Rate the stay" in ghost
     assert '"take-key" -> "review"' in r.output  # the removed flow is drawn, dotted
     assert "- removed" in r.output and "Changes" in r.output  # the tag and the legend
+    assert "(6 steps)" in r.output  # the title counts base.yaml's six, not the ghost
     # base.yaml → new-end.yaml: review is new (bold), no ghost
     r = run("render", "tests/diff/new-end.yaml", "--diff", BASE, "--format", "dot", "-o", "-")
     assert 'style="rounded,filled,bold"' in _dot_line(r.output, "review")

@@ -79,12 +79,20 @@ class ChangeDecor:
     steps: dict[str, str] = field(default_factory=dict)  # step id -> added / changed / removed
     flows: dict[tuple[str, str], str] = field(default_factory=dict)  # (source, target) -> state
     legend_top: float = 0.0
+    steps_drawn: int = 0  # steps of the drawing, ghosts included
+    ghosts: int = 0
 
     def layout(self, lay: L.Layout) -> L.Layout:
-        """Room for the change legend below the usual one."""
+        """Room for the change legend below the usual one; the title block counts
+        the new blueprint's steps, not the ghosts."""
         self.legend_top = lay.height - L.MARGIN + 8
         width = max(lay.width, lay.legend_box[0] + LEGEND_W + L.MARGIN)
-        return replace(lay, height=lay.height + LEGEND_H, width=width)
+        title = lay.title
+        counted = f"({self.steps_drawn} {words.word(lay.locale, 'steps')})"
+        if self.ghosts and title.sub.endswith(counted):
+            shown = f"({self.steps_drawn - self.ghosts} {words.word(lay.locale, 'steps')})"
+            title = replace(title, sub=title.sub[: -len(counted)] + shown)
+        return replace(lay, height=lay.height + LEGEND_H, width=width, title=title)
 
     def step_look(self, box: L.Box, look: dict[str, str]) -> dict[str, str]:
         state = self.steps.get(box.step or box.name)
@@ -216,7 +224,7 @@ def change_drawing(d: Diff, theme: str) -> tuple[Blueprint, Analysis, ChangeDeco
     blueprint with its ghosts, the new analysis over it, and the decor."""
     merged, removed = with_ghosts(d)
     analysis = replace(d.new.analysis, bp=merged, structure=Structure(merged))
-    decor = ChangeDecor(theme)
+    decor = ChangeDecor(theme, steps_drawn=len(merged.steps))
     for ch in d.changes:
         if ch.step is None:
             continue
@@ -224,6 +232,7 @@ def change_drawing(d: Diff, theme: str) -> tuple[Blueprint, Analysis, ChangeDeco
             decor.steps[ch.step] = ADDED
         elif ch.kind == "step-removed":
             decor.steps[ch.step] = REMOVED
+            decor.ghosts += 1
         elif ch.kind not in _NOT_A_STEP_CHANGE:
             decor.steps.setdefault(ch.step, CHANGED)
         elif ch.kind in ("flow-added", "loop-added", "flow-changed"):
