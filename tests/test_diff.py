@@ -594,3 +594,19 @@ def test_the_report_speaks_the_new_blueprints_language(run):
         "'find-room' moved from front-stage actions to back-stage actions: moved behind "
         "the line of visibility: the customer no longer sees it" in summaries
     )
+
+
+def test_a_markdown_report_too_long_for_a_comment_lists_fewer_changes():
+    from blueprint.report.diff_markdown import markdown
+
+    old, _ = read_side("blueprints/hotel-checkin-as-is.yaml")
+    new, _ = read_side("blueprints/hotel-checkin-to-be.yaml")
+    assert old is not None and new is not None
+    d = D.compare(old, new)
+    whole = markdown([d])
+    assert "more changes in this phase" not in whole
+    cut = markdown([d], limit=len(whole) - 1)
+    assert len(cut) < len(whole)
+    assert "more changes in this phase (the whole report: blueprint diff)" in cut
+    # the figures stay whole
+    assert whole[whole.index("| figure |") :] == cut[cut.index("| figure |") :]

@@ -1074,6 +1074,7 @@ DIFF = {
         "md.message": "message",
         "md.at": "line {line}",
         "md.at_old": "line {line}, old file",
+        "md.more": "… and {} more changes in this phase (the whole report: blueprint diff)",
     },
     "zh-CN": {
         "step-added": "新增{noun} {sid}：{text}",
@@ -1179,6 +1180,7 @@ DIFF = {
         "md.message": "说明",
         "md.at": "第 {line} 行",
         "md.at_old": "原文件第 {line} 行",
+        "md.more": "……本阶段还有 {} 处变更（完整报告：blueprint diff）",
     },
     "zh-TW": {
         "step-added": "新增{noun} {sid}：{text}",
@@ -1284,6 +1286,7 @@ DIFF = {
         "md.message": "說明",
         "md.at": "第 {line} 行",
         "md.at_old": "原檔案第 {line} 行",
+        "md.more": "……本階段還有 {} 處變更（完整報告：blueprint diff）",
     },
 }
 
