@@ -465,6 +465,8 @@ def test_render_diff_marks_added_changed_and_removed_steps(run):
     # base.yaml → new-end.yaml: review is new (bold), no ghost
     r = run("render", "tests/diff/new-end.yaml", "--diff", BASE, "--format", "dot", "-o", "-")
     assert 'style="rounded,filled,bold"' in _dot_line(r.output, "review")
+    card = next(x for x in r.output.splitlines() if x.startswith('  "evidence:review"'))
+    assert 'style="bold,filled"' in card  # its evidence card is new too
     # base.yaml → longer.yaml: check-id changed (dashed), in mono too, with its tag
     r = run(
         "render",

@@ -78,6 +78,7 @@ class ChangeDecor:
     theme: str
     steps: dict[str, str] = field(default_factory=dict)  # step id -> added / changed / removed
     flows: dict[tuple[str, str], str] = field(default_factory=dict)  # (source, target) -> state
+    evidence: dict[str, str] = field(default_factory=dict)  # step id -> state of its evidence card
     legend_top: float = 0.0
     steps_drawn: int = 0  # steps of the drawing, ghosts included
     ghosts: int = 0
@@ -103,6 +104,18 @@ class ChangeDecor:
         if state == REMOVED:
             out["fontcolor"] = lk.color
         return out
+
+    def evidence_look(self, box: L.Box, look: dict[str, str]) -> dict[str, str]:
+        state = self.evidence.get(box.step or "")
+        if state is None:
+            return look
+        lk = LOOKS[self.theme][state]
+        return {
+            **look,
+            "style": _border(lk.style) + ",filled" if state != ADDED else "bold,filled",
+            "color": lk.color,
+            "penwidth": lk.penwidth,
+        }
 
     def edge_look(self, arrow: L.Arrow, look: dict[str, str]) -> dict[str, str]:
         state = self.flows.get((arrow.source, arrow.target))
@@ -230,6 +243,10 @@ def change_drawing(d: Diff, theme: str) -> tuple[Blueprint, Analysis, ChangeDeco
             continue
         if ch.kind == "step-added":
             decor.steps[ch.step] = ADDED
+            decor.evidence[ch.step] = ADDED
+        elif ch.kind in ("evidence-added", "evidence-removed"):
+            decor.evidence.setdefault(ch.step, CHANGED)
+            decor.steps.setdefault(ch.step, CHANGED)
         elif ch.kind == "step-removed":
             decor.steps[ch.step] = REMOVED
             decor.ghosts += 1

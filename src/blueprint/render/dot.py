@@ -136,6 +136,8 @@ class Decor(Protocol):
 
     def step_look(self, box: L.Box, look: dict[str, str]) -> dict[str, str]: ...
 
+    def evidence_look(self, box: L.Box, look: dict[str, str]) -> dict[str, str]: ...
+
     def edge_look(self, arrow: L.Arrow, look: dict[str, str]) -> dict[str, str]: ...
 
     def background(self, x: XDot, lay: L.Layout, theme: Theme, font: str) -> None: ...
@@ -647,10 +649,20 @@ def to_dot(
         )
     for b in lay.boxes:
         if b.kind == "evidence":
+            ev = {
+                "style": "filled",
+                "fillcolor": theme.evidence_fill,
+                "color": theme.evidence_border,
+                "fontcolor": theme.muted,
+            }
+            if decor is not None:
+                ev = decor.evidence_look(b, ev)
             add(
-                f'  {quote(b.name)} [id={quote(b.name)}, shape=note, style="filled", fillcolor="{theme.evidence_fill}", '
-                f'color="{theme.evidence_border}", fontcolor="{theme.muted}", {_size(b)}, pos={_pos(b, H)}, '
-                f"label={label(evidence_label, b)}];"
+                f'  {quote(b.name)} [id={quote(b.name)}, shape=note, style="{ev.pop("style")}", '
+                f'fillcolor="{ev.pop("fillcolor")}", color="{ev.pop("color")}", '
+                f'fontcolor="{ev.pop("fontcolor")}", '
+                + "".join(f'{k}="{v}", ' for k, v in ev.items())
+                + f"{_size(b)}, pos={_pos(b, H)}, label={label(evidence_label, b)}];"
             )
         else:
             look = {
