@@ -12,6 +12,9 @@ more piece of evidence. Timed, in one process: the comparison alone
 (``--format json``); and, as a separate process, the whole command as a user
 types it (loading, checking and analysing both files, then comparing).
 
+``--all-renamed`` renames every step as well (``x-`` before each id): the worst
+case of the rename matching, which then scores every pair of old and new steps.
+
 Target (issue 16): the diff of two 1,000-step blueprints in at most 1 s.
 """
 
@@ -34,11 +37,14 @@ sys.path.insert(0, os.path.dirname(HERE))
 from benchmarks.generate import generate_data, to_yaml  # noqa: E402
 
 
-def redesign(data: dict) -> dict:
-    """A copy of ``data`` with the edits of the module docstring."""
+def redesign(data: dict, all_renamed: bool = False) -> dict:
+    """A copy of ``data`` with the edits of the module docstring (``all_renamed``:
+    every id changes, the worst case of the rename matching)."""
     new = copy.deepcopy(data)
     renames: dict[str, str] = {}
     for i, s in enumerate(new["steps"]):
+        if all_renamed:
+            renames[s["id"]] = "x-" + s["id"]
         if i % 20 == 7:
             s["text"] = s["text"] + " (reworded)"
         if i % 25 == 11:
@@ -66,6 +72,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sizes", nargs="*", type=int, default=[1000])
     ap.add_argument("-n", "--runs", type=int, default=5)
+    ap.add_argument(
+        "--all-renamed", action="store_true", help="every id changes (the worst case of matching)"
+    )
     args = ap.parse_args(argv)
     from blueprint import diff as D
     from blueprint.diffsource import read_side
@@ -89,7 +98,7 @@ def main(argv=None) -> int:
             with open(old_path, "w", encoding="utf-8") as fh:
                 fh.write(to_yaml(data))
             with open(new_path, "w", encoding="utf-8") as fh:
-                fh.write(to_yaml(redesign(data)))
+                fh.write(to_yaml(redesign(data, args.all_renamed)))
             old, _ = read_side(old_path)
             new, _ = read_side(new_path)
             assert old is not None and new is not None

@@ -32,8 +32,6 @@ from blueprint.problems import Problem
 
 RENAME_THRESHOLD = 0.6
 WEIGHT_TEXT, WEIGHT_LANE, WEIGHT_NEIGHBOURS = 0.5, 0.2, 0.3
-#: above this many candidate pairs a cheap upper bound of the text ratio is tried first
-_QUICK_PAIRS = 10_000
 
 #: the kinds of change, in the order they are reported for one step
 KINDS: tuple[str, ...] = (
@@ -190,8 +188,8 @@ def similarity(
     if text is None:
         text = difflib.SequenceMatcher(None, a.text, b.text, autojunk=False).ratio()
     sa, sb = set(na), set(nb)
-    union = sa | sb
-    jac = len(sa & sb) / len(union) if union else 1.0
+    union = len(sa | sb)
+    jac = len(sa & sb) / union if union else 1.0
     return WEIGHT_TEXT * text + WEIGHT_LANE * (a.lane == b.lane) + WEIGHT_NEIGHBOURS * jac
 
 
@@ -206,18 +204,45 @@ def match_steps(
     if not gone or not fresh:
         return mapping, renames
     n_old, n_new = _neighbours(old), _neighbours(new)
-    quick = len(gone) * len(fresh) > _QUICK_PAIRS
+    old_nb = {o.id: {mapping.get(x, x) for x in n_old[o.id]} for o in gone}
+    # texts repeat: each pair of texts is compared once (exactly, or by an upper bound)
+    ratios: dict[tuple[str, str], float] = {}
+    bounds: dict[tuple[str, str], float] = {}
     scored = []
-    for o in gone:
-        no = {mapping.get(x, x) for x in n_old[o.id]}
-        for n in fresh:
-            lane_and_nb = similarity(o, n, no, n_new[n.id], text=0.0)
-            if lane_and_nb + WEIGHT_TEXT < RENAME_THRESHOLD:
+    sm = difflib.SequenceMatcher(None, autojunk=False)
+    for n in fresh:
+        sm.set_seq2(n.text)  # the matcher keeps what it learnt of the new text
+        nb = n_new[n.id]
+        for o in gone:
+            ob = old_nb[o.id]  # (similarity() without the text, inlined: this loop is hot)
+            common = len(ob & nb)
+            union = len(ob) + len(nb) - common
+            lane_and_nb = WEIGHT_LANE * (o.lane == n.lane) + WEIGHT_NEIGHBOURS * (
+                common / union if union else 1.0
+            )
+            need = (RENAME_THRESHOLD - lane_and_nb) / WEIGHT_TEXT  # the text ratio needed
+            if need > 1.0:
                 continue
-            sm = difflib.SequenceMatcher(None, o.text, n.text, autojunk=False)
-            if quick and lane_and_nb + WEIGHT_TEXT * sm.real_quick_ratio() < RENAME_THRESHOLD:
-                continue
-            score = lane_and_nb + WEIGHT_TEXT * sm.ratio()
+            key = (o.text, n.text)
+            text = ratios.get(key)
+            if text is None:
+                bound = bounds.get(key)
+                if bound is not None and bound < need:
+                    continue
+                if o.text == n.text:
+                    text = 1.0
+                else:
+                    sm.set_seq1(o.text)
+                    if bound is None:  # upper bounds of the ratio, cheap to compute
+                        bound = sm.real_quick_ratio()
+                        if bound >= need:
+                            bound = sm.quick_ratio()
+                        bounds[key] = bound
+                        if bound < need:
+                            continue  # it cannot be enough
+                    text = sm.ratio()
+                ratios[key] = text
+            score = lane_and_nb + WEIGHT_TEXT * text
             if score >= RENAME_THRESHOLD:
                 scored.append((-round(score, 6), n.index, o.index, o.id, n.id, score))
     scored.sort()
