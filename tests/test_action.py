@@ -176,6 +176,7 @@ def run_action(tmp_path: Path, **given: str) -> Run:
             "GITHUB_OUTPUT": str(output),
             "GITHUB_PATH": str(github_path),
             "GITHUB_ENV": str(tmp_path / "github_env"),
+            "GITHUB_STEP_SUMMARY": str(tmp_path / "step_summary"),
             "RUNNER_TEMP": str(runner_temp),
             "STUB_LOG": str(stub_log),
             "REAL_BLUEPRINT": str(REAL_BLUEPRINT),
@@ -223,7 +224,7 @@ def test_defaults_install_the_actions_own_copy_and_pass_a_clean_folder(tmp_path)
     assert f"python -m pip install --quiet --disable-pip-version-check {ROOT}" in run.log
     # no drawing asked: no Graphviz, no build, no diff, no SARIF
     assert not [line for line in run.log if line.startswith("sudo")]
-    assert set(run.skipped) == {"reserved", "system", "upload-sarif", "render"}
+    assert set(run.skipped) == {"system", "upload-sarif", "render", "diff"}
     assert run.uses == {"python": {"uses": "actions/setup-python@v5", "python-version": "3.11"}}
 
 
@@ -307,16 +308,37 @@ def test_bad_inputs_are_usage_errors(tmp_path, given, message):
     assert f"::error title=blueprint action::{message}" in run.stdout
 
 
-def test_the_reserved_diff_input_fails_and_says_why(tmp_path, run):
-    # blueprint has no diff command yet; when it has one, the action must post its markdown
-    # instead of refusing (and the input's description must change with it)
-    assert run("diff").exit_code == 2
-    assert "no diff command yet" in ACTION["inputs"]["diff"]["description"]
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True)
+
+
+def test_the_diff_input_writes_what_changed_to_the_job_summary(tmp_path):
+    # a repository whose blueprint changes after the commit: the customer gets evidence
     _blueprints(tmp_path, clean=CLEAN)
-    result = run_action(tmp_path, diff="true")
-    assert result.codes == {"reserved": 2}
-    assert "blueprint has no diff command yet" in result.stdout
-    assert "check" in result.skipped  # nothing else runs after the failure
+    work = tmp_path / "workspace"
+    _git(work, "init", "-q")
+    _git(work, "-c", "user.email=t@example.org", "-c", "user.name=t", "add", ".")
+    _git(work, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "old")
+    _blueprints(tmp_path, clean=CLEAN.replace("evidence: [Receipt]", "evidence: [Receipt, Bag]"))
+    run = run_action(tmp_path, diff="HEAD")
+    assert run.codes == {"install": 0, "check": 0, "diff": 0}, run.stdout
+    summary = (tmp_path / "step_summary").read_text(encoding="utf-8")
+    assert summary.startswith("<!-- blueprint-diff -->\n## What this change does to the service")
+    assert "'pay' gains evidence: Bag" in summary
+    markdown = Path(run.outputs["diff"]["markdown"])
+    assert markdown.read_text(encoding="utf-8") == summary
+
+
+def test_diff_true_needs_a_pull_request_and_a_bad_revision_says_so(tmp_path):
+    _blueprints(tmp_path, clean=CLEAN)
+    run = run_action(tmp_path, diff="true")  # no GITHUB_BASE_REF: not a pull request
+    assert run.codes["diff"] == 2
+    assert "'diff: true' compares with the pull request's base branch" in run.stdout
+    again = tmp_path / "again"  # (a fresh runner)
+    _blueprints(again, clean=CLEAN)
+    run = run_action(again, diff="no-such-revision")  # not even a repository
+    assert run.codes["diff"] == 2
+    assert "fetch-depth: 0" in run.stdout
 
 
 @pytest.mark.dot

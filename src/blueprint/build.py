@@ -37,6 +37,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import signal
 import stat
 import sys
@@ -134,19 +135,38 @@ def shared_hash(options: BuildOptions) -> str:
     return h.hexdigest()
 
 
+#: a top-level ``replaces:`` line (the as-is a to-be replaces), read without parsing the YAML
+_REPLACES = re.compile(rb"^replaces:[ \t]*([^#\r\n]+)", re.M)
+
+
 def input_hash(path: str, shared: str) -> str:
     """The hash that decides whether ``path`` must be rebuilt: ``shared``, the
     path as given (it is printed in check.txt and the index), the file's bytes
-    and the project configuration that applies to it (its path and bytes)."""
+    the project configuration that applies to it (its path and bytes) and, for a to-be
+    blueprint, the as-is it ``replaces:`` (its comparison page is built from both)."""
     from blueprint.config import find_config
 
     h = hashlib.sha256()
     h.update(shared.encode() + b"\0" + path.encode("utf-8", "surrogateescape") + b"\0")
+    data = b""
     try:
         with open(path, "rb") as fh:
-            h.update(hashlib.sha256(fh.read()).digest())
+            data = fh.read()
+        h.update(hashlib.sha256(data).digest())
     except OSError:
         h.update(b"<unreadable>")
+    replaced = _REPLACES.search(data)
+    if replaced:  # the comparison page of a to-be depends on the as-is it names
+        from blueprint.comparison import replaced_path
+
+        name = replaced.group(1).decode("utf-8", "surrogateescape").strip().strip("'\"")
+        as_is = replaced_path(path, name)
+        h.update(b"\0replaces\0" + as_is.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            with open(as_is, "rb") as fh:
+                h.update(hashlib.sha256(fh.read()).digest())
+        except OSError:
+            h.update(b"<unreadable>")
     cfg = find_config(os.path.dirname(os.path.abspath(path)))
     if cfg.path:
         h.update(b"\0" + str(cfg.path).encode("utf-8", "surrogateescape") + b"\0")
@@ -465,6 +485,9 @@ def build_one(
         out("diagram.pdf", rnd.render(bp, analysis, "pdf", ropts))
     except GraphvizError as exc:
         summary["failed"] = str(exc)
+    from blueprint.comparison import add_comparison
+
+    add_comparison(path, result, options, out)  # a to-be that replaces: an as-is gets its page
     return summary
 
 

@@ -292,7 +292,15 @@ def rules(rule_id, fmt):
     show_default=True,
     help="Draw the fail points and waits the analysis infers (dashed, with '?'), or only declared ones.",
 )
-def render(file, output, fmt, paper, theme, emotion, inferred):
+@click.option(
+    "--diff",
+    "diff_old",
+    default=None,
+    metavar="OLD",
+    help="Draw what changed since OLD (a file or REV:path): added steps and flows, changed "
+    "steps, removed steps as ghosts in their old place, with a legend.",
+)
+def render(file, output, fmt, paper, theme, emotion, inferred, diff_old):
     """Draw a blueprint as a swimlane diagram (SVG, PNG, PDF or DOT).
 
     Lanes are bands in fixed order, columns are moments in time; markers show
@@ -323,12 +331,16 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
     from blueprint.render.backend import GraphvizError
 
     analysis = res.context.analysis
+    decor = None
+    if diff_old is not None:
+        bp, analysis, decor = _change_drawing(diff_old, file, res, theme)
     try:
         data = rnd.render(
             bp,
             analysis,
             fmt,
             rnd.Options(theme=theme, emotion=emotion, paper=paper, inferred=inferred),
+            decor=decor,
         )
     except GraphvizError as exc:
         _usage_error(str(exc))
@@ -346,6 +358,24 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
     if note:
         click.echo(f"blueprint: {note}", err=True)
     click.echo(f"wrote {output}", err=True)
+
+
+def _change_drawing(old_spec: str, file: str, res, theme: str):
+    """(blueprint with ghosts, analysis, decor) for render --diff; exit 2 when OLD cannot be read."""
+    from blueprint import diff as D
+    from blueprint import diffsource as src
+    from blueprint.render.diff import change_drawing
+
+    try:
+        old, problems = src.read_side(old_spec)
+    except src.SourceError as exc:
+        _usage_error(str(exc))
+    if old is None:
+        for p in problems:
+            click.echo(p.format(), err=True)
+        _usage_error(f"{old_spec} cannot be compared: fix the errors above first")
+    new = D.Side(file, res.blueprint, res.context.analysis, tuple(res.problems), file)
+    return change_drawing(D.compare(old, new), theme)
 
 
 @cli.command("script")
@@ -469,6 +499,165 @@ def analyze(file, fmt):
             vocab.printable(text_report(a, res.problems), keep="\n"),
             nl=False,
         )
+
+
+@cli.command("diff")
+@click.argument("sides", nargs=-1)
+@click.option(
+    "--git",
+    "rev",
+    default=None,
+    metavar="REV",
+    help="Compare every blueprint changed since REV (the arguments are the paths to look in "
+    "[default: blueprints/]).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(vocab.DIFF_FORMATS),
+    default=vocab.DIFF_FORMATS[0],
+    show_default=True,
+    help="text for a terminal, markdown for a pull request, json for tools, github for annotations.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(vocab.DIFF_FAIL_ON),
+    default=vocab.DIFF_FAIL_ON[0],
+    show_default=True,
+    help="change: exit 1 when anything changed (like diff); worse: only when the service got "
+    "worse (docs/diff.md).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--textconv",
+    is_flag=True,
+    help="Print one blueprint's canonical summary (for git's diff.blueprint.textconv).",
+)
+def diff_command(sides, rev, fmt, fail_on, output, textconv):
+    """What a change does to the service: blueprint diff OLD NEW.
+
+    OLD and NEW are files or REV:path (read with git show, e.g.
+    HEAD~1:blueprints/hotel.yaml). Steps are matched by id, renamed steps by
+    their similarity. Reports steps added, removed and moved across the lines,
+    changed text, flows and loops, fail points, waits, evidence, emotions and
+    peak-end scores, timing, and problems introduced and fixed, by phase.
+    Exit 0 when nothing changed, 1 when something did (with --fail-on worse:
+    only when the service got worse), 2 on errors.
+    """
+    from blueprint import diff as D
+    from blueprint import diffsource as src
+    from blueprint.report import diff_github, diff_json, diff_markdown, diff_text
+
+    if textconv:
+        if len(sides) != 1 or rev:
+            _usage_error("--textconv takes one blueprint file")
+        click.echo(_textconv(sides[0]), nl=False)
+        return
+    pairs: list[tuple[str | None, str | None]]
+    if rev:
+        try:
+            pairs = src.changed_since(
+                rev, list(sides) or ["blueprints" if _isdir("blueprints") else "."]
+            )
+        except src.SourceError as exc:
+            _usage_error(str(exc))
+    elif len(sides) == 2:
+        pairs = [(sides[0], sides[1])]
+    else:
+        _usage_error("give two blueprints, OLD and NEW (files or REV:path), or --git REV [PATHS]")
+    diffs = []
+    notes = []
+    json_notes: list[dict] = []
+    broken = False
+    for old, new in pairs:
+        if old is None or new is None:
+            notes.append(f"{new} is a new blueprint" if old is None else f"{old} was deleted")
+            json_notes.append(
+                {
+                    "version": diff_json.JSON_VERSION,
+                    "old": None if old is None else {"path": old},
+                    "new": None if new is None else {"path": new},
+                    "changed": True,
+                    "note": "added" if old is None else "deleted",
+                }
+            )
+            continue
+        try:
+            a, pa = src.read_side(old)
+            b, pb = src.read_side(new)
+        except src.SourceError as exc:
+            _usage_error(str(exc))
+        for p in [*pa, *pb]:
+            click.echo(p.format(), err=True)
+        if a is None or b is None:
+            broken = True
+            for side, name in ((a, old), (b, new)):
+                if side is None:
+                    click.echo(
+                        f"blueprint: {name} cannot be compared: fix the errors above first",
+                        err=True,
+                    )
+            continue
+        diffs.append(D.compare(a, b))
+    if broken:
+        sys.exit(EXIT_USAGE)
+    if fmt == "json":
+        text = diff_json.as_json(diffs, many=bool(rev), notes=json_notes)
+    elif fmt == "markdown":
+        text = diff_markdown.markdown(diffs)
+    elif fmt == "github":
+        text = diff_github.github(diffs) if diffs else ""
+    else:
+        text = "\n".join(diff_text.text(d) for d in diffs)
+    if notes and fmt != "json":
+        bullet = "- " if fmt == "markdown" else ""
+        text += "\n" + "\n".join(bullet + vocab.printable(n) for n in notes) + "\n"
+    if output and output != "-":
+        from blueprint.fsutil import OutputError, write_atomic
+
+        try:
+            write_atomic(
+                output,
+                text,
+                inputs=[s for p in pairs for s in p if s and not src.is_revision_spec(s)],
+            )
+        except OutputError as exc:
+            _usage_error(str(exc))
+    else:
+        click.echo(text, nl=False)
+    if fail_on == "worse":
+        sys.exit(EXIT_PROBLEMS if any(d.worse for d in diffs) else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if notes or any(d.changed for d in diffs) else EXIT_OK)
+
+
+def _isdir(path: str) -> bool:
+    import os
+
+    return os.path.isdir(path)
+
+
+def _textconv(file: str) -> str:
+    """A blueprint as git should compare it: its canonical summary; never fails."""
+    from blueprint import lint
+    from blueprint.report.diff_text import canonical
+
+    res = lint.check_file(file)
+    if not res.loaded:
+        lines = [f"# does not load: {len(res.problems)} problem(s)"]
+        lines += [p.format() for p in res.problems]
+        try:
+            with open(file, encoding="utf-8", errors="replace") as fh:
+                lines += ["", fh.read()]
+        except OSError:
+            pass
+        return "\n".join(lines) + "\n"
+    return canonical(res.blueprint, res.analysis)
 
 
 @cli.command()

@@ -178,6 +178,7 @@ class Blueprint:
     tolerance: Duration | None = None
     calendar: Calendar = field(default_factory=Calendar)
     emotion_scale: EmotionScale = field(default_factory=EmotionScale)
+    replaces: str = ""  # the as-is blueprint this one replaces, relative to this file
     rules: dict[str, tuple[str, Pos]] = field(default_factory=dict)  # rule id -> (severity, Pos)
     phases: list[Phase] = field(default_factory=list)
     roles: dict[str, Role] = field(default_factory=dict)
@@ -436,6 +437,7 @@ def _head(doc: Document, data: dict, problems: list[Problem]) -> Blueprint:
         else doc.numbers.get(("version",), str(data.get("version"))),
         tolerance=_duration(doc, ("tolerance",), data.get("tolerance"), problems),
         calendar=_calendar(doc, data.get("calendar"), problems),
+        replaces=_s(data.get("replaces")),
         positions={k: doc.key_pos((k,)) for k in data},
     )
 

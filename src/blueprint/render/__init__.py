@@ -35,30 +35,37 @@ def diagram_dot(bp, analysis, options: Options = Options()) -> str:
     )
 
 
-def render(bp, analysis, fmt: str, options: Options = Options()) -> bytes:
+def render(bp, analysis, fmt: str, options: Options = Options(), decor=None) -> bytes:
     """The diagram in ``fmt``; raises :class:`backend.GraphvizError` when
     Graphviz is missing, fails or is too slow.
 
     SVG, PNG and PDF take two runs of Graphviz: the first routes the arrows,
     then :mod:`.labels` places the conditions and line labels clear of them,
-    and the second draws the routes as they are (it routes nothing)."""
+    and the second draws the routes as they are (it routes nothing).
+
+    ``decor`` (render/diff.py) may widen the layout and change the look of
+    boxes and arrows; without it the output is what it always was."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     from blueprint.render.dot import to_dot
     from blueprint.render.layout import layout
 
     lay = layout(bp, analysis, emotion=options.emotion, inferred=options.inferred)
+    if decor is not None:
+        lay = decor.layout(lay)
     if fmt == "dot":
-        return to_dot(lay, options.theme).encode("utf-8")
+        return to_dot(lay, options.theme, decor=decor).encode("utf-8")
     from blueprint.render import backend, labels
 
     placement = None
     if lay.arrows:
-        routes = labels.match_routes(lay, backend.routes(to_dot(lay, options.theme, routing=True)))
+        routes = labels.match_routes(
+            lay, backend.routes(to_dot(lay, options.theme, routing=True, decor=decor))
+        )
         if routes is not None:
             placement = labels.place(lay, routes)
     # without readable routes for every arrow, Graphviz routes and labels them itself
-    data = backend.run(to_dot(lay, options.theme, placement), fmt)
+    data = backend.run(to_dot(lay, options.theme, placement, decor=decor), fmt)
     if fmt == "pdf":
         from blueprint.render.pdf import place_on_paper
 

@@ -20,6 +20,7 @@ Graphviz itself escapes all of it again for SVG output.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from blueprint import i18n, vocab
 from blueprint.render import labels as LB
@@ -127,6 +128,21 @@ MONO = Theme(
 )
 
 THEMES = {t.name: t for t in (COLOR, MONO)}  # vocab.THEMES names them
+
+
+class Decor(Protocol):
+    """A layer drawn over the diagram (render/diff.py's change drawing): it may
+    change the look of a step box or an arrow and draw on the background.
+    Without one, the DOT text is what it always was."""
+
+    def step_look(self, box: L.Box, look: dict[str, str]) -> dict[str, str]: ...
+
+    def evidence_look(self, box: L.Box, look: dict[str, str]) -> dict[str, str]: ...
+
+    def edge_look(self, arrow: L.Arrow, look: dict[str, str]) -> dict[str, str]: ...
+
+    def background(self, x: XDot, lay: L.Layout, theme: Theme, font: str) -> None: ...
+
 
 _CONTROL = vocab.UNSAFE  # the one set (vocab.printable); each becomes a space here
 PIECE = 8000  # characters per quoted piece of a long string (see XDot.render)
@@ -288,7 +304,11 @@ def _edge_look(arrow: L.Arrow, theme: Theme) -> dict:
 
 
 def background(
-    lay: L.Layout, theme: Theme, font: str, placement: LB.Placement | None = None
+    lay: L.Layout,
+    theme: Theme,
+    font: str,
+    placement: LB.Placement | None = None,
+    decor: Decor | None = None,
 ) -> str:
     x = XDot(lay.height)
     # bands
@@ -322,6 +342,8 @@ def background(
     if lay.curve is not None:
         _draw_curve(x, lay, lay.curve, theme, font)
     _draw_legend(x, lay, theme, font)
+    if decor is not None:
+        decor.background(x, lay, theme, font)
     return x.render()
 
 
@@ -566,6 +588,7 @@ def to_dot(
     theme_name: str = "color",
     placement: LB.Placement | None = None,
     routing: bool = False,
+    decor: Decor | None = None,
 ) -> str:
     """The DOT text of the diagram. Same layout, same text, byte for byte.
 
@@ -590,7 +613,7 @@ def to_dot(
         f'  graph [splines=ortho, outputorder=edgesfirst, forcelabels=true, bgcolor="#ffffff", '
         f'pad=0.1, fontname={quote(font)}, id="diagram",'
     )
-    add(f"         _background={background(lay, theme, font, placement)}];")
+    add(f"         _background={background(lay, theme, font, placement, decor)}];")
     add(
         f"  node [shape=box, fixedsize=true, margin=0, fontname={quote(font)}, fontsize={num(L.FONT)}, "
         f'fontcolor="{theme.text}", penwidth=1];'
@@ -621,16 +644,36 @@ def to_dot(
         )
     for b in lay.boxes:
         if b.kind == "evidence":
+            ev = {
+                "style": "filled",
+                "fillcolor": theme.evidence_fill,
+                "color": theme.evidence_border,
+                "fontcolor": theme.muted,
+            }
+            if decor is not None:
+                ev = decor.evidence_look(b, ev)
             add(
-                f'  {quote(b.name)} [id={quote(b.name)}, shape=note, style="filled", fillcolor="{theme.evidence_fill}", '
-                f'color="{theme.evidence_border}", fontcolor="{theme.muted}", {_size(b)}, pos={_pos(b, H)}, '
-                f"label={label(evidence_label, b)}];"
+                f'  {quote(b.name)} [id={quote(b.name)}, shape=note, style="{ev.pop("style")}", '
+                f'fillcolor="{ev.pop("fillcolor")}", color="{ev.pop("color")}", '
+                f'fontcolor="{ev.pop("fontcolor")}", '
+                + "".join(f'{k}="{v}", ' for k, v in ev.items())
+                + f"{_size(b)}, pos={_pos(b, H)}, label={label(evidence_label, b)}];"
             )
         else:
+            look = {
+                "style": "rounded,filled",
+                "fillcolor": "#ffffff",
+                "color": theme.borders[b.lane],
+                "penwidth": "1.3",
+            }
+            if decor is not None:
+                look = decor.step_look(b, look)
             add(
-                f'  {quote(b.name)} [id={quote("step:" + b.name)}, style="rounded,filled", fillcolor="#ffffff", '
-                f'color="{theme.borders[b.lane]}", penwidth=1.3, {_size(b)}, pos={_pos(b, H)}, '
-                f"label={label(step_label, b, theme)}];"
+                f'  {quote(b.name)} [id={quote("step:" + b.name)}, style="{look.pop("style")}", '
+                f'fillcolor="{look.pop("fillcolor")}", color="{look.pop("color")}", '
+                f"penwidth={look.pop('penwidth')}, "
+                + "".join(f'{k}="{v}", ' for k, v in look.items())
+                + f"{_size(b)}, pos={_pos(b, H)}, label={label(step_label, b, theme)}];"
             )
     if placement:
         for i, (a, t) in enumerate(zip(lay.arrows, placement.conditions)):
@@ -650,6 +693,8 @@ def to_dot(
                 add(_boxed(f"line:{i}", f"line:{name}", t, theme.line, lay, theme))
     for i, a in enumerate(lay.arrows):
         look = _edge_look(a, theme)
+        if decor is not None:
+            look = decor.edge_look(a, look)
         attrs = [
             f"id={quote('flow:' + a.source + ':' + a.target)}",
             f'color="{look["color"]}"',
