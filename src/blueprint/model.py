@@ -155,7 +155,7 @@ def _emotion(value) -> int | None:
     """-2..2; a whole float (2.0) counts as the JSON Schema's integer does."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         return None
-    if value != int(value) or not -2 <= value <= 2:
+    if not -2 <= value <= 2 or value != int(value):  # the range first: int(.inf) would raise
         return None
     return int(value)
 
