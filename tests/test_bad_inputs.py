@@ -476,3 +476,80 @@ def test_positions_count_every_line_end(run, no_config, tmp_path, ending, third_
     problems = assert_clean_report(r.output)
     where = f"{path}:3:{col}: " if col else f"{path}:4:6: "
     assert [p for p in problems if p.startswith(where) and p.endswith(f"[{rule}]")], r.output
+
+
+# --- diagrams past what Graphviz routes in bounded memory ---------------------------
+
+
+def fan_in_yaml(n: int) -> str:
+    """n customer actions (each with one evidence) that all flow into step 'sink',
+    which leads to a last customer action 'end' (with one evidence)."""
+    out = ["blueprint: 1", "id: fan", "title: Fan in", "steps:"]
+    for i in range(n):
+        out.append(f"  - {{id: c{i}, lane: customer, text: C, evidence: [Sign], next: [sink]}}")
+    out.append("  - {id: sink, lane: frontstage, text: Sink, next: [end]}")
+    out.append("  - {id: end, lane: customer, text: End, evidence: [Sign]}")
+    return "\n".join(out) + "\n"
+
+
+@pytest.fixture
+def no_graphviz(monkeypatch):
+    """Graphviz must not even be started."""
+    from blueprint.render import backend
+
+    def refuse(*args, **kw):
+        raise AssertionError("Graphviz was started")
+
+    monkeypatch.setattr(backend, "run", refuse)
+
+
+def test_too_many_flows_into_one_step_are_refused_before_graphviz(
+    run, no_config, write, tmp_path, no_graphviz
+):
+    """5,000 flows into one step made Graphviz grow to 2.4 GB; past the limit of
+    500 render says so at once, in one line with the number, exit 2, no file."""
+    from blueprint.render import MAX_FLOWS_AT_ONE_STEP
+
+    assert MAX_FLOWS_AT_ONE_STEP == 500  # docs/reliability.md states it
+    path = write(fan_in_yaml(501))
+    out = tmp_path / "fan.svg"
+    r = run("render", path, "-o", out)
+    assert r.exit_code == 2, r.output
+    assert not out.exists()
+    assert r.output.strip().splitlines()[-1] == (
+        "blueprint: cannot draw: 501 flows go into step 'sink', more than the 500 that Graphviz "
+        "routes to one step in bounded memory and time; join them in fewer steps, "
+        "or write --format dot"
+    )
+    assert run("render", path, "--format", "dot", "-o", tmp_path / "fan.dot").exit_code == 0
+
+
+def test_too_many_boxes_are_refused_before_graphviz(
+    run, no_config, write, tmp_path, monkeypatch, no_graphviz
+):
+    import blueprint.render as rnd
+
+    monkeypatch.setattr(rnd, "MAX_BOXES", 20)
+    # 7 customer actions + their 7 evidence notes + sink + end + end's evidence
+    # + 5 lane titles (evidence, customer, front stage, back stage, support) = 22
+    path = write(fan_in_yaml(7))
+    r = run("render", path, "-o", tmp_path / "fan.svg")
+    assert r.exit_code == 2, r.output
+    assert (
+        r.output.strip()
+        .splitlines()[-1]
+        .startswith(
+            "blueprint: cannot draw: the diagram has 22 boxes (steps, evidence, lane and phase "
+            "titles), more than the 20 that Graphviz"
+        )
+    )
+
+
+@pytest.mark.dot
+def test_a_diagram_at_the_box_limit_is_drawn(run, no_config, write, tmp_path, monkeypatch):
+    import blueprint.render as rnd
+
+    monkeypatch.setattr(rnd, "MAX_BOXES", 20)
+    path = write(fan_in_yaml(6))  # 6 + 6 + 1 + 1 + 1 + 5 = 20 boxes: at the limit, not past it
+    r = run("render", path, "-o", tmp_path / "fan.svg")
+    assert r.exit_code == 0, r.output
