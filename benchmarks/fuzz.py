@@ -15,7 +15,9 @@ Every mutant goes through ``check``, ``analyze``, ``script`` and ``render
 * the exit code is 0, 1 or 2;
 * a mutant that ``check`` finds free of errors is drawn: its DOT is accepted by
   Graphviz (``neato -n2``, as ``render`` runs it), and for every ``svg_every``-th
-  such mutant ``render --format svg`` succeeds too.
+  such mutant ``render --format svg`` succeeds too (it runs Graphviz twice, and
+  the second run draws the conditions into the background: a different kind
+  of DOT string).
 
 tests/test_fuzz.py runs a few hundred mutants on every test run; a larger run::
 
@@ -473,7 +475,7 @@ def run_mutant(m: Mutant, folder: Path, svg: bool = False) -> Outcome:
     return Outcome(m, codes, clean, failures)
 
 
-def run(count: int, seed: int, svg_every: int = 20, keep: Path | None = None, echo=None):
+def run(count: int, seed: int, svg_every: int = 4, keep: Path | None = None, echo=None):
     """Run ``count`` mutants; returns the outcomes."""
     outcomes = []
     clean_seen = 0
@@ -504,8 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--svg-every",
         type=int,
-        default=20,
-        help="render SVG for every n-th clean mutant (0: never; default 20)",
+        default=4,
+        help="render SVG for every n-th clean mutant (0: never; default 4)",
     )
     ap.add_argument("--keep", type=Path, help="write every failing mutant into this folder")
     args = ap.parse_args(argv)

@@ -56,7 +56,7 @@ def test_no_mutant_breaks_the_tool(all_mutants, folder, part):
     outcomes = []
     clean = 0
     for m in all_mutants[part * size : (part + 1) * size]:
-        o = fuzz.run_mutant(m, folder, svg=clean % 8 == 0 and m.index % 2 == 0)
+        o = fuzz.run_mutant(m, folder, svg=clean % 4 == 0)  # a fourth of the clean ones
         clean += o.clean
         outcomes.append(o)
     failed = [
