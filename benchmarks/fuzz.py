@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -371,7 +372,7 @@ DATA_MUTATIONS = [
 ]
 
 
-def mutants(count: int, seed: int):
+def mutants(count: int, seed: int) -> Iterator[Mutant]:
     """``count`` mutants of the examples, the same for the same seed."""
     rng = random.Random(seed)
     sources = {p.name: p.read_text(encoding="utf-8") for p in EXAMPLES}
@@ -475,7 +476,13 @@ def run_mutant(m: Mutant, folder: Path, svg: bool = False) -> Outcome:
     return Outcome(m, codes, clean, failures)
 
 
-def run(count: int, seed: int, svg_every: int = 4, keep: Path | None = None, echo=None):
+def run(
+    count: int,
+    seed: int,
+    svg_every: int = 4,
+    keep: Path | None = None,
+    echo: Callable[[str], object] | None = None,
+) -> list[Outcome]:
     """Run ``count`` mutants; returns the outcomes."""
     outcomes = []
     clean_seen = 0

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from blueprint.render.backend import GraphvizError
+
+if TYPE_CHECKING:
+    from blueprint.render.layout import Layout
 
 FORMATS = ("svg", "png", "pdf", "dot")
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
@@ -52,7 +56,7 @@ class TooLarge(GraphvizError):
     (a :class:`backend.GraphvizError`: one line, exit 2, nothing written)."""
 
 
-def drawable(lay) -> str:
+def drawable(lay: Layout) -> str:
     """Why Graphviz cannot be given this layout, or "" when it can (see MAX_BOXES)."""
     boxes = len(lay.boxes) + len(lay.lane_boxes) + len(lay.phase_boxes)
     if boxes > MAX_BOXES:
@@ -61,8 +65,8 @@ def drawable(lay) -> str:
             f"titles), more than the {MAX_BOXES:,} that Graphviz routes arrows between in "
             "bounded memory; split the blueprint, or write --format dot"
         )
-    into: Counter = Counter(a.target for a in lay.arrows)
-    out_of: Counter = Counter(a.source for a in lay.arrows)
+    into: Counter[str] = Counter(a.target for a in lay.arrows)
+    out_of: Counter[str] = Counter(a.source for a in lay.arrows)
     for counts, way in ((into, "into"), (out_of, "out of")):
         if counts:
             name, n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
