@@ -392,3 +392,164 @@ def test_keys_are_text_as_written():
     doc, problems = load.parse_yaml("1: a\ntrue: b\nnull: c\n1.0: d\n", "f.yaml")
     assert problems == []
     assert doc.data == {"1": "a", "true": "b", "null": "c", "1.0": "d"}
+
+
+# --- numbers that are not finite, and positions with every kind of line end --------
+
+ONE_STEP = "blueprint: 1\nid: bad\ntitle: Bad\n{top}steps:\n  - id: a\n    lane: customer\n    text: A\n    evidence: [Door]\n{step}"
+
+
+@pytest.mark.parametrize(
+    ("top", "step", "line", "col"),
+    [
+        # emotion is on line 9, its value after "    emotion: " (13 characters): 9:14
+        ("", "    emotion: .inf\n", 9, 14),
+        ("", "    emotion: -.inf\n", 9, 14),
+        ("", "    emotion: .NaN\n", 9, 14),
+        ("", "    emotion: 1e999\n", 9, 14),
+        ("", "    emotion: -1" + "0" * 400 + "\n", 9, 14),
+        ("", "    emotion: !!int " + "7" * 5001 + "\n", 9, 14),
+        ("", "    emotion: 0o" + "7" * 5000 + "\n", 9, 14),
+        # a top-level key is on line 4, its value after "tolerance: " (11 characters): 4:12
+        ("tolerance: " + "9" * 5001 + "\n", "", 4, 12),
+        ("version: .inf\n", "", 4, 10),  # "version: " is 9 characters
+        ("version: " + "1" * 400 + ".5\n", "", 4, 10),  # a float past 1.8e308
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "analyze", "render", "script"])
+def test_numbers_that_are_not_finite(
+    run, no_config, write, tmp_path, top, step, line, col, command
+):
+    """.inf, .nan, 1e999 and integers of thousands of digits: one schema problem at
+    the value, in every command (they were an internal OverflowError or ValueError)."""
+    path = write(ONE_STEP.format(top=top, step=step))
+    extra = ["-o", str(tmp_path / "out.svg")] if command == "render" else []
+    r = run(command, path, *extra)
+    assert "internal error" not in r.output and "Traceback" not in r.output
+    assert r.exit_code == 1, r.output
+    lines = [ln for ln in r.output.splitlines() if ln.startswith(f"{path}:")]
+    assert lines == [lines[0]] and lines[0].startswith(f"{path}:{line}:{col}: error ")
+    assert lines[0].endswith("[wrong-type]")
+    assert len(lines[0]) < 300
+
+
+def test_a_large_integer_that_fits_keeps_its_value():
+    """Up to 1.8e308 an integer is exact (it is compared with the range, not rounded);
+    past it, it is infinity, as a float would be."""
+    doc, problems = load.parse_yaml(
+        "a: 123456789012345678901234567890\nb: 0x10\nc: -" + "9" * 309 + "\n", "x"
+    )
+    assert not problems
+    # 0x10 = 16; 309 nines are about 1e309, past the largest float (1.8e308)
+    assert doc.data == {"a": 123456789012345678901234567890, "b": 16, "c": float("-inf")}
+    assert doc.numbers[("c",)] == "-" + "9" * 309
+
+
+def _lines(ending: str, *lines: str) -> bytes:
+    return ending.join(lines).encode("utf-8") + ending.encode("utf-8")
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+@pytest.mark.parametrize(
+    ("third_line", "rule", "col"),
+    [
+        # "title: Bad " is 11 characters: the stray byte is column 12
+        (b"title: Bad \xff", "encoding", 12),
+        # "title: " 7, the quote 8, four CJK letters 9-12, a space 13: the control character 14
+        ('title: "中文中文 \x01"'.encode(), "yaml-syntax", 14),
+        # a U+2028 is text, not a line break: "title: 中文" 9, U+2028 10, "x " 11-12: 13
+        ("title: 中文\u2028x \x02".encode(), "yaml-syntax", 13),
+        # a flow list opened and never closed: libyaml stops at the next line's ':' (4:6)
+        (b"title: [Bad", "yaml-syntax", None),
+    ],
+    ids=["bad-byte", "control-after-cjk", "control-after-line-separator", "syntax"],
+)
+def test_positions_count_every_line_end(run, no_config, tmp_path, ending, third_line, rule, col):
+    """A problem is at the same line and column whether the file ends its lines
+    with LF, CRLF or CR alone (a bad byte on line 3 was reported at 1:30)."""
+    raw = ending.encode().join([b"blueprint: 1", b"id: bad", third_line, b"steps: []"]) + (
+        ending.encode()
+    )
+    path = tmp_path / "bp.yaml"
+    path.write_bytes(raw)
+    r = run("check", "--format", "text", "--config", no_config, path)
+    problems = assert_clean_report(r.output)
+    where = f"{path}:3:{col}: " if col else f"{path}:4:6: "
+    assert [p for p in problems if p.startswith(where) and p.endswith(f"[{rule}]")], r.output
+
+
+# --- diagrams past what Graphviz routes in bounded memory ---------------------------
+
+
+def fan_in_yaml(n: int) -> str:
+    """n customer actions (each with one evidence) that all flow into step 'sink',
+    which leads to a last customer action 'end' (with one evidence)."""
+    out = ["blueprint: 1", "id: fan", "title: Fan in", "steps:"]
+    for i in range(n):
+        out.append(f"  - {{id: c{i}, lane: customer, text: C, evidence: [Sign], next: [sink]}}")
+    out.append("  - {id: sink, lane: frontstage, text: Sink, next: [end]}")
+    out.append("  - {id: end, lane: customer, text: End, evidence: [Sign]}")
+    return "\n".join(out) + "\n"
+
+
+@pytest.fixture
+def no_graphviz(monkeypatch):
+    """Graphviz must not even be started."""
+    from blueprint.render import backend
+
+    def refuse(*args, **kw):
+        raise AssertionError("Graphviz was started")
+
+    monkeypatch.setattr(backend, "run", refuse)
+
+
+def test_too_many_flows_into_one_step_are_refused_before_graphviz(
+    run, no_config, write, tmp_path, no_graphviz
+):
+    """5,000 flows into one step made Graphviz grow to 2.4 GB; past the limit of
+    500 render says so at once, in one line with the number, exit 2, no file."""
+    from blueprint.render import MAX_FLOWS_AT_ONE_STEP
+
+    assert MAX_FLOWS_AT_ONE_STEP == 500  # docs/reliability.md states it
+    path = write(fan_in_yaml(501))
+    out = tmp_path / "fan.svg"
+    r = run("render", path, "-o", out)
+    assert r.exit_code == 2, r.output
+    assert not out.exists()
+    assert r.output.strip().splitlines()[-1] == (
+        "blueprint: cannot draw: 501 flows go into step 'sink', more than the 500 that Graphviz "
+        "routes to one step in bounded memory and time; join them in fewer steps, "
+        "or write --format dot"
+    )
+    assert run("render", path, "--format", "dot", "-o", tmp_path / "fan.dot").exit_code == 0
+
+
+def test_too_many_boxes_are_refused_before_graphviz(
+    run, no_config, write, tmp_path, monkeypatch, no_graphviz
+):
+    import blueprint.render as rnd
+
+    monkeypatch.setattr(rnd, "MAX_BOXES", 20)
+    # 7 customer actions + their 7 evidence notes + sink + end + end's evidence
+    # + 5 lane titles (evidence, customer, front stage, back stage, support) = 22
+    path = write(fan_in_yaml(7))
+    r = run("render", path, "-o", tmp_path / "fan.svg")
+    assert r.exit_code == 2, r.output
+    assert (
+        r.output.strip()
+        .splitlines()[-1]
+        .startswith(
+            "blueprint: cannot draw: the diagram has 22 boxes (steps, evidence, lane and phase "
+            "titles), more than the 20 that Graphviz"
+        )
+    )
+
+
+@pytest.mark.dot
+def test_a_diagram_at_the_box_limit_is_drawn(run, no_config, write, tmp_path, monkeypatch):
+    import blueprint.render as rnd
+
+    monkeypatch.setattr(rnd, "MAX_BOXES", 20)
+    path = write(fan_in_yaml(6))  # 6 + 6 + 1 + 1 + 1 + 5 = 20 boxes: at the limit, not past it
+    r = run("render", path, "-o", tmp_path / "fan.svg")
+    assert r.exit_code == 0, r.output

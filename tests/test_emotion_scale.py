@@ -115,7 +115,7 @@ def test_the_default_scale_is_unchanged(write, run):
         # lines: 1-3 the head, 4 emotion_scale (when given), then steps:, c1, s1, c2
         (journey(11, 7), "invalid-value", 6, "it must be between 0 and 10"),
         (journey(1, 3, scale=""), "invalid-value", 7, "it must be between -2 and 2"),
-        (journey(7, ".nan"), "wrong-type", 8, "not not-a-number"),
+        (journey(7, ".nan"), "wrong-type", 8, ".nan (not a number), not a finite number"),
         (journey(7, 8, scale="{min: 10, max: 0}"), "invalid-value", 4, "must be a number below"),
     ],
 )

@@ -356,13 +356,17 @@ def test_a_missed_promise_in_chinese(write, run, locale, late, table):
     assert table in report and "超出 10分" in report
 
 
-@pytest.mark.parametrize("hours", ["0", "25", ".nan"])
-def test_a_working_day_has_more_than_0_and_at_most_24_hours(write, hours):
+@pytest.mark.parametrize(
+    "hours, rule, says",
+    [("0", "invalid-value", "calendar hours"), ("25", "invalid-value", "calendar hours"),
+     (".nan", "wrong-type", "not a finite number")],
+)  # fmt: skip
+def test_a_working_day_has_more_than_0_and_at_most_24_hours(write, hours, rule, says):
     res = checked(
         write, complaint("1h").replace("title: T", f"title: T\ncalendar: {{hours: {hours}}}")
     )
     (p,) = [p for p in res.problems if p.severity == "error"]
-    assert (p.rule, p.line) == ("invalid-value", 4) and "calendar hours" in p.message
+    assert (p.rule, p.line) == (rule, 4) and says in p.message
 
 
 def test_each_trigger_is_walked_once_and_only_up_to_its_last_promise(write):

@@ -27,7 +27,7 @@ def test_console_example(run, monkeypatch, command, expected):
 
 
 def test_numbers_on_the_page_match_the_code():
-    from blueprint import load
+    from blueprint import load, render
     from blueprint.render import backend
 
     assert load.MAX_FILE_BYTES == 20 * 1024 * 1024 and "| file size | 20 MiB |" in DOC
@@ -35,5 +35,8 @@ def test_numbers_on_the_page_match_the_code():
     assert load.MIN_NODE_BUDGET == 100_000 and load.MAX_NODES_FACTOR == 10
     assert "| alias expansion | 100,000 values, or 10 values for every 4 bytes" in DOC
     assert backend.TIMEOUT == 120 and "| Graphviz run | 120 seconds |" in DOC
+    assert render.MAX_BOXES == 3000 and "| boxes in a drawing (SVG, PNG, PDF) | 3,000:" in DOC
+    assert render.MAX_FLOWS_AT_ONE_STEP == 500
+    assert "| flows into, or out of, one step in a drawing | 500 |" in DOC
     files = len([p for p in (ROOT / "tests" / "bad").iterdir() if p.name != "expected.txt"])
     assert f"| {files} broken or hostile files" in DOC

@@ -114,6 +114,14 @@ def page(browser):
 def open_page(page, server: Server, slug: str = "shoeshine") -> None:
     page.goto(f"{server.url}b/{slug}")
     page.wait_for_function("() => document.querySelector('#drawing svg') !== null", timeout=WAIT_MS)
+    wait_for_tabs(page)
+
+
+def wait_for_tabs(page) -> None:
+    """The script tabs are fetched after the drawing: wait until they are there."""
+    page.wait_for_function(
+        "() => document.querySelectorAll('#script-tabs .tab').length > 1", timeout=WAIT_MS
+    )
 
 
 def svg_text(page) -> str:
@@ -261,6 +269,7 @@ def test_screenshot_of_a_chinese_blueprint(page, tmp_path, monkeypatch):
         page.wait_for_function(
             "() => document.querySelector('#drawing svg') !== null", timeout=WAIT_MS
         )
+        wait_for_tabs(page)
         assert "顾客" in page.inner_text("#script-tabs")  # the customer's script, in Chinese
         assert page.inner_text("#status") == "1 warning"
         assert "[missing-evidence]" in page.inner_text("#problems")

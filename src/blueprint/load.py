@@ -18,6 +18,7 @@ import math
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field
 
 import yaml
@@ -48,7 +49,8 @@ class Document:
     keys: dict = field(default_factory=dict)  # path -> Pos of the mapping key
     numbers: dict = field(
         default_factory=dict
-    )  # path -> the text of a value read as a number (1.10, 0x1f)
+    )  # path -> the text of a value read as a number (1.10, 0x1f): top-level ones, and
+    # every one that is not finite (.inf, .nan, 1e999, 5,000 digits), wherever it is
     #: start Pos -> end Pos (just after the token) of every scalar, key and alias;
     #: recorded only when asked for (``parse_yaml(..., spans=True)``: the language server)
     ends: dict | None = None
@@ -133,6 +135,31 @@ _SYNTAX_HINTS = (
 )
 
 
+#: integers are held like JSON numbers (64-bit floating point): one larger than this
+#: is "too large to hold" and read as infinity, as 1e999 is, and reported by the schema
+_FLOAT_MAX = sys.float_info.max
+#: longer than this (sign and leading zeros aside), an integer is past _FLOAT_MAX in
+#: every base; checked before converting, which would take quadratic time in base 10
+#: and which Python refuses past 4,300 digits
+_MAX_DIGITS = 400
+
+
+def _whole(text: str, base: int):
+    """An integer written in ``base`` (with an optional sign), or an infinity
+    when it is too large to hold as a number (see :data:`_FLOAT_MAX`)."""
+    negative = text.startswith("-")
+    digits = text.lstrip("+-")
+    if base != 10:
+        digits = digits[2:]  # 0o, 0x
+    digits = digits.lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        return -math.inf if negative else math.inf
+    n = int(digits or "0", base)
+    if n > _FLOAT_MAX:
+        return -math.inf if negative else math.inf
+    return -n if negative else n
+
+
 def resolve_scalar(value: str, plain: bool, tag: str | None):
     """Turn a YAML scalar into a Python value with the YAML 1.2 core schema."""
     if tag == _STR_TAG or not plain and tag in (None, "!"):
@@ -144,7 +171,7 @@ def resolve_scalar(value: str, plain: bool, tag: str | None):
         if first not in _MAYBE_NUMBER:
             return value
     if tag == "tag:yaml.org,2002:int" and _INT10.match(value):
-        return int(value)
+        return _whole(value, 10)
     if tag == "tag:yaml.org,2002:float" and (_FLOAT.match(value) or _INT10.match(value)):
         return float(value)
     if _NULL.match(value):
@@ -152,11 +179,11 @@ def resolve_scalar(value: str, plain: bool, tag: str | None):
     if value in _BOOL:
         return _BOOL[value]
     if _INT10.match(value):
-        return int(value)
+        return _whole(value, 10)
     if _INT8.match(value):
-        return int(value[2:], 8)
+        return _whole(value, 8)
     if _INT16.match(value):
-        return int(value[2:], 16)
+        return _whole(value, 16)
     if _FLOAT.match(value):
         return float(value)
     if _INF.match(value):
@@ -317,11 +344,11 @@ class _Composer:
                 if (
                     isinstance(value, (int, float))
                     and not isinstance(value, bool)
-                    and len(path) < 2
+                    and (len(path) < 2 or not math.isfinite(value))
                 ):
-                    self.doc.numbers.setdefault(
-                        path, ev.value
-                    )  # top-level only: 'version: 1.10' keeps its zero
+                    # top-level: 'version: 1.10' keeps its zero; anywhere: what was written
+                    # for a number that is not finite (.inf, 1e999), for its message
+                    self.doc.numbers.setdefault(path, ev.value)
                 if top is None:
                     root_set = True
                     self.doc.data = value
@@ -416,15 +443,11 @@ def _decode(raw: bytes, path: str, problems: list) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]  # valid UTF-8 up to the bad byte
-        line = before.count(b"\n") + 1
-        col = (
-            len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
-        )  # in characters, as editors count
+        before = raw[: exc.start].decode("utf-8")  # valid UTF-8 up to the bad byte
         problems.append(
             problem(
                 path,
-                Pos(line, col),
+                _pos_of_index(before, len(before)),  # lines and columns as editors count them
                 "error",
                 f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8",
                 "encoding",
@@ -502,6 +525,14 @@ def _pos_of_index(text: str, index: int) -> Pos:
     before = text[:index]
     lines = _LINE_BREAK.split(before)
     return Pos(len(lines), len(lines[-1]) + 1)
+
+
+def _char_index(source: str, position: int) -> int:
+    """The character index of a reader error's ``position``: libyaml counts it
+    in bytes of the UTF-8 text it was given, the pure-Python reader in characters."""
+    if _Loader.__name__.startswith("C"):
+        return len(source.encode("utf-8")[:position].decode("utf-8", "ignore"))
+    return min(position, len(source))
 
 
 def _indenting_tab(text: str, up_to_line: int) -> Pos | None:
@@ -592,8 +623,8 @@ def parse_yaml(text: str, path: str, *, spans: bool = False) -> tuple[Document, 
         index = getattr(exc, "position", None)
         if mark:
             pos = _mark(mark)
-        elif isinstance(index, int) and 0 <= index <= len(text):
-            pos = _pos_of_index(text, index)
+        elif isinstance(index, int) and index >= 0:
+            pos = _pos_of_index(text, _char_index(source, index))
         else:
             pos = Pos(1, 1)
         reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]

@@ -218,13 +218,12 @@ def _emotion(value, scale: EmotionScale) -> int | float | None:
 def _emotion_problems(
     doc: Document, path: tuple, sid: str, value, scale: EmotionScale
 ) -> list[Problem]:
-    """What is wrong with an emotion the schema let through (a number): NaN, or off the scale."""
+    """What is wrong with an emotion the schema let through (a finite number): off the scale."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return []
     where = doc.pos(path)
     if value != value or value in (float("inf"), float("-inf")):
-        msg = f"step '{sid}' emotion should be a number, not {'infinity' if value == value else 'not-a-number (.nan)'}"
-        return [problem(doc.path, where, "error", msg, "wrong-type")]
+        return []  # not a finite number: the schema said it (schema._not_finite)
     if not scale.low <= value <= scale.high:
         msg = (
             f"step '{sid}' emotion is {value:g}; it must be between {scale.low:g} and "
@@ -257,7 +256,16 @@ def _calendar(doc: Document, raw, problems: list) -> Calendar:
     hours = raw.get("hours")
     opens = raw.get("opens")
     cal = Calendar()
-    if isinstance(hours, (int, float)) and not isinstance(hours, bool) and not 0 < hours <= 24:
+    finite = hours == hours and hours not in (
+        float("inf"),
+        float("-inf"),
+    )  # else the schema said it
+    if (
+        isinstance(hours, (int, float))
+        and not isinstance(hours, bool)
+        and finite
+        and not 0 < hours <= 24
+    ):
         problems.append(
             problem(
                 doc.path,

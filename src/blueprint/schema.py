@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -53,12 +54,26 @@ def _inline_refs(node, definitions: dict):
     return {k: (_inline_refs(v, definitions) if k != "definitions" else v) for k, v in node.items()}
 
 
+def _finite(v) -> bool:
+    """A number as JSON holds it: infinity (.inf, 1e999, a number of 5,000 digits)
+    and not-a-number (.nan) are no numbers of the format."""
+    return not isinstance(v, float) or math.isfinite(v)
+
+
 @lru_cache(maxsize=1)
 def _validator():
     import jsonschema  # imported lazily: only checks need it
 
     full = schema()
-    return jsonschema.Draft7Validator(_inline_refs(full, full.get("definitions", {})))
+    base = jsonschema.Draft7Validator
+    types = base.TYPE_CHECKER.redefine_many(
+        {
+            "number": lambda _checker, v: _TYPES["number"](v),
+            "integer": lambda _checker, v: _TYPES["integer"](v),
+        }
+    )
+    validator = jsonschema.validators.extend(base, type_checker=types)
+    return validator(_inline_refs(full, full.get("definitions", {})))
 
 
 def _kind(value) -> str:
@@ -107,6 +122,41 @@ def _short(value, limit=40) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     text = text.replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _not_finite(doc: Document, path: tuple, err) -> Problem:
+    """One problem for a number that is not finite, whatever the schema wanted there."""
+    written = doc.numbers.get(path)
+    if err.instance != err.instance:
+        what = f"{written or '.nan'} (not a number), not a finite number"
+    elif written is None or written.lstrip("+-").lower() in (".inf", "inf"):
+        what = f"{written or '.inf'} (infinity), not a finite number"
+    else:
+        shown = _short(written)
+        if shown != written:
+            shown += f" ({len(written):,} characters)"
+        what = f"{shown}, a number too large to hold"
+    types = err.schema.get("type") if isinstance(err.schema, dict) else None
+    names = types if isinstance(types, list) else [types]
+    if _is_duration(err):
+        hint = "; write a duration with a unit, such as 90m"
+    elif "string" in names:
+        hint = "; put it in quotes to keep it as text"
+    elif "integer" in names:
+        hint = "; write a whole number"
+    elif "const" in err.schema:
+        hint = f"; write {err.schema['const']}"
+    elif path and path[-1] == "emotion":
+        hint = "; write a number within emotion_scale (default -2 to 2)"
+    else:
+        hint = "; write a number between -1.8e308 and 1.8e308"
+    return problem(
+        doc.path,
+        doc.pos(path),
+        "error",
+        f"{_where(path, doc.data)} is {what}{hint}",
+        "wrong-type",
+    )
 
 
 def _suggest(word, choices) -> str:
@@ -180,10 +230,10 @@ _TYPES = {
     "array": lambda v: isinstance(v, list),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and _finite(v),
     "integer": lambda v: (
         (isinstance(v, int) and not isinstance(v, bool))
-        or (isinstance(v, float) and v.is_integer())
+        or (isinstance(v, float) and v.is_integer())  # False for .inf and .nan
     ),
 }
 
@@ -352,9 +402,16 @@ def validate(doc: Document) -> list[Problem]:
         return []
     out: list[Problem] = []
     seen = set()
+    not_finite: set = set()  # paths of numbers reported as not finite: one problem each
     for err in _validator().iter_errors(doc.data):
         path = tuple(err.absolute_path)
-        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        v = err.validator
+        if not _finite(err.instance) and v not in ("additionalProperties", "required"):
+            if path not in not_finite:
+                not_finite.add(path)
+                out.append(_not_finite(doc, path, err))
+            continue
+        if v == "additionalProperties" and isinstance(err.instance, dict):
             out.extend(_unknown_keys(doc, err, path, err.instance))
             continue
         if err.validator == "required":

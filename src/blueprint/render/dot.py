@@ -5,20 +5,17 @@ lines, phase separators, the emotion curve and the legend are drawn as the
 graph's ``_background`` (xdot drawing operations), so they are not obstacles
 for the arrows, which Graphviz routes with ``splines=ortho``.
 
-Escaping, by where text goes:
-
-* plain labels (edge conditions): ``\\`` and ``"`` are escaped for DOT and
-  ``&`` becomes ``&amp;`` (Graphviz decodes entities in plain labels);
-* HTML-like labels (boxes): ``& < > "`` become entities;
-* xdot text in ``_background``: only ``"`` is escaped (the DOT lexer turns
-  ``\\"`` back into ``"``); the byte count in the operation is of the text
-  as Graphviz will see it.
+Escaping: every string from a blueprint goes through :func:`dot_string`, which
+knows the three kinds of place text has in DOT (strings Graphviz reads escapes
+in, strings it uses as written, HTML-like labels); tests/test_injection.py
+holds it to any text, through the real Graphviz.
 
 Graphviz itself escapes all of it again for SVG output.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -145,11 +142,56 @@ class Decor(Protocol):
 
 
 _CONTROL = vocab.UNSAFE  # the one set (vocab.printable); each becomes a space here
+_SURROGATE = re.compile("[\ud800-\udfff]")  # no UTF-8 for a lone surrogate
+#: a run of backslashes just before a quote or the end of a quoted string that
+#: Graphviz reads as written (see dot_string)
+_BACKSLASHES_AT_QUOTE = re.compile(r'\\+(?="|$)')
+WORD_JOINER = "\u2060"  # invisible, and breaks no line
 PIECE = 8000  # characters per quoted piece of a long string (see XDot.render)
 
 
-def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", text)
+def dot_text(text: str, raw: bool = False) -> str:
+    """``text`` as Graphviz should hold it: control characters and line breaks
+    become spaces (nothing an SVG may not hold), a lone surrogate U+FFFD; and,
+    ``raw``, a word joiner after a run of backslashes that ends at a quote or at
+    the end (see :func:`dot_string`, ``"raw"``)."""
+    text = _CONTROL.sub(" ", text)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    if raw and "\\" in text:
+        text = _BACKSLASHES_AT_QUOTE.sub(lambda m: m[0] + WORD_JOINER, text)
+    return text
+
+
+def dot_string(text: str, context: str = "escstring") -> str:
+    """``text`` written for one place in a DOT file, so that Graphviz reads back
+    what :func:`dot_text` holds. Every string from a blueprint reaches DOT
+    through here. Without the surrounding quotes, which the caller writes.
+
+    * ``"escstring"``: a quoted string whose backslash escapes Graphviz
+      interprets (``label``, ``xlabel``, ``id``): ``\\`` and ``"`` are
+      escaped, and ``&`` becomes ``&amp;`` (Graphviz decodes entities there);
+    * ``"raw"``: a quoted string Graphviz uses as written (node names, the
+      ``_background`` drawing, ``fontname``, ``pos``). Its lexer turns ``\\"``
+      into ``"`` and keeps every other backslash, ``\\\\`` as two; so only ``"``
+      is escaped, and a backslash can never stand just before a quote (the
+      word joiner of :func:`dot_text` separates them: ``5\\"`` is drawn as it
+      was written, with an invisible character between the two);
+    * ``"html"``: text in an HTML-like label: ``& < > "`` become entities.
+    """
+    if context == "html":
+        return (
+            dot_text(text)
+            .replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace('"', "&quot;")
+        )
+    if context == "raw":
+        return dot_text(text, raw=True).replace('"', '\\"')
+    if context == "escstring":
+        return dot_text(text).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    raise ValueError(f"unknown DOT context {context!r}")
 
 
 def num(v: float) -> str:
@@ -158,19 +200,20 @@ def num(v: float) -> str:
     return "0" if s in ("-0", "") else s
 
 
-def quote(text: str) -> str:
-    """A DOT quoted string for ids and attribute values (no escape sequences)."""
-    text = _clean(text).replace("\n", " ")
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def quote(text: str, context: str = "escstring") -> str:
+    """A DOT quoted string: ids and labels (``escstring``), names and drawing (``raw``)."""
+    return '"' + dot_string(text, context) + '"'
+
+
+def _name(text: str) -> str:
+    """A node name (used as written by Graphviz)."""
+    return quote(text, "raw")
 
 
 def plain_label(lines, end: str = "") -> str:
     """A quoted plain label: lines DOT-escaped, entities neutralised; centred,
     or each ended with ``end`` (``\\l`` left, ``\\r`` right, ``\\n`` centred)."""
-    out = []
-    for line in lines:
-        line = _clean(line).replace("\n", " ")
-        out.append(line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;"))
+    out = [dot_string(line) for line in lines]
     if end:
         return '"' + "".join(t + end for t in out) + '"'
     return '"' + "\\n".join(out) + '"'
@@ -178,10 +221,7 @@ def plain_label(lines, end: str = "") -> str:
 
 def html(text: str) -> str:
     """Text for an HTML-like label."""
-    text = _clean(text).replace("\n", " ")
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
+    return dot_string(text, "html")
 
 
 class XDot:
@@ -198,7 +238,7 @@ class XDot:
 
     @staticmethod
     def _s(text: str) -> str:
-        text = _clean(text).replace("\n", " ")
+        text = dot_text(text, raw=True)  # counted as Graphviz will hold it
         return f"{len(text.encode('utf-8'))} -{text}"
 
     def y(self, v: float) -> str:
@@ -258,7 +298,7 @@ class XDot:
         cur: list[str] = []
         size = 0
         for op in self.ops:
-            op = op.replace('"', '\\"')
+            op = dot_string(op, "raw")  # the texts in it are dot_text already: only '"' changes
             if cur and size + len(op) + 1 > PIECE:
                 pieces.append(cur)
                 cur, size = [], 0
@@ -359,12 +399,12 @@ def _band_color(lay: L.Layout, theme: Theme, t: LB.Text) -> str:
     return "#ffffff"
 
 
-def _boxed(name: str, ident: str, t: LB.Text, color: str, lay: L.Layout, theme: Theme) -> str:
+def _boxed(label_name: str, ident: str, t: LB.Text, color: str, lay: L.Layout, theme: Theme) -> str:
     """A label written over the arrows: a box of the band's colour, no border."""
     fill = _band_color(lay, theme, t)
     text = plain_label(t.lines, {-1: "\\l", 0: "\\n", 1: "\\r"}[t.align])
     return (
-        f'  {quote(name)} [id={quote(ident)}, shape=box, style="filled", fillcolor="{fill}", color="{fill}", '
+        f'  {_name(label_name)} [id={quote(ident)}, shape=box, style="filled", fillcolor="{fill}", color="{fill}", '
         f'penwidth=0, fontsize={num(L.SMALL)}, fontcolor="{color}", '
         f"width={_inches(t.width + 2)}, height={_inches(t.height + 1)}, "
         f'pos="{num(t.left + t.width / 2)},{num(lay.height - (t.top + t.bottom) / 2)}!", label={text}];'
@@ -611,15 +651,15 @@ def to_dot(
     # edges first: a label written over the arrows (labels.Text.boxed) is a node
     add(
         f'  graph [splines=ortho, outputorder=edgesfirst, forcelabels=true, bgcolor="#ffffff", '
-        f'pad=0.1, fontname={quote(font)}, id="diagram",'
+        f'pad=0.1, fontname={quote(font, "raw")}, id="diagram",'
     )
     add(f"         _background={background(lay, theme, font, placement, decor)}];")
     add(
-        f"  node [shape=box, fixedsize=true, margin=0, fontname={quote(font)}, fontsize={num(L.FONT)}, "
+        f"  node [shape=box, fixedsize=true, margin=0, fontname={quote(font, 'raw')}, fontsize={num(L.FONT)}, "
         f'fontcolor="{theme.text}", penwidth=1];'
     )
     add(
-        f'  edge [fontname={quote(font)}, fontsize={num(L.SMALL)}, arrowsize=0.7, fontcolor="{theme.muted}"];'
+        f'  edge [fontname={quote(font, "raw")}, fontsize={num(L.SMALL)}, arrowsize=0.7, fontcolor="{theme.muted}"];'
     )
     # the frame: two invisible corners so the drawing covers the whole layout
     add(f'  "frame:tl" [shape=point, style=invis, width=0.01, height=0.01, pos="0,{num(H)}!"];')
@@ -633,12 +673,12 @@ def to_dot(
     )
     for b in lay.lane_boxes:
         add(
-            f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.titles[b.lane]}", '
+            f'  {_name(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.titles[b.lane]}", '
             f'color="#ffffff", penwidth=2, {_size(b)}, pos={_pos(b, H)}, label={label(lane_label, b, theme)}];'
         )
     for b in lay.phase_boxes:
         add(
-            f'  {quote(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.phase_fill}", '
+            f'  {_name(b.name)} [id={quote(b.name)}, style="filled", fillcolor="{theme.phase_fill}", '
             f'color="{theme.phase_fill}", fontcolor="{theme.phase_text}", {_size(b)}, pos={_pos(b, H)}, '
             f"label={label(plain_label, b.lines)}];"
         )
@@ -653,7 +693,7 @@ def to_dot(
             if decor is not None:
                 ev = decor.evidence_look(b, ev)
             add(
-                f'  {quote(b.name)} [id={quote(b.name)}, shape=note, style="{ev.pop("style")}", '
+                f'  {_name(b.name)} [id={quote(b.name)}, shape=note, style="{ev.pop("style")}", '
                 f'fillcolor="{ev.pop("fillcolor")}", color="{ev.pop("color")}", '
                 f'fontcolor="{ev.pop("fontcolor")}", '
                 + "".join(f'{k}="{v}", ' for k, v in ev.items())
@@ -669,7 +709,7 @@ def to_dot(
             if decor is not None:
                 look = decor.step_look(b, look)
             add(
-                f'  {quote(b.name)} [id={quote("step:" + b.name)}, style="{look.pop("style")}", '
+                f'  {_name(b.name)} [id={quote("step:" + b.name)}, style="{look.pop("style")}", '
                 f'fillcolor="{look.pop("fillcolor")}", color="{look.pop("color")}", '
                 f"penwidth={look.pop('penwidth')}, "
                 + "".join(f'{k}="{v}", ' for k, v in look.items())
@@ -702,11 +742,11 @@ def to_dot(
             f"penwidth={look['penwidth']}",
         ]
         if placement:
-            attrs.append(f"pos={quote(placement.routes[i].pos)}")
+            attrs.append(f"pos={quote(placement.routes[i].pos, 'raw')}")
         elif a.label and not routing:
             attrs.append(f"xlabel={plain_label(a.label)}")
             if a.kind != "normal":
                 attrs.append(f'fontcolor="{look["color"]}"')
-        add(f"  {quote(a.source)} -> {quote(a.target)} [{', '.join(attrs)}];")
+        add(f"  {_name(a.source)} -> {_name(a.target)} [{', '.join(attrs)}];")
     add("}")
     return "\n".join(out) + "\n"
