@@ -170,6 +170,8 @@ RULES_FORMATS: tuple[str, ...] = ("text", "markdown")
 ANALYSIS_FORMATS: tuple[str, ...] = ("text", "json")
 #: blueprint render --format (the first is the default)
 DIAGRAM_FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
+#: blueprint export --format (docs/interchange.md)
+EXPORT_FORMATS: tuple[str, ...] = ("xlsx", "csv", "json")
 #: blueprint script --format (the first is the default)
 SCRIPT_FORMATS: tuple[str, ...] = ("md", "html", "txt")
 _MM = 72 / 25.4  # points per millimetre
