@@ -541,3 +541,14 @@ def test_make_id():
     assert importer.make_id("打电话 预约", taken) == "打电话-预约"
     assert importer.make_id("42 cups", taken) == "step-42-cups"  # an id starts with a letter
     assert importer.make_id("!!!", taken) == "step"
+
+
+def test_a_front_stage_answer_leads_to_the_next_customer_action(tmp_path):
+    sheet = _grid(
+        tmp_path / "g.xlsx",
+        {"A1": "Customer", "A2": "Front stage", "B1": "Walk in", "B2": "Greet", "C1": "Sit"},
+    )
+    imp, _ = importer.read(str(sheet))
+    nxt = {s["id"]: s.get("next") for s in imp.data["steps"]}
+    # down column B, the customer left to right, and B's last (front-stage) step to C's customer
+    assert nxt == {"walk-in": ["greet", "sit"], "greet": ["sit"], "sit": None}

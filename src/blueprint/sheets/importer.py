@@ -808,7 +808,8 @@ def _from_grid(g: Grid, stem: str) -> Imported:
 
 def _grid_flows(out: Imported, steps: list[dict], column_steps: dict[int, list[dict]]) -> None:
     """Flows: the customer's actions left to right; in each column, down the lanes;
-    a column without a customer action leads into the next customer action."""
+    a column without a customer action, or whose last step is front-stage,
+    leads into the next customer action."""
     index = {id(s): i for i, s in enumerate(steps)}
     cols = sorted(column_steps)
     customer_cols = [c for c in cols if column_steps[c][0]["lane"] == vocab.CUSTOMER]
@@ -825,15 +826,14 @@ def _grid_flows(out: Imported, steps: list[dict], column_steps: dict[int, list[d
     for ca, cb in zip(customer_cols, customer_cols[1:], strict=False):
         link(column_steps[ca][0], column_steps[cb][0], "next: the customer's next action")
     for c in cols:
-        if c in customer_cols:
-            continue
         later = [cc for cc in customer_cols if cc > c]
-        if later:
-            link(
-                column_steps[c][-1],
-                column_steps[later[0]][0],
-                "next: the customer action it leads to",
-            )
+        if not later:
+            continue
+        bottom = column_steps[c][-1]
+        if c not in customer_cols:
+            link(bottom, column_steps[later[0]][0], "next: the customer action it leads to")
+        elif bottom["lane"] == vocab.FRONTSTAGE:  # the staff's answer leads to the next moment
+            link(bottom, column_steps[later[0]][0], "next: the customer's next action")
 
 
 # ------------------------------------------------------------------------ writing
