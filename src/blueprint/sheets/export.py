@@ -100,7 +100,8 @@ def _put(ws: Any, row: int, col: int, value: Any) -> Any:
         return _put(ws, row, col, json.dumps(value, ensure_ascii=False))
     else:
         cell.value = value
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if isinstance(cell.value, str) and "\n" in cell.value:  # (setting a style costs time)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
 
 
@@ -207,6 +208,7 @@ def _blueprint_sheet(wb: Any, res: Any) -> None:
             cell = ws.cell(row=r, column=c)
             if (r, c) in texts:
                 cell = _put(ws, r, c, texts[(r, c)])
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
             key = (band, c - 2)
             if key in fills:
                 cell.fill = PatternFill("solid", fgColor=fills[key])

@@ -839,7 +839,26 @@ def _grid_flows(out: Imported, steps: list[dict], column_steps: dict[int, list[d
 # ------------------------------------------------------------------------ writing
 
 
+#: text written as a plain YAML scalar as it is (anything else goes through PyYAML)
+_PLAIN = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u3400-\u9fff][^\x00-\x1f:#'\"\[\]{},&*!|>%@`\\\x7f-\x9f]*"
+)
+_YAML_WORDS = frozenset({"yes", "no", "on", "off", "true", "false", "null", "y", "n"})
+
+
 def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        if (
+            _PLAIN.fullmatch(value)
+            and value == value.strip()
+            and value.lower() not in _YAML_WORDS
+            and vocab.UNSAFE.search(value) is None
+        ):
+            return value
+    elif isinstance(value, bool):
+        return "true" if value else "false"
+    elif isinstance(value, int):
+        return str(value)
     import yaml
 
     if isinstance(value, str) and ("\n" in value or "\r" in value):
