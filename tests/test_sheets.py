@@ -552,3 +552,20 @@ def test_a_front_stage_answer_leads_to_the_next_customer_action(tmp_path):
     nxt = {s["id"]: s.get("next") for s in imp.data["steps"]}
     # down column B, the customer left to right, and B's last (front-stage) step to C's customer
     assert nxt == {"walk-in": ["greet", "sit"], "greet": ["sit"], "sit": None}
+
+
+def test_the_limits_on_the_page_are_those_of_the_code():
+    doc = (ROOT / "docs" / "interchange.md").read_text(encoding="utf-8")
+    assert importer.MAX_FILE_BYTES == 20 << 20 and "| file size | 20 MiB |" in doc
+    assert importer.MAX_UNCOMPRESSED == 100 << 20 and "declared sizes) | 100 MiB |" in doc
+    assert importer.MAX_RATIO == 200 and "| at most 200 to 1 |" in doc
+    assert importer.MAX_MEMBERS == 2000 and "| parts in the archive | 2,000 |" in doc
+    assert (importer.MAX_ROWS, importer.MAX_COLS, importer.MAX_CELLS) == (20_000, 1_000, 500_000)
+    assert "| 20,000 rows, 1,000 columns, 500,000 cells |" in doc
+    code = "".join(
+        (ROOT / "src" / "blueprint" / p).read_text(encoding="utf-8")
+        for p in ("cli.py", "sheets/importer.py", "sheets/table.py")
+    )
+    rules = set(re.findall(r"\[?\"?(sheet-[a-z]+)", code))
+    assert len(rules) >= 8
+    assert not [rule for rule in sorted(rules) if f"| `{rule}` |" not in doc]
