@@ -467,6 +467,9 @@ def test_not_a_spreadsheet(tmp_path):
         _hostile(tmp_path, "img.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     )
     assert "not an xlsx file" in _one_line(_hostile(tmp_path, "x.xlsx", b"hello, world\n"))
+    assert "not a spreadsheet" in _one_line(
+        _hostile(tmp_path, "bp.yaml", b"blueprint: 1\nid: x\ntitle: X\nsteps: []\n")
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("readme.txt", "hi")
@@ -569,3 +572,30 @@ def test_the_limits_on_the_page_are_those_of_the_code():
     rules = set(re.findall(r"\[?\"?(sheet-[a-z]+)", code))
     assert len(rules) >= 8
     assert not [rule for rule in sorted(rules) if f"| `{rule}` |" not in doc]
+
+
+def test_the_analysis_sheet_agrees_with_analyze_json(tmp_path):
+    src = ROOT / "blueprints" / "tobacco-retail-service.yaml"
+    out = tmp_path / "t.xlsx"
+    assert invoke("export", src, "--format", "xlsx", "-o", out).exit_code == 0
+    r = invoke("analyze", src, "--format", "json")
+    a = json.loads(r.output)
+    rows = [list(row) for row in load_workbook(out)["Analysis"].iter_rows(values_only=True)]
+    titles = [i for i, row in enumerate(rows) if row[0] and row[1:] == [None] * (len(row) - 1)]
+
+    def section(name):
+        start = next(i for i in titles if rows[i][0] == name) + 2  # the title, then the header
+        end = next((i for i in titles if i > start), len(rows))
+        return [row for row in rows[start:end] if row[0] is not None]
+
+    assert [(r[0], r[4]) for r in section("Standards")] == [
+        (s["step"], s["status"]) for s in a["timing"]["standards"]
+    ]
+    assert [(r[0], r[1]) for r in section("Fail points")] == [
+        (f["step"], f["declared"]) for f in a["fail_points"]
+    ]
+    assert [(r[0], r[3]) for r in section("Wait points")] == [
+        (w["step"], w["expected"]) for w in a["wait_points"]
+    ]
+    timing = dict((r[0], r[1]) for r in section("Timing"))
+    assert timing["customer: total"] == a["timing"]["customer"]["total"]

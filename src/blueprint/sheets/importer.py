@@ -47,6 +47,8 @@ _ID_START = re.compile(
     "[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
 _ID_MAX = 40
+#: the names of a table saved as text (read as CSV; the delimiter is detected)
+TEXT_SHEETS = (".csv", ".tsv", ".txt")
 
 
 class SheetError(Exception):
@@ -297,6 +299,10 @@ def _open_kind(path: str) -> str:
         raise SheetError(f"{path}: not a spreadsheet (an .xlsx or a .csv file)")
     if path.lower().endswith((".xlsx", ".xlsm")):
         raise SheetError(f"{path}: not an xlsx file (it is not a zip archive)")
+    if not path.lower().endswith(TEXT_SHEETS):
+        raise SheetError(
+            f"{path}: not a spreadsheet (an .xlsx, or a table saved as {', '.join(TEXT_SHEETS)})"
+        )
     return "csv"
 
 
