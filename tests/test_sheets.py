@@ -599,3 +599,21 @@ def test_the_analysis_sheet_agrees_with_analyze_json(tmp_path):
     ]
     timing = dict((r[0], r[1]) for r in section("Timing"))
     assert timing["customer: total"] == a["timing"]["customer"]["total"]
+
+
+def test_marked_lines_in_a_grid_cell():
+    cells = importer._cell_steps(
+        "Seat the party\n⚠ Fail point: No table free\n⏳ Wait point: 20m / 40m"
+    )
+    assert cells == [
+        (
+            "Seat the party",
+            {"fail": {"risk": "No table free"}, "wait": {"expected": "20m", "tolerable": "40m"}},
+        )
+    ]
+    # without a colon: the whole line is the risk; a bare wait mark has no times
+    assert importer._cell_steps("Queue\n⚠ queue too long\n⏳ Wait point") == [
+        ("Queue", {"fail": {"risk": "queue too long"}, "wait": {}})
+    ]
+    # a blank line separates two steps in one cell
+    assert [t for t, _ in importer._cell_steps("Greet\n\nSeat")] == ["Greet", "Seat"]

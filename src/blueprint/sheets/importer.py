@@ -660,7 +660,7 @@ def _label_column(g: Grid) -> tuple[int, dict[int, str]] | None:
     return best
 
 
-_MARK = re.compile(r"^\s*([⚠⏳])\s*(?:[^:：]*[:：])?\s*(.*)$")
+_MARK = re.compile(r"^\s*([⚠⏳])\s*(?:([^:：]*)[:：])?\s*(.*)$")
 
 
 def _cell_steps(text: str) -> list[tuple[str, dict]]:
@@ -671,10 +671,11 @@ def _cell_steps(text: str) -> list[tuple[str, dict]]:
         lines, extra = [], {}
         for line in part.split("\n"):
             m = _MARK.match(line)
-            if m and m[1] == "⚠":
-                extra["fail"] = {"risk": m[2].strip() or "?"}
-            elif m and m[1] == "⏳":
-                times = [t.strip() for t in m[2].split("/") if t.strip()]
+            if m and m[1] == "⚠":  # ⚠ Fail point: the risk, or ⚠ the risk
+                extra["fail"] = {"risk": m[3].strip() or "?"}
+            elif m and m[1] == "⏳":  # ⏳ Wait point: 20m / 40m, or ⏳ alone
+                said = m[3] if m[2] is not None else ""
+                times = [t.strip() for t in said.split("/") if t.strip()]
                 wait = dict(zip(("expected", "tolerable"), times, strict=False))
                 extra["wait"] = wait
             elif line.strip():
