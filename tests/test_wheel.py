@@ -103,6 +103,7 @@ def test_the_wheel_carries_the_schema_templates_and_the_command(dist):
         meta = z.read(f"{info}/METADATA").decode()
         entry = z.read(f"{info}/entry_points.txt").decode()
     assert "blueprint/data/blueprint.schema.json" in names
+    assert "blueprint/data/export.schema.json" in names
     assert "blueprint/data/templates/script.md.j2" in names
     assert f"{info}/licenses/LICENSE" in names
     assert "Name: service-blueprint\n" in meta

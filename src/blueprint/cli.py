@@ -874,6 +874,95 @@ def serve(path, port, host, open_page, templates, editor_url):
     sys.exit(EXIT_OK)
 
 
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(vocab.EXPORT_FORMATS),
+    required=True,
+    help="xlsx: the Blueprint, Steps, Flows and Analysis sheets; csv: the Steps table; "
+    "json: the whole blueprint (docs/interchange.md).",
+)
+@click.option("-o", "--output", required=True, help="The file to write.")
+def export(file, fmt, output):
+    """Export a blueprint as a spreadsheet (xlsx, csv) or json for other tools.
+
+    Exit 0 when written, 1 when the blueprint has errors, 2 on usage errors.
+    """
+    from blueprint.fsutil import OutputError, write_atomic
+    from blueprint.sheets import export as ex
+
+    res = _checked_blueprint(file, "exported")
+    try:
+        data: str | bytes
+        if fmt == "xlsx":
+            data = ex.as_xlsx(res)
+        elif fmt == "csv":
+            data = ex.as_csv(res.blueprint)
+        else:
+            data = ex.as_json(res.blueprint)
+    except ImportError as exc:  # openpyxl is a dependency; a broken install names it
+        _usage_error(f"export needs openpyxl: {exc}")
+    try:
+        note = write_atomic(output, data, inputs=[file])
+    except OutputError as exc:
+        _usage_error(str(exc))
+    if note:
+        click.echo(f"blueprint: {note}", err=True)
+
+
+@cli.command("import")
+@click.argument("sheet", type=click.Path())
+@click.option("-o", "--output", required=True, help="The blueprint file (YAML) to write.")
+@click.option("--force", is_flag=True, help="Write over an existing output file.")
+def import_(sheet, output, force):
+    """Import a spreadsheet (xlsx or csv) as a blueprint.
+
+    Reads a grid (lanes as rows, steps as columns) or a steps table (one row
+    per step, as export writes it); writes YAML with '# guessed:' comments,
+    then checks it. Exit 0 when the result is clean, 1 when cells could not be
+    read or the result has errors (both listed), 2 on usage or input errors.
+    """
+    import os
+
+    from blueprint import lint, report
+    from blueprint.fsutil import OutputError, same_file, write_atomic
+
+    if os.path.lexists(output) and os.path.exists(sheet) and same_file(output, sheet):
+        _usage_error(f"{output}: refusing to write over the input file")
+    if os.path.lexists(output) and not force:
+        _usage_error(f"{output}: exists; give --force to write over it")
+    try:
+        from blueprint.sheets import importer
+    except ImportError as exc:
+        _usage_error(f"import needs openpyxl: {exc}")
+    try:
+        imp, notes = importer.read(sheet)
+    except importer.SheetError as exc:
+        _usage_error(str(exc))
+    problems = notes + imp.problems
+    for p in problems:
+        click.echo(p.format())
+    if not imp.data.get("steps"):
+        if not any(p.severity == "error" for p in problems):
+            click.echo(f"{os.path.basename(sheet)}: error no steps found [sheet-layout]")
+        sys.exit(EXIT_PROBLEMS)
+    try:
+        note = write_atomic(output, importer.to_yaml(imp), inputs=[sheet])
+    except OutputError as exc:
+        _usage_error(str(exc))
+    if note:
+        click.echo(f"blueprint: {note}", err=True)
+    res = lint.check_file(output)
+    if res.problems:
+        click.echo(report.text([res], color=report.use_color()), nl=False)
+    bad = any(p.severity in vocab.at_least(vocab.WARNING) for p in problems) or res.count("error")
+    n = len(imp.data["steps"])
+    click.echo(f"blueprint: {output}: {n} step{'s' if n != 1 else ''} imported", err=True)
+    sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
+
+
 def main(prog_name: str | None = None):
     cli(prog_name=prog_name or "blueprint")
 

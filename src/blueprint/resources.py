@@ -24,6 +24,11 @@ def schema_path() -> Path:
     return _find("blueprint.schema.json", "schema/blueprint.schema.json")
 
 
+def export_schema_path() -> Path:
+    """The JSON Schema of ``blueprint export --format json`` (docs/interchange.md)."""
+    return _find("export.schema.json", "schema/export.schema.json")
+
+
 def templates_dir() -> Path:
     return _find("templates", "templates")
 

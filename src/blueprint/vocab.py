@@ -181,6 +181,8 @@ DIAGRAM_MEDIA_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "dot": "text/vnd.graphviz",
 }
+#: blueprint export --format (docs/interchange.md)
+EXPORT_FORMATS: tuple[str, ...] = ("xlsx", "csv", "json")
 #: blueprint script --format (the first is the default)
 SCRIPT_FORMATS: tuple[str, ...] = ("md", "html", "txt")
 _MM = 72 / 25.4  # points per millimetre
