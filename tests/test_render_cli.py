@@ -216,3 +216,14 @@ def test_a_wide_blueprint_prints_an_overview_and_readable_pieces(run, tmp_path):
     pages = PdfReader(str(out)).pages
     assert len(pages) > 2
     assert all(float(p.mediabox.width) > float(p.mediabox.height) for p in pages)  # landscape
+    # the drawing is written once, as one form XObject that every page draws: the file
+    # (and the time to make it) grows with the drawing plus the pages, not their product
+    forms = {
+        id(obj)
+        for page in pages
+        for obj in [page["/Resources"]["/XObject"]["/D"].get_object()]
+        if obj["/Subtype"] == "/Form"
+    }
+    assert len(forms) == 1
+    for page in pages:
+        assert len(page.get_contents().get_data()) < 2000  # a clip, a scale and `/D Do`
