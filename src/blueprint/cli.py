@@ -273,7 +273,14 @@ def rules(rule_id, fmt):
     type=click.Choice(vocab.PAPERS),
     default=vocab.PAPERS[0],
     show_default=True,
-    help="Paper of a PDF (landscape, the diagram scaled to fit).",
+    help="Paper of a PDF (landscape; a2, a1, a0 for posters).",
+)
+@click.option(
+    "--pieces/--no-pieces",
+    default=True,
+    show_default=True,
+    help="PDF: when the whole drawing is too small to read on one page, print it in pieces "
+    "to tape together; --no-pieces: one scaled page.",
 )
 @click.option(
     "--theme",
@@ -291,7 +298,7 @@ def rules(rule_id, fmt):
     show_default=True,
     help="Draw the fail points and waits the analysis infers (dashed, with '?'), or only declared ones.",
 )
-def render(file, output, fmt, paper, theme, emotion, inferred):
+def render(file, output, fmt, paper, pieces, theme, emotion, inferred):
     """Draw a blueprint as a swimlane diagram (SVG, PNG, PDF or DOT).
 
     Lanes are bands in fixed order, columns are moments in time; markers show
@@ -327,7 +334,9 @@ def render(file, output, fmt, paper, theme, emotion, inferred):
             bp,
             analysis,
             fmt,
-            rnd.Options(theme=theme, emotion=emotion, paper=paper, inferred=inferred),
+            rnd.Options(
+                theme=theme, emotion=emotion, paper=paper, inferred=inferred, pieces=pieces
+            ),
         )
     except GraphvizError as exc:
         _usage_error(str(exc))

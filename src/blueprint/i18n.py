@@ -943,6 +943,10 @@ DIAGRAM = {
         "evidence.box": "physical evidence the customer meets at that action",
         "emotion.curve": "customer emotion, {} (worst) to {} (best)",
         "inferred.note": "dashed outline and ? = inferred, not declared",
+        # printed pieces (render/pdf.py)
+        "piece": "piece {} of {}",
+        "overview.small": "The whole drawing on this paper would have text {} pt high, less than {} pt: too small to read.",
+        "overview.pieces": "It is printed in {} pieces on the pages that follow, laid out as below; lay each over its neighbours at the marks in the margins.",
     },
     "zh-CN": {
         "emotion": "顾客情绪",
@@ -984,6 +988,10 @@ DIAGRAM = {
         "evidence.box": "顾客在该行为中接触的有形展示",
         "emotion.curve": "顾客情绪，{}（最差）到 {}（最好）",
         "inferred.note": "虚线框和 ? 表示推断，而非声明",
+        # printed pieces (render/pdf.py)
+        "piece": "第 {} 块，共 {} 块",
+        "overview.small": "整张图印在这张纸上，文字只有 {} 磅高，不到 {} 磅，太小无法阅读。",
+        "overview.pieces": "它分成 {} 块印在后面各页，按下图排列；把每块与相邻的块在页边的标记处对齐叠放。",
     },
     "zh-TW": {
         "emotion": "顧客情緒",
@@ -1025,6 +1033,10 @@ DIAGRAM = {
         "evidence.box": "顧客在該行為中接觸的有形展示",
         "emotion.curve": "顧客情緒，{}（最差）到 {}（最好）",
         "inferred.note": "虛線框和 ? 表示推斷，而非聲明",
+        # printed pieces (render/pdf.py)
+        "piece": "第 {} 塊，共 {} 塊",
+        "overview.small": "整張圖印在這張紙上，文字只有 {} 點高，不到 {} 點，太小無法閱讀。",
+        "overview.pieces": "它分成 {} 塊印在後面各頁，按下圖排列；把每塊與相鄰的塊在頁邊的標記處對齊疊放。",
     },
 }
 

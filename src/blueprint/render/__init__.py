@@ -23,6 +23,7 @@ class Options:
     emotion: bool = False
     paper: str = PAPERS[0]
     inferred: bool = True  # draw the analysis' inferred fail points and waits (dashed, with "?")
+    pieces: bool = True  # PDF: a drawing too small to read on one page follows in pieces
 
 
 def diagram_dot(bp, analysis, options: Options = Options()) -> str:
@@ -60,7 +61,7 @@ def render(bp, analysis, fmt: str, options: Options = Options()) -> bytes:
     # without readable routes for every arrow, Graphviz routes and labels them itself
     data = backend.run(to_dot(lay, options.theme, placement), fmt)
     if fmt == "pdf":
-        from blueprint.render.pdf import place_on_paper
+        from blueprint.render.pdf import frame_of, place_on_paper
 
-        data = place_on_paper(data, options.paper)
+        data = place_on_paper(data, options.paper, frame_of(lay), options.pieces)
     return data
