@@ -500,10 +500,10 @@ def analyze(file, fmt):
 )
 @click.option(
     "--paper",
-    type=click.Choice(["a4", "a3", "letter"]),
-    default="a4",
+    type=click.Choice(vocab.PAPERS),
+    default=vocab.PAPERS[0],
     show_default=True,
-    help="Paper of the printable PDF diagrams.",
+    help="Paper of the printable PDF diagrams (a2, a1, a0 for posters).",
 )
 @click.option("--theme", type=click.Choice(["color", "mono"]), default="color", show_default=True)
 @click.option(
