@@ -53,15 +53,22 @@ def render(bp, analysis, fmt: str, options: Options = Options()) -> bytes:
         return to_dot(lay, options.theme).encode("utf-8")
     from blueprint.render import backend, labels
 
-    placement = None
-    if lay.arrows:
-        routes = labels.match_routes(lay, backend.routes(to_dot(lay, options.theme, routing=True)))
-        if routes is not None:
-            placement = labels.place(lay, routes)
-    # without readable routes for every arrow, Graphviz routes and labels them itself
-    data = backend.run(to_dot(lay, options.theme, placement), fmt)
-    if fmt == "pdf":
-        from blueprint.render.pdf import frame_of, place_on_paper
+    printing = None
+    if fmt == "pdf":  # begins beside Graphviz's runs what does not need their drawing
+        from blueprint.render.pdf import Printing, frame_of
 
-        data = place_on_paper(data, options.paper, frame_of(lay), options.pieces)
-    return data
+        printing = Printing(frame_of(lay), options.paper, options.pieces)
+    try:
+        placement = None
+        if lay.arrows:
+            routes = labels.match_routes(
+                lay, backend.routes(to_dot(lay, options.theme, routing=True))
+            )
+            if routes is not None:
+                placement = labels.place(lay, routes)
+        # without readable routes for every arrow, Graphviz routes and labels them itself
+        data = backend.run(to_dot(lay, options.theme, placement), fmt)
+    finally:
+        if printing is not None:
+            printing.wait()  # no thread outlives the call, even when Graphviz failed
+    return printing.place(data) if printing is not None else data

@@ -21,8 +21,10 @@ the drawing plus the number of pages, not with their product.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
+import threading
 from dataclasses import dataclass
 
 from blueprint.vocab import PAPER_SIZES
@@ -113,6 +115,11 @@ class Plan:
     rows: int
     cols: int
 
+    @functools.cached_property
+    def at(self) -> dict[tuple[int, int], Piece]:
+        """The pieces by (row, column)."""
+        return {(q.row, q.col): q for q in self.pieces}
+
 
 def spans(start: float, end: float, size: float, overlap: float) -> list[tuple[float, float]]:
     """Windows of ``size`` from ``start`` to ``end``, neighbours overlapping
@@ -146,6 +153,45 @@ def plan(frame: Frame, paper: str, pieces: bool = True) -> Plan:
     return Plan(scale, readable, s, parts, len(rows), len(cols))
 
 
+class Printing:
+    """Putting one drawing on paper. What does not need Graphviz's drawing
+    (importing pypdf, a tenth of a second, and drawing the pages' words,
+    another run of Graphviz) begins at once, in a thread, beside the runs
+    that route and draw the diagram; :meth:`place` finishes when the
+    drawing's PDF is there."""
+
+    def __init__(self, frame: Frame, paper: str, pieces: bool = True) -> None:
+        self.frame, self.paper = frame, paper
+        self.plan = plan(frame, paper, pieces)
+        self.lines = _lines(frame, self.plan)
+        self._words: bytes | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._prepare, name="blueprint-pdf", daemon=True)
+        self._thread.start()
+
+    def _prepare(self) -> None:
+        try:
+            import pypdf  # noqa: F401
+
+            if self.lines:
+                from blueprint.render import backend
+
+                width = paper_size(self.paper)[0] - 2 * MARGIN
+                self._words = backend.run(_words_dot(self.lines, width, self.frame.locale), "pdf")
+        except BaseException as exc:  # raised again by place(), in the caller's thread
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def place(self, pdf: bytes) -> bytes:
+        """The drawing's PDF (Graphviz's, one page) on paper."""
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        return _place(pdf, self.paper, self.frame, self.plan, self._words)
+
+
 def place_on_paper(
     pdf: bytes, paper: str, frame: Frame | None = None, pieces: bool = True
 ) -> bytes:
@@ -153,19 +199,26 @@ def place_on_paper(
 
     ``frame`` tells where the lane titles and phase names are; without it
     the drawing is one scaled page."""
+    if frame is None:  # the drawing alone: one page
+        from pypdf import PdfReader
+
+        box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+        frame = Frame(float(box.width), float(box.height), 0, 0, 0, 0, 0)
+        pieces = False
+    return Printing(frame, paper, pieces).place(pdf)
+
+
+def _place(pdf: bytes, paper: str, frame: Frame, p: Plan, words_pdf: bytes | None) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     src = PdfReader(io.BytesIO(pdf)).pages[0]
     pw, ph = paper_size(paper)
-    box = src.mediabox
-    if frame is None:  # the drawing alone: one page
-        frame = Frame(float(box.width), float(box.height), 0, 0, 0, 0, 0)
-        pieces = False
-    p = plan(frame, paper, pieces)
     writer = PdfWriter()
     drawing = _Source(writer, src, frame.width, frame.height, "/D")
-    lines = _lines(frame, p)
-    words = _Source.of_words(writer, lines, pw - 2 * MARGIN, frame.locale) if lines else None
+    words = None
+    if words_pdf is not None:
+        page = PdfReader(io.BytesIO(words_pdf)).pages[0]
+        words = _Source(writer, page, pw - 2 * MARGIN, ROW * len(_lines(frame, p)), "/W")
 
     ops: list[str] = []
     if p.readable or not p.pieces:
@@ -244,7 +297,7 @@ def territory(p: Plan, piece: Piece) -> tuple[float, float, float, float]:
     """The part of the body that is ``piece``'s own: its window up to the
     middle of each overlap with a neighbour, where the marks are; the
     territories of all pieces tile the body without overlapping."""
-    by = {(q.row, q.col): q for q in p.pieces}
+    by = p.at
     left, right = by.get((piece.row, piece.col - 1)), by.get((piece.row, piece.col + 1))
     up, down = by.get((piece.row - 1, piece.col)), by.get((piece.row + 1, piece.col))
     return (
@@ -290,7 +343,7 @@ def _marks(p: Plan, piece: Piece, left: float, top: float, s: float, pw: float) 
     above or below; the neighbour has the same mark at the same place of the
     drawing."""
     out = ["q 0.6 w 0 G"]
-    by = {(q.row, q.col): q for q in p.pieces}
+    by = p.at
     for dc in (-1, 1):
         other = by.get((piece.row, piece.col + dc))
         if other is not None:
@@ -322,16 +375,6 @@ class _Source:
         self.ox = float(box.left) + (float(box.width) - width) / 2
         self.oy = float(box.bottom) + (float(box.height) - height) / 2
         self.ref = _form(writer, page)
-
-    @classmethod
-    def of_words(cls, writer, lines: list[str], width: float, locale: str) -> _Source:
-        """The lines, each left-aligned in its own row of :data:`ROW` points."""
-        from pypdf import PdfReader
-
-        from blueprint.render import backend
-
-        data = backend.run(_words_dot(lines, width, locale), "pdf")
-        return cls(writer, PdfReader(io.BytesIO(data)).pages[0], width, ROW * len(lines), "/W")
 
     def show(self, x0: float, x1: float, y0: float, y1: float, left: float, top: float, s: float):
         """Ops that draw the part (x0..x1, y0..y1, the layout's points, y
