@@ -245,7 +245,8 @@ def _place(pdf: bytes, paper: str, frame: Frame, p: Plan, words_pdf: bytes | Non
         assert words is not None
         left = MARGIN + frame.lanes_right * s
         top = ph - MARGIN - HEADER_H - phase_h  # the body's top on the page
-        ops = [words.line(FIRST_PIECE_LINE + n - 1, MARGIN, ph - MARGIN)]
+        header_w = map_x - 4 * GAP - MARGIN  # a long title stops short of the map
+        ops = [words.line(FIRST_PIECE_LINE + n - 1, MARGIN, ph - MARGIN, header_w)]
         ops.append(f"q 0.75 g {_cell(frame, p, piece, map_x, ph - MARGIN, map_k)} f Q /M Do")
         if phase_h > 0:
             ops.append(
