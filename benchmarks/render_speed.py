@@ -6,13 +6,16 @@
 For each size a synthetic blueprint is written with ``benchmarks/generate.py``;
 then, as separate processes, ``blueprint render FILE -o out.svg`` (what a user
 types) and ``neato -n2 -Tsvg`` on the DOT that ``render --format dot`` wrote
-(Graphviz alone: the floor). Wall time (median and minimum) and CPU time
+(Graphviz alone: the floor), and ``blueprint render FILE -o out.pdf`` (the
+drawing put on A4 paper, in pieces when it is too long to read on one page).
+Wall time (median and minimum) and CPU time
 (user + system of the process and its children, median) are printed; the
 ratio is of the medians of wall time. A loaded machine inflates wall time,
 CPU time much less.
 
 Targets (issue 5): 25 steps under 0.3 s, 1,000 steps under 2 s, within 1.5x
-of Graphviz alone.
+of Graphviz alone. Issue 17: PDF within 1.3x of SVG at every size, 1,000 steps
+under 3 s.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sizes", nargs="*", type=int, default=[25, 100, 400, 1000])
     ap.add_argument("-n", "--runs", type=int, default=5)
+    ap.add_argument("--no-pdf", action="store_true", help="leave out the PDF column")
     args = ap.parse_args(argv)
     exe = shutil.which("blueprint", path=os.path.dirname(sys.executable)) or shutil.which(
         "blueprint"
@@ -61,10 +65,13 @@ def main(argv=None) -> int:
     if not exe or not neato:
         print("needs the blueprint command and Graphviz's neato on PATH", file=sys.stderr)
         return 2
-    print(
-        "| steps | render SVG, whole command: median (min) | CPU | neato -n2 alone: median (min) | CPU | ratio |"
-    )
-    print("|---:|---:|---:|---:|---:|---:|")
+    head = "| steps | render SVG, whole command: median (min) | CPU | neato -n2 alone: median (min) | CPU | ratio |"
+    rule = "|---:|---:|---:|---:|---:|---:|"
+    if not args.no_pdf:
+        head += " render PDF: median (min) | CPU | PDF / SVG |"
+        rule += "---:|---:|---:|"
+    print(head)
+    print(rule)
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             src = os.path.join(tmp, f"bp-{n}.yaml")
@@ -76,12 +83,20 @@ def main(argv=None) -> int:
             alone = measure(
                 [neato, "-n2", "-Tsvg", dot, "-o", os.path.join(tmp, f"gv-{n}.svg")], args.runs
             )
-            print(
+            row = (
                 f"| {n} | {whole['median']:.3f} s ({whole['min']:.3f}) | {whole['cpu']:.3f} s "
                 f"| {alone['median']:.3f} s ({alone['min']:.3f}) | {alone['cpu']:.3f} s "
-                f"| {whole['median'] / alone['median']:.2f}x |",
-                flush=True,
+                f"| {whole['median'] / alone['median']:.2f}x |"
             )
+            if not args.no_pdf:
+                pdf = measure(
+                    [exe, "render", src, "-o", os.path.join(tmp, f"bp-{n}.pdf")], args.runs
+                )
+                row += (
+                    f" {pdf['median']:.3f} s ({pdf['min']:.3f}) | {pdf['cpu']:.3f} s "
+                    f"| {pdf['median'] / whole['median']:.2f}x |"
+                )
+            print(row, flush=True)
     return 0
 
 

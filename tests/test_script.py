@@ -1,5 +1,6 @@
 """Service scripts: the model (blueprint.script.build) and its three formats."""
 
+import os
 import re
 from html.parser import HTMLParser
 
@@ -435,6 +436,42 @@ def test_template_override_is_escaped_and_strict(tmp_path):
     (tmp_path / "script.md.j2").write_text("{% if %}\n", encoding="utf-8")
     with pytest.raises(script.ScriptError, match=r"script\.md\.j2:1: template syntax error"):
         script.render(h, "md", str(tmp_path))
+
+
+def test_one_environment_per_folder_and_format_compiles_each_template_once(tmp_path):
+    h, _ = handout_of(HOTPOT)
+    (tmp_path / "role.md.j2").write_text("ROLE {{ s.title }}\n", encoding="utf-8")
+    env = script.environment("md", str(tmp_path))
+    assert script.environment("md", str(tmp_path)) is env
+    assert script.environment("html", str(tmp_path)) is not env  # autoescaped
+    assert script.environment("md") is not env  # the built-in folder alone
+    first = script.render(h, "md", str(tmp_path))
+    compiled = env.get_template("role.md.j2")
+    assert script.render(h, "md", str(tmp_path)) == first
+    assert env.get_template("role.md.j2") is compiled  # not compiled again
+
+
+def test_an_edited_template_is_never_served_stale(tmp_path):
+    h, _ = handout_of(HOTPOT)
+    role = tmp_path / "role.md.j2"
+    role.write_text("ROLE one {{ s.title }}\n", encoding="utf-8")
+    assert "ROLE one Waiter" in script.render(h, "md", str(tmp_path))
+    # the same size, another modification time (set apart, as one clock tick may hold both)
+    role.write_text("ROLE two {{ s.title }}\n", encoding="utf-8")
+    st = role.stat()
+    os.utime(role, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    out = script.render(h, "md", str(tmp_path))
+    assert "ROLE two Waiter" in out and "ROLE one" not in out
+    # another size, even with the old modification time
+    role.write_text("ROLE three, longer {{ s.title }}\n", encoding="utf-8")
+    os.utime(role, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert "ROLE three, longer Waiter" in script.render(h, "md", str(tmp_path))
+    # a template added beside it (an include that now resolves to the designer's)
+    (tmp_path / "customer.md.j2").write_text("CUSTOMER\n", encoding="utf-8")
+    assert "CUSTOMER" in script.render(h, "md", str(tmp_path))
+    # and removed again: the built-in one is back
+    (tmp_path / "customer.md.j2").unlink()
+    assert "CUSTOMER" not in script.render(h, "md", str(tmp_path))
 
 
 # --------------------------------------------------------------------------- locales

@@ -274,7 +274,14 @@ def rules(rule_id, fmt):
     type=click.Choice(vocab.PAPERS),
     default=vocab.PAPERS[0],
     show_default=True,
-    help="Paper of a PDF (landscape, the diagram scaled to fit).",
+    help="Paper of a PDF (landscape; a2, a1, a0 for posters).",
+)
+@click.option(
+    "--pieces/--no-pieces",
+    default=True,
+    show_default=True,
+    help="PDF: when the whole drawing is too small to read on one page, print it in pieces "
+    "to tape together; --no-pieces: one scaled page.",
 )
 @click.option(
     "--theme",
@@ -300,7 +307,7 @@ def rules(rule_id, fmt):
     help="Draw what changed since OLD (a file or REV:path): added steps and flows, changed "
     "steps, removed steps as ghosts in their old place, with a legend.",
 )
-def render(file, output, fmt, paper, theme, emotion, inferred, diff_old):
+def render(file, output, fmt, paper, pieces, theme, emotion, inferred, diff_old):
     """Draw a blueprint as a swimlane diagram (SVG, PNG, PDF or DOT).
 
     Lanes are bands in fixed order, columns are moments in time; markers show
@@ -339,7 +346,9 @@ def render(file, output, fmt, paper, theme, emotion, inferred, diff_old):
             bp,
             analysis,
             fmt,
-            rnd.Options(theme=theme, emotion=emotion, paper=paper, inferred=inferred),
+            rnd.Options(
+                theme=theme, emotion=emotion, paper=paper, inferred=inferred, pieces=pieces
+            ),
             decor=decor,
         )
     except GraphvizError as exc:
@@ -684,7 +693,7 @@ def _textconv(file: str) -> str:
     type=click.Choice(vocab.PAPERS),
     default=vocab.PAPERS[0],
     show_default=True,
-    help="Paper of the printable PDF diagrams.",
+    help="Paper of the printable PDF diagrams (a2, a1, a0 for posters).",
 )
 @click.option(
     "--theme", type=click.Choice(vocab.THEMES), default=vocab.THEMES[0], show_default=True

@@ -953,6 +953,10 @@ DIAGRAM = {
         "diff.removed.step": "- removed step",
         "diff.added.flow": "+ new flow",
         "diff.removed.flow": "- removed flow",
+        # printed pieces (render/pdf.py)
+        "piece": "piece {} of {}",
+        "overview.small": "The whole drawing on this paper would have text {} pt high, less than {} pt: too small to read.",
+        "overview.pieces": "It is printed in {} pieces on the pages that follow, laid out as below; lay each over its neighbours at the marks in the margins.",
     },
     "zh-CN": {
         "emotion": "顾客情绪",
@@ -1003,6 +1007,10 @@ DIAGRAM = {
         "diff.removed.step": "- 删除的步骤",
         "diff.added.flow": "+ 新增流程",
         "diff.removed.flow": "- 删除的流程",
+        # printed pieces (render/pdf.py)
+        "piece": "第 {} 块，共 {} 块",
+        "overview.small": "整张图印在这张纸上，文字只有 {} 磅高，不到 {} 磅，太小无法阅读。",
+        "overview.pieces": "它分成 {} 块印在后面各页，按下图排列；把每块与相邻的块在页边的标记处对齐叠放。",
     },
     "zh-TW": {
         "emotion": "顧客情緒",
@@ -1053,6 +1061,10 @@ DIAGRAM = {
         "diff.removed.step": "- 刪除的步驟",
         "diff.added.flow": "+ 新增流程",
         "diff.removed.flow": "- 刪除的流程",
+        # printed pieces (render/pdf.py)
+        "piece": "第 {} 塊，共 {} 塊",
+        "overview.small": "整張圖印在這張紙上，文字只有 {} 點高，不到 {} 點，太小無法閱讀。",
+        "overview.pieces": "它分成 {} 塊印在後面各頁，按下圖排列；把每塊與相鄰的塊在頁邊的標記處對齊疊放。",
     },
 }
 

@@ -15,6 +15,8 @@ format and is done by the template environment, never by the model.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass, fields, is_dataclass, replace
 
@@ -730,13 +732,39 @@ def underline(text: str, char: str = "-") -> str:
 def environment(fmt: str, templates: str | None = None):
     """The jinja2 environment for one format: StrictUndefined always and
     autoescaping for HTML (Markdown and text get an escaped model instead, see
-    :func:`render`). A designer's folder comes before the built-in one."""
-    import jinja2
+    :func:`render`). A designer's folder comes before the built-in one.
 
+    One environment serves every render of a format with the same folders, so
+    that each template is compiled once (a build renders a script per role of
+    every blueprint). It is found again only while every file in the folders
+    has the same name, size, modification time and inode: a template edited,
+    added or removed gets a new environment, never a stale compiled one."""
     from blueprint.resources import templates_dir
 
-    loaders = [jinja2.FileSystemLoader(str(templates))] if templates else []
-    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
+    folders = ((os.path.abspath(templates),) if templates else ()) + (str(templates_dir()),)
+    return _environment(fmt, folders, tuple(_fingerprint(f) for f in folders))
+
+
+def _fingerprint(folder: str) -> tuple:
+    """(path, size, mtime in ns, inode) of every file under ``folder``, in order."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            out.append((os.path.relpath(path, folder), st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(fmt: str, folders: tuple[str, ...], fingerprint: tuple):
+    import jinja2
+
+    loaders = [jinja2.FileSystemLoader(folder) for folder in folders]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,

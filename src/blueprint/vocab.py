@@ -191,6 +191,9 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {
     "a4": (210 * _MM, 297 * _MM),
     "a3": (297 * _MM, 420 * _MM),
     "letter": (8.5 * 72, 11 * 72),
+    "a2": (420 * _MM, 594 * _MM),  # posters
+    "a1": (594 * _MM, 841 * _MM),
+    "a0": (841 * _MM, 1189 * _MM),
 }
 PAPERS: tuple[str, ...] = tuple(PAPER_SIZES)
 #: colour themes of the diagrams (the first is the default)

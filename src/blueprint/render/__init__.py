@@ -39,6 +39,7 @@ class Options:
     emotion: bool = False
     paper: str = PAPERS[0]
     inferred: bool = True  # draw the analysis' inferred fail points and waits (dashed, with "?")
+    pieces: bool = True  # PDF: a drawing too small to read on one page follows in pieces
 
 
 def diagram_dot(bp, analysis, options: Options = Options()) -> str:
@@ -105,17 +106,22 @@ def render(bp, analysis, fmt: str, options: Options = Options(), decor=None) -> 
     if too_large:
         raise TooLarge(too_large)
 
-    placement = None
-    if lay.arrows:
-        routes = labels.match_routes(
-            lay, backend.routes(to_dot(lay, options.theme, routing=True, decor=decor))
-        )
-        if routes is not None:
-            placement = labels.place(lay, routes)
-    # without readable routes for every arrow, Graphviz routes and labels them itself
-    data = backend.run(to_dot(lay, options.theme, placement, decor=decor), fmt)
-    if fmt == "pdf":
-        from blueprint.render.pdf import place_on_paper
+    printing = None
+    if fmt == "pdf":  # begins beside Graphviz's runs what does not need their drawing
+        from blueprint.render.pdf import Printing, frame_of
 
-        data = place_on_paper(data, options.paper)
-    return data
+        printing = Printing(frame_of(lay), options.paper, options.pieces)
+    try:
+        placement = None
+        if lay.arrows:
+            routes = labels.match_routes(
+                lay, backend.routes(to_dot(lay, options.theme, routing=True, decor=decor))
+            )
+            if routes is not None:
+                placement = labels.place(lay, routes)
+        # without readable routes for every arrow, Graphviz routes and labels them itself
+        data = backend.run(to_dot(lay, options.theme, placement, decor=decor), fmt)
+    finally:
+        if printing is not None:
+            printing.wait()  # no thread outlives the call, even when Graphviz failed
+    return printing.place(data) if printing is not None else data

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from blueprint import __version__
 from blueprint.problems import Problem
@@ -143,6 +141,11 @@ def sarif(results, registry) -> str:
 
 def junit(results, failing=("error",)) -> str:
     """One test case per file; a file fails when it has a problem of a failing severity."""
+    # here, not at the top: xml.sax.saxutils imports urllib.request and http.client
+    # (25 ms), which every `check` would pay for
+    from xml.sax.saxutils import escape as xml_escape
+    from xml.sax.saxutils import quoteattr
+
     cases, failures = [], 0
     for r in results:
         bad = [p for p in r.problems if p.severity in failing]
