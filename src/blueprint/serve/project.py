@@ -106,7 +106,6 @@ def headline(analysis) -> dict:
     and end, and the customer's time against the tolerance."""
     from blueprint.durations import format_duration
 
-    by_id = analysis.bp.by_id
     timing = analysis.timing
     customer = timing.customer
     if customer.skipped or not customer.route:
@@ -124,13 +123,10 @@ def headline(analysis) -> dict:
     else:  # with times missing, the customer may spend more: the margin is at most this
         margin = format_duration(timing.margin)
         verdict = f"{margin} to spare" if customer.complete else f"at most {margin} to spare"
+    from blueprint.build import headline as index_figures
+
     return {
-        "fail_declared": sum(1 for f in analysis.fail_points if f.declared),
-        "fail_inferred": sum(1 for f in analysis.fail_points if not f.declared),
-        "waits": len(analysis.wait_points),
-        "waits_over": sum(1 for w in analysis.wait_points if w.over_tolerance),
-        "peak": [by_id[p].text for p in analysis.peaks],
-        "end": [by_id[e].text for e in analysis.ends],
+        **index_figures(analysis),  # the counts, peak and end, as build's index shows them
         "score": analysis.peak_end_score,
         "customer_time": time,
         "tolerance": format_duration(timing.tolerance) if timing.tolerance is not None else "",
