@@ -458,30 +458,39 @@ def _rules(doc: Document, data: dict) -> dict[str, tuple[str, Pos]]:
     return {k: (v, doc.key_pos(("rules", k))) for k, v in rules.items() if isinstance(v, str)}
 
 
-def _phases(doc: Document, data: dict, problems: list[Problem]) -> list[Phase]:
-    """The phases in file order; a repeated id is a problem and the repeat is
-    left out."""
-    phases = data.get("phases")
-    out: list[Phase] = []
-    if not isinstance(phases, list):
-        return out
+def _unique(
+    doc: Document, data: dict, key: str, noun: str, problems: list[Problem]
+) -> Iterator[tuple[int, dict]]:
+    """(index, mapping) of each item of the list ``key`` that has a text id, in file
+    order; a repeated id is a problem and the repeat is left out."""
+    items = data.get(key)
+    if not isinstance(items, list):
+        return
     seen: dict[str, Pos] = {}
-    for i, ph in enumerate(phases):
-        if not isinstance(ph, dict) or not isinstance(ph.get("id"), str):
+    for i, raw in enumerate(items):
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
             continue
-        pid = ph["id"]
-        if pid in seen:
+        item_id = raw["id"]
+        if item_id in seen:
             problems.append(
                 problem(
                     doc.path,
-                    doc.pos(("phases", i, "id")),
+                    doc.pos((key, i, "id")),
                     "error",
-                    f"duplicate phase id '{pid}' (first at line {seen[pid].line})",
+                    f"duplicate {noun} id '{item_id}' (first at line {seen[item_id].line})",
                     "duplicate-id",
                 )
             )
             continue
-        seen[pid] = doc.pos(("phases", i, "id"))
+        seen[item_id] = doc.pos((key, i, "id"))
+        yield i, raw
+
+
+def _phases(doc: Document, data: dict, problems: list[Problem]) -> list[Phase]:
+    """The phases in file order (a repeated id is left out: see :func:`_unique`)."""
+    out: list[Phase] = []
+    for i, ph in _unique(doc, data, "phases", "phase", problems):
+        pid = ph["id"]
         out.append(
             Phase(
                 pid,
@@ -515,29 +524,10 @@ def _roles(doc: Document, data: dict) -> dict[str, Role]:
 def _steps(
     doc: Document, data: dict, bp: Blueprint, problems: list[Problem], check_emotions: bool
 ) -> list[Step]:
-    """The steps in file order; a repeated id is a problem and the repeat is
-    left out."""
-    steps = data.get("steps")
+    """The steps in file order (a repeated id is left out: see :func:`_unique`)."""
     out: list[Step] = []
-    if not isinstance(steps, list):
-        return out
-    seen: dict[str, Pos] = {}
-    for i, raw in enumerate(steps):
-        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-            continue
+    for i, raw in _unique(doc, data, "steps", "step", problems):
         sid = raw["id"]
-        if sid in seen:
-            problems.append(
-                problem(
-                    doc.path,
-                    doc.pos(("steps", i, "id")),
-                    "error",
-                    f"duplicate step id '{sid}' (first at line {seen[sid].line})",
-                    "duplicate-id",
-                )
-            )
-            continue
-        seen[sid] = doc.pos(("steps", i, "id"))
         out.append(_step(doc, raw, ("steps", i), len(out), bp, problems))
         if check_emotions:
             problems.extend(
