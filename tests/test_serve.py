@@ -532,3 +532,30 @@ def test_another_host_is_warned_about(run, folder, monkeypatch):
     assert r.exit_code == 0
     assert made["host"] == "192.0.2.7" and made["stopped"]
     assert "warning: --host 192.0.2.7 lets other computers on the network read" in r.output
+
+
+def test_ctrl_c_while_the_watchers_start_stops_cleanly(folder, monkeypatch):
+    """A Ctrl-C that lands between making a watcher thread and starting it (found by
+    sending SIGINT right after 'serving ...' was printed) once gave 'internal error:
+    cannot join thread before it is started'. Made deterministic here: the refresh
+    worker's start() is interrupted."""
+    import threading
+
+    from blueprint.serve import Project
+    from blueprint.serve.watch import Watcher
+
+    watcher = Watcher(Project(str(folder)))
+    real_start = threading.Thread.start
+
+    def start(self):
+        if self.name == "blueprint-refresh":
+            raise KeyboardInterrupt
+        real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    with pytest.raises(KeyboardInterrupt):
+        watcher.start()
+    monkeypatch.setattr(threading.Thread, "start", real_start)
+    watcher.stop()  # joins only what started, and the watch threads end
+    assert [t.name for t in watcher.threads] == ["blueprint-watch-deep"]
+    assert not any(t.is_alive() for t in watcher.threads)

@@ -65,9 +65,12 @@ class Server:
         self._thread.start()
 
     def serve_forever(self) -> None:
-        """Watch in the background and serve in this thread until interrupted."""
+        """Watch in the background and serve in this thread until interrupted.
+
+        The loop runs in this thread, so an interruption has ended it (or came before
+        it began): :meth:`stop` must not ask it to shut down, which would wait for a
+        loop that never runs again."""
         self.watcher.start()
-        self._serving = True
         self.httpd.serve_forever(poll_interval=0.25)
 
     def stop(self) -> None:
@@ -78,7 +81,7 @@ class Server:
         self.app.stopping.set()
         self.project.close()
         self.watcher.stop()
-        if self._serving:  # (shutdown() waits for a serve_forever() that must have begun)
+        if self._serving:  # the loop runs in our thread (start()): ask it to end, and wait
             self.httpd.shutdown()
         self.httpd.server_close()
         if self._thread is not None:

@@ -74,11 +74,11 @@ class Watcher:
                 name=f"blueprint-watch-{'deep' if recursive else 'flat'}",
                 daemon=True,
             )
-            self.threads.append(t)
             t.start()
+            self.threads.append(t)  # only once started: a Ctrl-C in between leaves none to join
         worker = threading.Thread(target=self._work, name="blueprint-refresh", daemon=True)
-        self.threads.append(worker)
         worker.start()
+        self.threads.append(worker)
         for event in ready:
             event.wait(timeout)
 
@@ -86,7 +86,8 @@ class Watcher:
         self.stop_event.set()
         self.batches.put(None)
         for t in self.threads:
-            t.join(timeout=5)
+            if t.ident is not None:  # started (a Ctrl-C may come between making and starting)
+                t.join(timeout=5)
 
     def _watch(self, folders: list[str], recursive: bool, ready: threading.Event) -> None:
         import watchfiles
