@@ -41,8 +41,25 @@ class _Group(click.Group):
     prog_name="blueprint",
     message="%(prog)s %(version)s (the service-blueprint package)",
 )
-def cli():
+@click.option(
+    "--lang",
+    type=click.Choice(vocab.LOCALES, case_sensitive=False),
+    default=None,
+    help="Language of messages [default: $BLUEPRINT_LANG, then the locale (LC_ALL, "
+    "LC_MESSAGES, LANG), then `lang` in blueprint.toml, then en].",
+)
+def cli(lang):
     """Service blueprints as code: check, analyse, draw and script a service described in YAML."""
+    import os
+
+    from blueprint import messages
+
+    configured = None
+    if lang is None and not os.environ.get(messages.ENV_VAR):
+        from blueprint.config import find_config
+
+        configured = find_config(os.getcwd()).lang
+    messages.set_language(messages.choose_language(lang, os.environ, configured))
 
 
 def _usage_error(message: str) -> NoReturn:

@@ -7,6 +7,9 @@ the ``[tool.blueprint]`` table of a ``pyproject.toml``. A blueprint's own
     [tool.blueprint.rules]
     missing-evidence = "off"
     dead-end = "error"
+
+A ``lang`` key (``lang = "zh-CN"``) names the language of messages when neither
+``--lang``, ``BLUEPRINT_LANG`` nor the environment's locale does (messages.py).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 
 from blueprint.problems import Pos, Problem, did_you_mean, problem
 from blueprint.vocab import LEVELS as _LEVELS
-from blueprint.vocab import printable
+from blueprint.vocab import LOCALES, printable
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Config:
     rules: dict = field(default_factory=dict)  # rule id -> severity
     problems: list = field(default_factory=list)
     positions: dict = field(default_factory=dict)  # rule id -> Pos of its key in the file
+    lang: str | None = None  # the language of messages (`lang = "zh-CN"`), see messages.py
 
 
 _cache: dict[str, Config] = {}
@@ -103,6 +107,22 @@ def _read(path: str, table_path: tuple) -> Config | None:
     if data is None:
         return None
     cfg = Config(path)
+    lang = data.get("lang") if isinstance(data, dict) else None
+    if lang is not None:
+        from blueprint.messages import normalize
+
+        if isinstance(lang, str) and normalize(lang):
+            cfg.lang = normalize(lang)
+        else:
+            cfg.problems.append(
+                problem(
+                    path,
+                    _key_pos(text, "lang"),
+                    "error",
+                    f"'lang' must be one of {', '.join(LOCALES)}, not {printable(repr(lang))}",
+                    "bad-config",
+                )
+            )
     rules = data.get("rules", {}) if isinstance(data, dict) else {}
     if not isinstance(rules, dict):
         cfg.problems.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from blueprint.durations import format_duration
 from blueprint.i18n import said_in
+from blueprint.messages import _
 from blueprint.rules import Finding, rule
 
 
@@ -35,8 +36,15 @@ def wait_beyond_tolerance(ctx):
             s = ctx.bp.by_id[w.step]
             yield Finding(
                 s.field_pos("wait"),
-                f"wait at '{w.step}' is expected to take {format_duration(w.expected)}, "
-                f"longer than the tolerable {format_duration(w.tolerable)}",
+                _(
+                    "wait at '%(step)s' is expected to take %(expected)s, "
+                    "longer than the tolerable %(tolerable)s"
+                )
+                % {
+                    "step": w.step,
+                    "expected": format_duration(w.expected),
+                    "tolerable": format_duration(w.tolerable),
+                },
                 w.step,
             )
 
@@ -107,8 +115,11 @@ def negative_end(ctx):
             s = ctx.bp.by_id[e.step]
             yield Finding(
                 s.field_pos("emotion"),
-                f"the journey ends at '{e.step}' with emotion {_signed(e.emotion, ctx.bp.emotion_scale)}; "
-                "people remember the end: improve this moment",
+                _(
+                    "the journey ends at '%(step)s' with emotion %(emotion)s; "
+                    "people remember the end: improve this moment"
+                )
+                % {"step": e.step, "emotion": _signed(e.emotion, ctx.bp.emotion_scale)},
                 e.step,
             )
 
@@ -138,8 +149,11 @@ def end_is_worst(ctx):
             s = ctx.bp.by_id[e.step]
             yield Finding(
                 s.field_pos("emotion"),
-                f"the journey ends at its worst moment, '{e.step}' "
-                f"(emotion {_signed(e.emotion, ctx.bp.emotion_scale)}); make the last moment a good one",
+                _(
+                    "the journey ends at its worst moment, '%(step)s' "
+                    "(emotion %(emotion)s); make the last moment a good one"
+                )
+                % {"step": e.step, "emotion": _signed(e.emotion, ctx.bp.emotion_scale)},
                 e.step,
             )
 
