@@ -115,6 +115,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the chosen language, told apart from the same text elsewhere by ``context``."""
+    return _current.pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Marks a message for extraction; translated later, where it is used, with ``_()``."""
     return message
