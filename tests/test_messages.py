@@ -258,9 +258,10 @@ _LINE = re.compile(
 
 
 def english_words(message: str) -> list:
-    """Runs of 3+ ASCII letters left once the user's own text ('quoted'), the format's
+    """Runs of 3+ ASCII letters left once the user's own text ('quoted', 「quoted」), the format's
     words (`in backticks`) and the rule ids ([in brackets]) are taken out."""
     message = re.sub(r"'[^']*'", "", message)
+    message = re.sub(r"「[^」]*」|“[^”]*”", "", message)  # how the analysis quotes ids
     message = re.sub(r"`[^`]*`", "", message)
     message = re.sub(r"\[[\w-]+\]", "", message)
     return re.findall(r"[A-Za-z]{3,}", message)
@@ -313,6 +314,13 @@ def test_rule_messages_over_the_rule_fixtures_have_no_english(run):
         "wait-beyond-tolerance",
         "negative-end",
         "end-is-worst",
+        # the inferred fail points: the analysis' own sentences (i18n.SENTENCES)
+        "customer-alone",
+        "handoff-visibility",
+        "handoff-internal",
+        "parallel-join",
+        "contact-without-standard",
+        "branch-without-recovery",
     ]
     for lang in CODES:
         for rid in translated:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from blueprint.durations import format_duration
 from blueprint.i18n import said_in
-from blueprint.messages import _
+from blueprint.messages import _, language
 from blueprint.rules import Finding, rule
 
 
@@ -272,7 +272,11 @@ def _inferred(ctx, heuristic: str):
             i = f.heuristics.index(heuristic)
             anchor = f.anchors[i] if i < len(f.anchors) else by_id[f.step].pos
             yield Finding(
-                anchor, f"possible fail point at '{f.step}': {said_in(f.reasons[i])}", f.step
+                anchor,
+                # the analysis' sentence, in the language of messages (i18n.SENTENCES)
+                _("possible fail point at '%(step)s': %(reason)s")
+                % {"step": f.step, "reason": said_in(f.reasons[i], language())},
+                f.step,
             )
 
 
