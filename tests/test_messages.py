@@ -329,3 +329,17 @@ def test_rule_messages_over_the_rule_fixtures_have_no_english(run):
             assert lines, (lang, rid)
             for m in lines:
                 assert english_words(m["msg"]) == [], (lang, m.group(0))
+
+
+def test_usage_errors_are_translated(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    missing = run("--lang", "zh-TW", "check", "nope.yaml")
+    assert missing.exit_code == 2
+    assert "nope.yaml:1:1: error 沒有這個檔案或資料夾 [file-unreadable]" in missing.output
+    nothing_here = run("--lang", "zh-CN", "check")
+    assert nothing_here.exit_code == 2
+    assert "blueprint: 这里没有 `blueprints/` 文件夹" in nothing_here.output
+    (tmp_path / "空").mkdir()  # a name with no ASCII word: the rest must be Chinese
+    no_yaml = run("--lang", "zh-TW", "check", "空")
+    assert no_yaml.exit_code == 2
+    assert english_words(no_yaml.output.removeprefix("blueprint: ")) == []

@@ -19,6 +19,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
+from blueprint.messages import _
 from blueprint.problems import Pos, Problem, did_you_mean, problem
 from blueprint.vocab import LEVELS as _LEVELS
 from blueprint.vocab import LOCALES, printable
@@ -64,7 +65,7 @@ def _read(path: str, table_path: tuple) -> Config | None:
                     path,
                     Pos(1, 1),
                     "error",
-                    f"cannot read the configuration: {exc.strerror or exc}",
+                    _("cannot read the configuration: %(error)s") % {"error": exc.strerror or exc},
                     "bad-config",
                 )
             ],
@@ -80,7 +81,7 @@ def _read(path: str, table_path: tuple) -> Config | None:
                     path,
                     Pos(line, col),
                     "error",
-                    "cannot read the configuration: it is not UTF-8 text",
+                    _("cannot read the configuration: it is not UTF-8 text"),
                     "bad-config",
                 )
             ],
@@ -97,7 +98,8 @@ def _read(path: str, table_path: tuple) -> Config | None:
                     path,
                     pos,
                     "error",
-                    f"cannot read the configuration: TOML syntax: {_AT.sub('', msg)}",
+                    _("cannot read the configuration: TOML syntax: %(error)s")
+                    % {"error": _AT.sub("", msg)},
                     "bad-config",
                 )
             ],
@@ -119,7 +121,8 @@ def _read(path: str, table_path: tuple) -> Config | None:
                     path,
                     _key_pos(text, "lang"),
                     "error",
-                    f"'lang' must be one of {', '.join(LOCALES)}, not {printable(repr(lang))}",
+                    _("'lang' must be one of %(choices)s, not %(value)s")
+                    % {"choices": ", ".join(LOCALES), "value": printable(repr(lang))},
                     "bad-config",
                 )
             )
@@ -130,7 +133,7 @@ def _read(path: str, table_path: tuple) -> Config | None:
                 path,
                 _key_pos(text, "rules"),
                 "error",
-                "'rules' must be a table of rule = severity",
+                _("'rules' must be a table of rule = severity"),
                 "bad-config",
             )
         )
@@ -143,8 +146,12 @@ def _read(path: str, table_path: tuple) -> Config | None:
                     path,
                     pos,
                     "error",
-                    f"rule '{printable(rid)}': severity must be one of {', '.join(_LEVELS)}, "
-                    f"not {printable(repr(level))}",
+                    _("rule '%(rule)s': severity must be one of %(choices)s, not %(value)s")
+                    % {
+                        "rule": printable(rid),
+                        "choices": ", ".join(_LEVELS),
+                        "value": printable(repr(level)),
+                    },
                     "bad-config",
                 )
             )
@@ -202,7 +209,7 @@ def config_problems(cfg: Config, known: set) -> list[Problem]:
                     cfg.path or "config",
                     cfg.positions.get(rid, Pos(1, 1)),
                     "error",
-                    f"unknown rule '{printable(rid)}'{hint}",
+                    _("unknown rule '%(rule)s'%(hint)s") % {"rule": printable(rid), "hint": hint},
                     "unknown-rule",
                 )
             )

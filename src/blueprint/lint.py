@@ -319,5 +319,7 @@ def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
         elif os.path.exists(p) or os.path.islink(p):
             add(p)
         else:
-            problems.append(problem(p, None, "error", "no such file or folder", "file-unreadable"))
+            problems.append(
+                problem(p, None, "error", _("no such file or folder"), "file-unreadable")
+            )
     return files, problems
