@@ -314,6 +314,8 @@ def test_rule_messages_over_the_rule_fixtures_have_no_english(run):
         "wait-beyond-tolerance",
         "negative-end",
         "end-is-worst",
+        "promise-exceeded",
+        "promise-unknown",
         # the inferred fail points: the analysis' own sentences (i18n.SENTENCES)
         "customer-alone",
         "handoff-visibility",
