@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from blueprint import vocab
-from blueprint.messages import _
+from blueprint.messages import N_, _
 from blueprint.problems import Pos, Problem, problem
 
 try:  # libyaml's parser is several times faster than the pure-Python one
@@ -120,19 +120,19 @@ _KNOWN_TAGS = {
 _SYNTAX_HINTS = (
     (
         "mapping values are not allowed",
-        "is this key indented too far, or does a text hold ': ' (then quote it)?",
+        N_("is this key indented too far, or does a text hold ': ' (then quote it)?"),
     ),
     (
         "did not find expected '-' indicator",
-        "check the indentation of this line against the list items above",
+        N_("check the indentation of this line against the list items above"),
     ),
-    ("did not find expected key", "check the indentation of this line against the keys above"),
+    ("did not find expected key", N_("check the indentation of this line against the keys above")),
     (
         "could not find expected ':'",
-        "a key needs ': ' after it; or quote a text that runs over several lines",
+        N_("a key needs ': ' after it; or quote a text that runs over several lines"),
     ),
-    ("found undefined alias", "an alias *name needs an anchor &name written before it"),
-    ("found unexpected end of stream", "a quote or bracket is not closed"),
+    ("found undefined alias", N_("an alias *name needs an anchor &name written before it")),
+    ("found unexpected end of stream", N_("a quote or bracket is not closed")),
 )
 
 
@@ -596,10 +596,13 @@ def _syntax_problem(path: str, text: str, pos: Pos, msg: str) -> Problem:
                 path,
                 tab,
                 "error",
-                "YAML syntax: tab used for indentation; YAML needs spaces",
+                _("YAML syntax: tab used for indentation; YAML needs spaces"),
                 "yaml-syntax",
             )
-    return problem(path, pos, "error", f"YAML syntax: {msg}", "yaml-syntax")
+    # TRANSLATORS: %(reason)s is the YAML parser's own (English) description
+    return problem(
+        path, pos, "error", _("YAML syntax: %(reason)s") % {"reason": msg}, "yaml-syntax"
+    )
 
 
 def parse_yaml(text: str, path: str, *, spans: bool = False) -> tuple[Document, list[Problem]]:
@@ -644,7 +647,7 @@ def parse_yaml(text: str, path: str, *, spans: bool = False) -> tuple[Document, 
             msg += ")"
         for clue, hint in _SYNTAX_HINTS:
             if clue in (exc.problem or ""):
-                msg += f"; {hint}"
+                msg += "; " + _(hint)
                 break
         problems.append(_syntax_problem(path, text, pos, msg))
         doc.data = None
@@ -661,7 +664,11 @@ def parse_yaml(text: str, path: str, *, spans: bool = False) -> tuple[Document, 
         char = getattr(exc, "character", None)
         if isinstance(char, str) and len(char) == 1:
             reason = f"{reason} (U+{ord(char):04X})"
-        problems.append(problem(path, pos, "error", f"YAML syntax: {reason}", "yaml-syntax"))
+        problems.append(
+            problem(
+                path, pos, "error", _("YAML syntax: %(reason)s") % {"reason": reason}, "yaml-syntax"
+            )
+        )
         doc.data = None
     except RecursionError:  # pragma: no cover - guarded by MAX_DEPTH
         problems.append(problem(path, Pos(1, 1), "error", "nesting too deep", "too-deep"))
