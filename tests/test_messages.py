@@ -345,3 +345,14 @@ def test_usage_errors_are_translated(run, tmp_path, monkeypatch):
     no_yaml = run("--lang", "zh-TW", "check", "空")
     assert no_yaml.exit_code == 2
     assert english_words(no_yaml.output.removeprefix("blueprint: ")) == []
+
+
+@pytest.mark.parametrize("doc", ["docs/languages.md", "README.zh-CN.md"])
+def test_the_chinese_examples_in_the_docs_are_what_check_prints(run, doc, monkeypatch):
+    """The console examples of `blueprint --lang … check FILE` print exactly what is shown."""
+    monkeypatch.chdir(ROOT)
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    examples = re.findall(r"```console\n\$ blueprint (--lang \S+ check \S+)\n(.*?)```", text, re.S)
+    assert examples, doc
+    for command, shown in examples:
+        assert run(*command.split()).output == shown, command
