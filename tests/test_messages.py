@@ -131,6 +131,22 @@ def test_a_wrong_lang_in_the_configuration_is_a_config_error(run, write, tmp_pat
     assert "blueprint.toml:1:1: error 'lang' must be one of en, zh-CN, zh-TW" in res.output
 
 
+def test_the_configuration_that_names_the_language_speaks_it(run, write, tmp_path, monkeypatch):
+    bp = write(BAD_CYCLE)
+    (tmp_path / "blueprint.toml").write_text(
+        'lang = "zh-TW"\n[rules]\ndead-end = "loud"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    from blueprint.config import forget
+
+    forget()
+    env = {"BLUEPRINT_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"}
+    res = run("check", bp, env=env)
+    forget()
+    assert res.exit_code == 2
+    assert "嚴重程度必須是 `off, info, warning, error` 其中之一，而不是 'loud'" in res.output
+
+
 def test_an_unknown_lang_option_is_a_usage_error(run):
     res = run("--lang", "fr", "check")
     assert res.exit_code == 2 and "'fr' is not one of" in res.output

@@ -61,9 +61,10 @@ def cli(lang):
 
     configured = None
     if lang is None and not os.environ.get(messages.ENV_VAR):
-        from blueprint.config import find_config
+        from blueprint.config import find_config, forget
 
         configured = find_config(os.getcwd()).lang
+        forget()  # read again by the command, its problems worded in the language chosen
     messages.set_language(messages.choose_language(lang, os.environ, configured))
 
 
