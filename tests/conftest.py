@@ -133,3 +133,15 @@ def pytest_terminal_summary(terminalreporter, config):
         )
         for name in changed:
             terminalreporter.write_line(f"  {name}")
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """Every test starts with English messages, whatever the machine's locale (LANG=zh_CN…);
+    a test of the language choice sets or removes BLUEPRINT_LANG itself."""
+    from blueprint import messages
+
+    monkeypatch.setenv("BLUEPRINT_LANG", "en")
+    messages.set_language("en")
+    yield
+    messages.set_language("en")

@@ -105,6 +105,9 @@ def test_the_wheel_carries_the_schema_templates_and_the_command(dist):
     assert "blueprint/data/blueprint.schema.json" in names
     assert "blueprint/data/export.schema.json" in names
     assert "blueprint/data/templates/script.md.j2" in names
+    # the compiled message catalogs (issue 19), beside the .po they are made from
+    for code in ("zh_CN", "zh_TW"):
+        assert f"blueprint/locale/{code}/LC_MESSAGES/blueprint.mo" in names
     assert f"{info}/licenses/LICENSE" in names
     assert "Name: service-blueprint\n" in meta
     assert f"Version: {blueprint.__version__}\n" in meta

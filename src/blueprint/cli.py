@@ -9,6 +9,7 @@ from typing import NoReturn
 import click
 
 from blueprint import __version__, vocab
+from blueprint.messages import _
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -20,14 +21,18 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("blueprint: interrupted", err=True)
+            click.echo("blueprint: " + _("interrupted"), err=True)
             sys.exit(130)
         except BrokenPipeError:
             sys.exit(EXIT_PROBLEMS)
         except Exception as exc:  # never show a traceback to a user
             click.echo(
-                f"blueprint: internal error: {type(exc).__name__}: {exc} "
-                "(this is a bug in blueprint; please report it with the file)",
+                "blueprint: "
+                + _(
+                    "internal error: %(error)s "
+                    "(this is a bug in blueprint; please report it with the file)"
+                )
+                % {"error": f"{type(exc).__name__}: {exc}"},
                 err=True,
             )
             sys.exit(EXIT_USAGE)
@@ -41,8 +46,26 @@ class _Group(click.Group):
     prog_name="blueprint",
     message="%(prog)s %(version)s (the service-blueprint package)",
 )
-def cli():
+@click.option(
+    "--lang",
+    type=click.Choice(vocab.LOCALES, case_sensitive=False),
+    default=None,
+    help="Language of messages [default: $BLUEPRINT_LANG, then the locale (LC_ALL, "
+    "LC_MESSAGES, LANG), then `lang` in blueprint.toml, then en].",
+)
+def cli(lang):
     """Service blueprints as code: check, analyse, draw and script a service described in YAML."""
+    import os
+
+    from blueprint import messages
+
+    configured = None
+    if lang is None and not os.environ.get(messages.ENV_VAR):
+        from blueprint.config import find_config, forget
+
+        configured = find_config(os.getcwd()).lang
+        forget()  # read again by the command, its problems worded in the language chosen
+    messages.set_language(messages.choose_language(lang, os.environ, configured))
 
 
 def _usage_error(message: str) -> NoReturn:
@@ -71,7 +94,7 @@ def _checked_blueprint(file: str, verb: str):
     from blueprint import lint, report
 
     if os.path.isdir(file):
-        _usage_error(f"{file}: is a folder; give one blueprint file")
+        _usage_error(_("%(path)s: is a folder; give one blueprint file") % {"path": file})
     files = _discover([file])
     _require_project_config(files)
     res = lint.check_file(file)
@@ -87,8 +110,10 @@ def _default_paths() -> list:
 
     if not os.path.isdir("blueprints"):
         _usage_error(
-            "no blueprints/ folder here: give the blueprint files or folders to use "
-            "(for example: blueprint check my-service.yaml)"
+            _(
+                "no blueprints/ folder here: give the blueprint files or folders to use "
+                "(for example: blueprint check my-service.yaml)"
+            )
         )
     return ["blueprints"]
 
@@ -103,7 +128,9 @@ def _discover(paths: list) -> list:
             click.echo(p.format(), err=True)
         sys.exit(EXIT_USAGE)
     if not files:
-        _usage_error(f"no *.yaml or *.yml files found in {', '.join(map(str, paths))}")
+        _usage_error(
+            _("no *.yaml or *.yml files found in %(paths)s") % {"paths": ", ".join(map(str, paths))}
+        )
     return files
 
 
@@ -162,7 +189,7 @@ def check(paths, fmt, output, strict, exit_zero, config_path, quiet):
     config = None
     if config_path:
         if not os.path.isfile(config_path):
-            _usage_error(f"configuration file not found: {config_path}")
+            _usage_error(_("configuration file not found: %(path)s") % {"path": config_path})
         config = load_config_file(config_path)
         bad = config_problems(config, set(all_rules()))
     else:  # the blueprint.toml or pyproject.toml found upward from each file
@@ -484,7 +511,7 @@ def analyze(file, fmt):
     from blueprint import lint, report
 
     if os.path.isdir(file):
-        _usage_error(f"{file}: is a folder; give one blueprint file")
+        _usage_error(_("%(path)s: is a folder; give one blueprint file") % {"path": file})
     files = _discover([file])
     _require_project_config(files)
     res = lint.check_file(file)

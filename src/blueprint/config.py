@@ -7,6 +7,9 @@ the ``[tool.blueprint]`` table of a ``pyproject.toml``. A blueprint's own
     [tool.blueprint.rules]
     missing-evidence = "off"
     dead-end = "error"
+
+A ``lang`` key (``lang = "zh-CN"``) names the language of messages when neither
+``--lang``, ``BLUEPRINT_LANG`` nor the environment's locale does (messages.py).
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
+from blueprint.messages import _
 from blueprint.problems import Pos, Problem, did_you_mean, problem
 from blueprint.vocab import LEVELS as _LEVELS
-from blueprint.vocab import printable
+from blueprint.vocab import LOCALES, printable
 
 
 @dataclass
@@ -27,6 +31,7 @@ class Config:
     rules: dict = field(default_factory=dict)  # rule id -> severity
     problems: list = field(default_factory=list)
     positions: dict = field(default_factory=dict)  # rule id -> Pos of its key in the file
+    lang: str | None = None  # the language of messages (`lang = "zh-CN"`), see messages.py
 
 
 _cache: dict[str, Config] = {}
@@ -60,7 +65,7 @@ def _read(path: str, table_path: tuple) -> Config | None:
                     path,
                     Pos(1, 1),
                     "error",
-                    f"cannot read the configuration: {exc.strerror or exc}",
+                    _("cannot read the configuration: %(error)s") % {"error": exc.strerror or exc},
                     "bad-config",
                 )
             ],
@@ -76,7 +81,7 @@ def _read(path: str, table_path: tuple) -> Config | None:
                     path,
                     Pos(line, col),
                     "error",
-                    "cannot read the configuration: it is not UTF-8 text",
+                    _("cannot read the configuration: it is not UTF-8 text"),
                     "bad-config",
                 )
             ],
@@ -93,7 +98,8 @@ def _read(path: str, table_path: tuple) -> Config | None:
                     path,
                     pos,
                     "error",
-                    f"cannot read the configuration: TOML syntax: {_AT.sub('', msg)}",
+                    _("cannot read the configuration: TOML syntax: %(error)s")
+                    % {"error": _AT.sub("", msg)},
                     "bad-config",
                 )
             ],
@@ -103,6 +109,23 @@ def _read(path: str, table_path: tuple) -> Config | None:
     if data is None:
         return None
     cfg = Config(path)
+    lang = data.get("lang") if isinstance(data, dict) else None
+    if lang is not None:
+        from blueprint.messages import normalize
+
+        if isinstance(lang, str) and normalize(lang):
+            cfg.lang = normalize(lang)
+        else:
+            cfg.problems.append(
+                problem(
+                    path,
+                    _key_pos(text, "lang"),
+                    "error",
+                    _("'lang' must be one of %(choices)s, not %(value)s")
+                    % {"choices": ", ".join(LOCALES), "value": printable(repr(lang))},
+                    "bad-config",
+                )
+            )
     rules = data.get("rules", {}) if isinstance(data, dict) else {}
     if not isinstance(rules, dict):
         cfg.problems.append(
@@ -110,7 +133,7 @@ def _read(path: str, table_path: tuple) -> Config | None:
                 path,
                 _key_pos(text, "rules"),
                 "error",
-                "'rules' must be a table of rule = severity",
+                _("'rules' must be a table of rule = severity"),
                 "bad-config",
             )
         )
@@ -123,8 +146,12 @@ def _read(path: str, table_path: tuple) -> Config | None:
                     path,
                     pos,
                     "error",
-                    f"rule '{printable(rid)}': severity must be one of {', '.join(_LEVELS)}, "
-                    f"not {printable(repr(level))}",
+                    _("rule '%(rule)s': severity must be one of %(choices)s, not %(value)s")
+                    % {
+                        "rule": printable(rid),
+                        "choices": ", ".join(_LEVELS),
+                        "value": printable(repr(level)),
+                    },
                     "bad-config",
                 )
             )
@@ -182,7 +209,7 @@ def config_problems(cfg: Config, known: set) -> list[Problem]:
                     cfg.path or "config",
                     cfg.positions.get(rid, Pos(1, 1)),
                     "error",
-                    f"unknown rule '{printable(rid)}'{hint}",
+                    _("unknown rule '%(rule)s'%(hint)s") % {"rule": printable(rid), "hint": hint},
                     "unknown-rule",
                 )
             )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from blueprint.config import Config, find_config
 from blueprint.load import load_yaml
+from blueprint.messages import _
 from blueprint.problems import Problem, did_you_mean, problem
 from blueprint.vocab import printable
 
@@ -105,15 +106,27 @@ def _load_blueprint(loaded: tuple[Document, list[Problem]]) -> tuple:
     if problems and doc.data is None:
         return None, problems
     if not isinstance(doc.data, dict):
-        what = {type(None): "is empty (or only comments)", list: "holds a list at the top"}.get(
-            type(doc.data), "holds a single value at the top"
-        )
+        if doc.data is None:
+            msg = _(
+                "the file is empty (or only comments); "
+                "a blueprint is a mapping that starts with 'blueprint: 1'"
+            )
+        elif isinstance(doc.data, list):
+            msg = _(
+                "the file holds a list at the top; "
+                "a blueprint is a mapping that starts with 'blueprint: 1'"
+            )
+        else:
+            msg = _(
+                "the file holds a single value at the top; "
+                "a blueprint is a mapping that starts with 'blueprint: 1'"
+            )
         problems.append(
             problem(
                 path,
                 doc.pos(()),
                 "error",
-                f"the file {what}; a blueprint is a mapping that starts with 'blueprint: 1'",
+                msg,
                 "not-a-blueprint",
             )
         )
@@ -205,7 +218,8 @@ def _rule_levels(
                     path,
                     pos,
                     "error",
-                    f"unknown rule '{rid}' in rules:{_near(rid, rules)}",
+                    _("unknown rule '%(rule)s' in rules:%(hint)s")
+                    % {"rule": rid, "hint": _near(rid, rules)},
                     "unknown-rule",
                 )
             )
@@ -215,8 +229,11 @@ def _rule_levels(
                     path,
                     pos,
                     "warning",
-                    f"'{rid}' is a problem reading the file; it is always "
-                    "an error and cannot be changed in rules:",
+                    _(
+                        "'%(rule)s' is a problem reading the file; it is always "
+                        "an error and cannot be changed in rules:"
+                    )
+                    % {"rule": rid},
                     "unknown-rule",
                 )
             )
@@ -235,8 +252,12 @@ def _unknown_ignores(path: str, bp: Blueprint, rules: dict[str, Rule]) -> list[P
                     path,
                     s.ignore_pos.get(rid, s.pos),
                     "warning",
-                    f"step '{s.id}' ignores unknown rule '{rid}'"
-                    f"{_near(rid, rules) or ' (blueprint rules lists them)'}",
+                    _("step '%(step)s' ignores unknown rule '%(rule)s'%(hint)s")
+                    % {
+                        "step": s.id,
+                        "rule": rid,
+                        "hint": _near(rid, rules) or _(" (blueprint rules lists them)"),
+                    },
                     "unknown-rule",
                 )
             )
@@ -298,5 +319,7 @@ def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
         elif os.path.exists(p) or os.path.islink(p):
             add(p)
         else:
-            problems.append(problem(p, None, "error", "no such file or folder", "file-unreadable"))
+            problems.append(
+                problem(p, None, "error", _("no such file or folder"), "file-unreadable")
+            )
     return files, problems

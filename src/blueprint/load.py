@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from blueprint import vocab
+from blueprint.messages import N_, _
 from blueprint.problems import Pos, Problem, problem
 
 try:  # libyaml's parser is several times faster than the pure-Python one
@@ -119,19 +120,19 @@ _KNOWN_TAGS = {
 _SYNTAX_HINTS = (
     (
         "mapping values are not allowed",
-        "is this key indented too far, or does a text hold ': ' (then quote it)?",
+        N_("is this key indented too far, or does a text hold ': ' (then quote it)?"),
     ),
     (
         "did not find expected '-' indicator",
-        "check the indentation of this line against the list items above",
+        N_("check the indentation of this line against the list items above"),
     ),
-    ("did not find expected key", "check the indentation of this line against the keys above"),
+    ("did not find expected key", N_("check the indentation of this line against the keys above")),
     (
         "could not find expected ':'",
-        "a key needs ': ' after it; or quote a text that runs over several lines",
+        N_("a key needs ': ' after it; or quote a text that runs over several lines"),
     ),
-    ("found undefined alias", "an alias *name needs an anchor &name written before it"),
-    ("found unexpected end of stream", "a quote or bracket is not closed"),
+    ("found undefined alias", N_("an alias *name needs an anchor &name written before it")),
+    ("found unexpected end of stream", N_("a quote or bracket is not closed")),
 )
 
 
@@ -229,8 +230,11 @@ class _Composer:
         if self.nodes > self.budget:
             raise LoadError(
                 pos,
-                f"aliases expand to more than {self.budget:,} values; "
-                "the file is refused (a 'billion laughs' alias bomb?)",
+                _(
+                    "aliases expand to more than %(budget)s values; "
+                    "the file is refused (a 'billion laughs' alias bomb?)"
+                )
+                % {"budget": f"{self.budget:,}"},
                 "alias-limit",
             )
 
@@ -267,7 +271,9 @@ class _Composer:
                 if kind is yaml.DocumentStartEvent and root_set:
                     raise LoadError(
                         _mark(ev.start_mark),
-                        "the file holds more than one YAML document; keep one blueprint per file",
+                        _(
+                            "the file holds more than one YAML document; keep one blueprint per file"
+                        ),
                         "yaml-syntax",
                     )
                 continue  # stream and document boundaries
@@ -277,7 +283,11 @@ class _Composer:
             if stack:
                 top = stack[-1]
                 if len(stack) >= MAX_DEPTH:
-                    raise LoadError(pos, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
+                    raise LoadError(
+                        pos,
+                        _("nesting deeper than %(depth)d levels") % {"depth": MAX_DEPTH},
+                        "too-deep",
+                    )
                 is_key = top[2] is _NO_KEY and top[0].__class__ is dict
                 if top[0].__class__ is list:
                     path = top[1] + (len(top[0]),)
@@ -292,11 +302,14 @@ class _Composer:
                 if ev.anchor in self.open_anchors:
                     raise LoadError(
                         pos,
-                        f"alias *{ev.anchor} refers to itself (recursive alias)",
+                        _("alias *%(anchor)s refers to itself (recursive alias)")
+                        % {"anchor": ev.anchor},
                         "recursive-alias",
                     )
                 if ev.anchor not in self.anchors:
-                    raise LoadError(pos, f"unknown alias *{ev.anchor}", "yaml-syntax")
+                    raise LoadError(
+                        pos, _("unknown alias *%(anchor)s") % {"anchor": ev.anchor}, "yaml-syntax"
+                    )
                 size = self.anchor_sizes.get(ev.anchor, 1)
                 self._count(size, pos)
                 if ends is not None:
@@ -319,7 +332,13 @@ class _Composer:
             tag = ev.tag
             if tag and tag not in _KNOWN_TAGS and tag != "!":
                 self.problems.append(
-                    problem(self.doc.path, pos, "error", f"unsupported YAML tag {tag}", "yaml-tag")
+                    problem(
+                        self.doc.path,
+                        pos,
+                        "error",
+                        _("unsupported YAML tag %(tag)s") % {"tag": tag},
+                        "yaml-tag",
+                    )
                 )
 
             if kind is Scalar:
@@ -359,7 +378,9 @@ class _Composer:
             # a collection starts
             if is_key:
                 raise LoadError(
-                    pos, "a mapping key must be a plain value, not a list or mapping", "complex-key"
+                    pos,
+                    _("a mapping key must be a plain value, not a list or mapping"),
+                    "complex-key",
                 )
             container: dict | list = {} if kind is MapStart else []
             values.setdefault(path, pos)
@@ -372,7 +393,7 @@ class _Composer:
         frame = stack[-1]
         if isinstance(key, (dict, list)):
             raise LoadError(
-                pos, "a mapping key must be a plain value, not a list or mapping", "complex-key"
+                pos, _("a mapping key must be a plain value, not a list or mapping"), "complex-key"
             )
         if key in frame[5]:
             first = frame[5][key]
@@ -381,7 +402,11 @@ class _Composer:
                     self.doc.path,
                     pos,
                     "error",
-                    f"duplicate key '{key}' (first written at line {first.line}); YAML would silently keep only the last one",
+                    _(
+                        "duplicate key '%(key)s' (first written at line %(line)d); "
+                        "YAML would silently keep only the last one"
+                    )
+                    % {"key": key, "line": first.line},
                     "duplicate-key",
                 )
             )
@@ -430,13 +455,17 @@ def _decode(raw: bytes, path: str, problems: list) -> str | None:
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.append(
-            problem(path, Pos(1, 1), "error", "the file is UTF-16; save it as UTF-8", "encoding")
+            problem(path, Pos(1, 1), "error", _("the file is UTF-16; save it as UTF-8"), "encoding")
         )
         return None
     if b"\x00" in raw[:8192]:
         problems.append(
             problem(
-                path, Pos(1, 1), "error", "this is a binary file, not a YAML blueprint", "encoding"
+                path,
+                Pos(1, 1),
+                "error",
+                _("this is a binary file, not a YAML blueprint"),
+                "encoding",
             )
         )
         return None
@@ -449,7 +478,8 @@ def _decode(raw: bytes, path: str, problems: list) -> str | None:
                 path,
                 _pos_of_index(before, len(before)),  # lines and columns as editors count them
                 "error",
-                f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+                _("byte %(byte)s is not UTF-8; save the file as UTF-8")
+                % {"byte": f"0x{raw[exc.start]:02x}"},
                 "encoding",
             )
         )
@@ -566,10 +596,13 @@ def _syntax_problem(path: str, text: str, pos: Pos, msg: str) -> Problem:
                 path,
                 tab,
                 "error",
-                "YAML syntax: tab used for indentation; YAML needs spaces",
+                _("YAML syntax: tab used for indentation; YAML needs spaces"),
                 "yaml-syntax",
             )
-    return problem(path, pos, "error", f"YAML syntax: {msg}", "yaml-syntax")
+    # TRANSLATORS: %(reason)s is the YAML parser's own (English) description
+    return problem(
+        path, pos, "error", _("YAML syntax: %(reason)s") % {"reason": msg}, "yaml-syntax"
+    )
 
 
 def parse_yaml(text: str, path: str, *, spans: bool = False) -> tuple[Document, list[Problem]]:
@@ -600,7 +633,7 @@ def parse_yaml(text: str, path: str, *, spans: bool = False) -> tuple[Document, 
                     path,
                     _clamp(text, pos),
                     "error",
-                    f"nesting deeper than {MAX_DEPTH} levels",
+                    _("nesting deeper than %(depth)d levels") % {"depth": MAX_DEPTH},
                     "too-deep",
                 )
             )
@@ -614,7 +647,7 @@ def parse_yaml(text: str, path: str, *, spans: bool = False) -> tuple[Document, 
             msg += ")"
         for clue, hint in _SYNTAX_HINTS:
             if clue in (exc.problem or ""):
-                msg += f"; {hint}"
+                msg += "; " + _(hint)
                 break
         problems.append(_syntax_problem(path, text, pos, msg))
         doc.data = None
@@ -631,7 +664,11 @@ def parse_yaml(text: str, path: str, *, spans: bool = False) -> tuple[Document, 
         char = getattr(exc, "character", None)
         if isinstance(char, str) and len(char) == 1:
             reason = f"{reason} (U+{ord(char):04X})"
-        problems.append(problem(path, pos, "error", f"YAML syntax: {reason}", "yaml-syntax"))
+        problems.append(
+            problem(
+                path, pos, "error", _("YAML syntax: %(reason)s") % {"reason": reason}, "yaml-syntax"
+            )
+        )
         doc.data = None
     except RecursionError:  # pragma: no cover - guarded by MAX_DEPTH
         problems.append(problem(path, Pos(1, 1), "error", "nesting too deep", "too-deep"))

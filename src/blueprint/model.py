@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from blueprint import vocab
 from blueprint.durations import parse_duration, parse_working_days, well_written
 from blueprint.load import Document
+from blueprint.messages import N_, _
 from blueprint.problems import Pos, Problem, did_you_mean, problem
 
 LANES = vocab.LANES  # kept for importers; vocab.LANES is the definition
@@ -225,10 +226,15 @@ def _emotion_problems(
     if value != value or value in (float("inf"), float("-inf")):
         return []  # not a finite number: the schema said it (schema._not_finite)
     if not scale.low <= value <= scale.high:
-        msg = (
-            f"step '{sid}' emotion is {value:g}; it must be between {scale.low:g} and "
-            f"{scale.high:g} (the blueprint's emotion_scale)"
-        )
+        msg = _(
+            "step '%(step)s' emotion is %(value)s; it must be between %(low)s and "
+            "%(high)s (the blueprint's emotion_scale)"
+        ) % {
+            "step": sid,
+            "value": f"{value:g}",
+            "low": f"{scale.low:g}",
+            "high": f"{scale.high:g}",
+        }
         return [problem(doc.path, where, "error", msg, "invalid-value")]
     return []
 
@@ -242,7 +248,10 @@ def _emotion_scale(doc: Document, raw) -> tuple[EmotionScale, list[Problem]]:
     if isinstance(lo, bool) or isinstance(hi, bool):
         return EmotionScale(), []
     if not (lo == lo and hi == hi and abs(lo) < 1e9 and abs(hi) < 1e9 and lo < hi):
-        msg = f"emotion_scale min ({lo:g}) must be a number below max ({hi:g})"
+        msg = _("emotion_scale min (%(low)s) must be a number below max (%(high)s)") % {
+            "low": f"{lo:g}",
+            "high": f"{hi:g}",
+        }
         return EmotionScale(), [
             problem(doc.path, doc.pos(("emotion_scale", "min")), "error", msg, "invalid-value")
         ]
@@ -458,8 +467,15 @@ def _rules(doc: Document, data: dict) -> dict[str, tuple[str, Pos]]:
     return {k: (v, doc.key_pos(("rules", k))) for k, v in rules.items() if isinstance(v, str)}
 
 
+#: the problem of a repeated id, per list (whole sentences, for the message catalogs)
+_DUPLICATE_ID = {
+    "phases": N_("duplicate phase id '%(id)s' (first at line %(line)d)"),
+    "steps": N_("duplicate step id '%(id)s' (first at line %(line)d)"),
+}
+
+
 def _unique(
-    doc: Document, data: dict, key: str, noun: str, problems: list[Problem]
+    doc: Document, data: dict, key: str, problems: list[Problem]
 ) -> Iterator[tuple[int, dict]]:
     """(index, mapping) of each item of the list ``key`` that has a text id, in file
     order; a repeated id is a problem and the repeat is left out."""
@@ -477,7 +493,7 @@ def _unique(
                     doc.path,
                     doc.pos((key, i, "id")),
                     "error",
-                    f"duplicate {noun} id '{item_id}' (first at line {seen[item_id].line})",
+                    _(_DUPLICATE_ID[key]) % {"id": item_id, "line": seen[item_id].line},
                     "duplicate-id",
                 )
             )
@@ -489,7 +505,7 @@ def _unique(
 def _phases(doc: Document, data: dict, problems: list[Problem]) -> list[Phase]:
     """The phases in file order (a repeated id is left out: see :func:`_unique`)."""
     out: list[Phase] = []
-    for i, ph in _unique(doc, data, "phases", "phase", problems):
+    for i, ph in _unique(doc, data, "phases", problems):
         pid = ph["id"]
         out.append(
             Phase(
@@ -526,7 +542,7 @@ def _steps(
 ) -> list[Step]:
     """The steps in file order (a repeated id is left out: see :func:`_unique`)."""
     out: list[Step] = []
-    for i, raw in _unique(doc, data, "steps", "step", problems):
+    for i, raw in _unique(doc, data, "steps", problems):
         sid = raw["id"]
         out.append(_step(doc, raw, ("steps", i), len(out), bp, problems))
         if check_emotions:
@@ -690,13 +706,19 @@ def _phase_and_role_problems(bp: Blueprint, s: Step, phase_ids: set[str]) -> lis
     """A step's phase and role must be declared."""
     out = []
     if s.phase is not None and s.phase not in phase_ids:
-        known = ", ".join(sorted(phase_ids)) or "none are declared"
+        known = ", ".join(sorted(phase_ids)) or _("none are declared")
         out.append(
             problem(
                 bp.path,
                 s.value_pos("phase"),
                 "error",
-                f"step '{s.id}' names unknown phase '{s.phase}'{_hint(s.phase, phase_ids) or f' (phases: {known})'}",
+                _("step '%(step)s' names unknown phase '%(phase)s'%(hint)s")
+                % {
+                    "step": s.id,
+                    "phase": s.phase,
+                    "hint": _hint(s.phase, phase_ids)
+                    or _(" (phases: %(known)s)") % {"known": known},
+                },
                 "unknown-phase",
             )
         )
@@ -706,7 +728,12 @@ def _phase_and_role_problems(bp: Blueprint, s: Step, phase_ids: set[str]) -> lis
                 bp.path,
                 s.value_pos("role"),
                 "error",
-                f"step '{s.id}' names unknown role '{s.role}'{_hint(s.role, bp.roles) or ' (declare it under roles)'}",
+                _("step '%(step)s' names unknown role '%(role)s'%(hint)s")
+                % {
+                    "step": s.id,
+                    "role": s.role,
+                    "hint": _hint(s.role, bp.roles) or _(" (declare it under roles)"),
+                },
                 "unknown-role",
             )
         )
@@ -723,7 +750,8 @@ def _trigger_problems(bp: Blueprint, s: Step, ids: set[str]) -> list[Problem]:
             bp.path,
             (s.standard.trigger_pos if s.standard else None) or s.value_pos("standard"),
             "error",
-            f"step '{s.id}' times its standard from unknown step '{trig}'{_hint(trig, ids)}",
+            _("step '%(step)s' times its standard from unknown step '%(trigger)s'%(hint)s")
+            % {"step": s.id, "trigger": trig, "hint": _hint(trig, ids)},
             "unknown-step",
         )
     ]
@@ -740,7 +768,8 @@ def _flow_problems(bp: Blueprint, s: Step, ids: set[str]) -> list[Problem]:
                     bp.path,
                     f.pos,
                     "error",
-                    f"step '{s.id}' flows to unknown step '{f.target}'{_hint(f.target, ids)}",
+                    _("step '%(step)s' flows to unknown step '%(target)s'%(hint)s")
+                    % {"step": s.id, "target": f.target, "hint": _hint(f.target, ids)},
                     "unknown-step",
                 )
             )
@@ -750,7 +779,8 @@ def _flow_problems(bp: Blueprint, s: Step, ids: set[str]) -> list[Problem]:
                     bp.path,
                     f.pos,
                     "error",
-                    f"step '{s.id}' names '{f.target}' twice in next",
+                    _("step '%(step)s' names '%(target)s' twice in next")
+                    % {"step": s.id, "target": f.target},
                     "duplicate-flow",
                 )
             )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from blueprint.messages import _
+
 
 @dataclass(frozen=True, slots=True)
 class Pos:
@@ -36,7 +38,7 @@ def did_you_mean(word, choices, cutoff: float = 0.6) -> str:
     import difflib
 
     close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=cutoff)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return _("; did you mean '%(choice)s'?") % {"choice": close[0]} if close else ""
 
 
 def problem(path: str, pos: Pos | None, severity: str, message: str, rule: str) -> Problem:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from blueprint import vocab
 from blueprint.load import Document
+from blueprint.messages import N_, _, pgettext
 from blueprint.problems import Problem, did_you_mean, problem
 from blueprint.resources import schema_text
 
@@ -18,13 +19,13 @@ if TYPE_CHECKING:
     from jsonschema import ValidationError
 
 _TYPE_NAMES = {
-    "string": "a text",
-    "object": "a mapping (key: value lines)",
-    "array": "a list",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "nothing",
+    "string": N_("a text"),
+    "object": N_("a mapping (key: value lines)"),
+    "array": N_("a list"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("true or false"),
+    "null": N_("nothing"),
 }
 
 
@@ -78,44 +79,53 @@ def _validator():
 
 def _kind(value) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, int):
-        return "a number"
+        return _("a number")
     if isinstance(value, float):
         if value != value:
-            return "not-a-number (.nan)"
+            return _("not-a-number (.nan)")
         if value in (float("inf"), float("-inf")):
-            return "infinity"
-        return "a decimal number"
+            return _("infinity")
+        return _("a decimal number")
     if isinstance(value, str):
-        return "a text"
+        return _("a text")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
 
 
 def _where(path: tuple, data=None) -> str:
     """A designer's name for the place: step 'greet' lane, phases[2] name..."""
     if not path:
-        return "the file"
+        return _("the file")
     head = ""
     rest = list(path)
     if len(path) >= 2 and path[0] in ("steps", "phases") and isinstance(path[1], int):
         items = data.get(path[0]) if isinstance(data, dict) else None
         item = items[path[1]] if isinstance(items, list) else None
         ident = item.get("id") if isinstance(item, dict) else None
-        noun = "step" if path[0] == "steps" else "phase"
         named = isinstance(ident, str) and re.match(schema()["definitions"]["id"]["pattern"], ident)
-        head = f"{noun} '{ident}'" if named else f"{noun} #{path[1] + 1}"
+        if path[0] == "steps":
+            head = _("step '%(id)s'") % {"id": ident} if named else _("step #%(n)d")
+        else:
+            head = _("phase '%(id)s'") % {"id": ident} if named else _("phase #%(n)d")
+        head = head if named else head % {"n": path[1] + 1}
         rest = rest[2:]
     tail = ""
     for p in rest:
         tail += f"[{p}]" if isinstance(p, int) else (f".{p}" if tail or not head else f" {p}")
-    return (head + tail) if head else tail.lstrip(".")
+    if not head:
+        # TRANSLATORS: a field of the format (title, steps[2].next), written as it is in YAML
+        return pgettext("field", "%(field)s") % {"field": tail.lstrip(".")}
+    if tail.startswith(" "):
+        # TRANSLATORS: a field of a step or a phase: step 'greet' lane, step #3 evidence[0]
+        return _("%(item)s %(field)s") % {"item": head, "field": tail[1:]}
+    return head + tail
 
 
 def _short(value, limit=40) -> str:
@@ -128,33 +138,37 @@ def _not_finite(doc: Document, path: tuple, err) -> Problem:
     """One problem for a number that is not finite, whatever the schema wanted there."""
     written = doc.numbers.get(path)
     if err.instance != err.instance:
-        what = f"{written or '.nan'} (not a number), not a finite number"
+        what = _("%(written)s (not a number), not a finite number") % {"written": written or ".nan"}
     elif written is None or written.lstrip("+-").lower() in (".inf", "inf"):
-        what = f"{written or '.inf'} (infinity), not a finite number"
+        what = _("%(written)s (infinity), not a finite number") % {"written": written or ".inf"}
     else:
         shown = _short(written)
         if shown != written:
-            shown += f" ({len(written):,} characters)"
-        what = f"{shown}, a number too large to hold"
+            shown = _("%(shown)s (%(count)s characters)") % {
+                "shown": shown,
+                "count": f"{len(written):,}",
+            }
+        what = _("%(written)s, a number too large to hold") % {"written": shown}
     types = err.schema.get("type") if isinstance(err.schema, dict) else None
     names = types if isinstance(types, list) else [types]
     if _is_duration(err):
-        hint = "; write a duration with a unit, such as 90m"
+        hint = _("; write a duration with a unit, such as 90m")
     elif "string" in names:
-        hint = "; put it in quotes to keep it as text"
+        hint = _("; put it in quotes to keep it as text")
     elif "integer" in names:
-        hint = "; write a whole number"
+        hint = _("; write a whole number")
     elif "const" in err.schema:
-        hint = f"; write {err.schema['const']}"
+        hint = _("; write %(value)s") % {"value": err.schema["const"]}
     elif path and path[-1] == "emotion":
-        hint = "; write a number within emotion_scale (default -2 to 2)"
+        hint = _("; write a number within emotion_scale (default -2 to 2)")
     else:
-        hint = "; write a number between -1.8e308 and 1.8e308"
+        hint = _("; write a number between -1.8e308 and 1.8e308")
     return problem(
         doc.path,
         doc.pos(path),
         "error",
-        f"{_where(path, doc.data)} is {what}{hint}",
+        _("%(where)s is %(what)s%(hint)s")
+        % {"where": _where(path, doc.data), "what": what, "hint": hint},
         "wrong-type",
     )
 
@@ -195,7 +209,7 @@ _LANE_WORDS = {
 
 def _types(schema_type) -> str:
     names: list[str] = schema_type if isinstance(schema_type, list) else [schema_type]
-    return " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+    return _(" or ").join(_(_TYPE_NAMES[n]) if n in _TYPE_NAMES else n for n in names)
 
 
 def _is_duration(err) -> bool:
@@ -440,19 +454,26 @@ def _unknown_keys(
     for key in instance:
         if key in allowed:
             continue
-        where = f" in {_where(path, doc.data)}" if path else ""
         hint = _suggest(key, allowed)
         if not hint and isinstance(key, str) and " " in key.strip():
-            hint = (
+            hint = _(
                 "; a comma inside {…} ends a value: put text that holds a comma in quotes "
                 '(text: "a, b")'
             )
+        if path:
+            msg = _("unknown key '%(key)s' in %(where)s%(hint)s") % {
+                "key": key,
+                "where": _where(path, doc.data),
+                "hint": hint,
+            }
+        else:
+            msg = _("unknown key '%(key)s'%(hint)s") % {"key": key, "hint": hint}
         out.append(
             problem(
                 doc.path,
                 doc.key_pos(path + (key,)),
                 "error",
-                f"unknown key '{key}'{where}{hint}",
+                msg,
                 "unknown-key",
             )
         )
@@ -462,12 +483,12 @@ def _unknown_keys(
 def _missing_field(doc: Document, err: ValidationError, path: tuple) -> Problem:
     """The problem of a required field missing from the mapping at ``path``."""
     missing = err.message.split("'")[1] if "'" in err.message else err.message
-    what = _where(path, doc.data) if path else "the blueprint"
+    what = _where(path, doc.data) if path else _("the blueprint")
     return problem(
         doc.path,
         doc.pos(path),
         "error",
-        f"{what} is missing required field '{missing}'",
+        _("%(where)s is missing required field '%(field)s'") % {"where": what, "field": missing},
         "missing-field",
     )
 
@@ -489,9 +510,16 @@ def _type_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
         and not isinstance(err.instance, bool)
     ):
         n = _short(err.instance)
-        msg = f"{_where(path, data)} is {n}, a number without a unit; write {n}m, {n}s or {n}h"
+        msg = _("%(where)s is %(n)s, a number without a unit; write %(n)sm, %(n)ss or %(n)sh") % {
+            "where": _where(path, data),
+            "n": n,
+        }
         return msg, "bad-duration"
-    msg = f"{_where(path, data)} should be {_types(err.validator_value)}, not {_kind(err.instance)}"
+    msg = _("%(where)s should be %(wanted)s, not %(got)s") % {
+        "where": _where(path, data),
+        "wanted": _types(err.validator_value),
+        "got": _kind(err.instance),
+    }
     return msg, "wrong-type"
 
 
@@ -499,20 +527,20 @@ def _pattern_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]
     """A text that is not a duration, or not an id (with a hint for several
     next steps written with commas)."""
     if _is_duration(err):
-        msg = (
-            f"'{_short(err.instance)}' is not a duration; write a number and a unit "
+        msg = _(
+            "'%(value)s' is not a duration; write a number and a unit "
             "(s or sec, m or min, h, d, w): 30s, 5m, 5 min, 2h, 3d, 1w or 1h30m"
-        )
+        ) % {"value": _short(err.instance)}
         if err.validator_value == vocab.LIMIT_PATTERN:  # a promise's limit
-            msg += f", or whole working days: 3{vocab.WORKING_DAY_UNIT}"
+            msg += _(", or whole working days: 3%(unit)s") % {"unit": vocab.WORKING_DAY_UNIT}
         return msg, "bad-duration"
-    msg = (
-        f"'{_short(err.instance)}' is not a valid id for {_where(path, data)}: an id starts with a "
+    msg = _(
+        "'%(value)s' is not a valid id for %(where)s: an id starts with a "
         "letter (Chinese letters too), then letters, digits, - or _, with no spaces or punctuation"
-    )
+    ) % {"value": _short(err.instance), "where": _where(path, data)}
     if isinstance(err.instance, str) and "," in err.instance and "next" in path:
         items = ", ".join(x.strip() for x in err.instance.split(","))
-        msg += f"; for several next steps write a list: [{items}]"
+        msg += _("; for several next steps write a list: [%(items)s]") % {"items": items}
     return msg, "invalid-value"
 
 
@@ -522,42 +550,50 @@ def _enum_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
     choices = err.validator_value if isinstance(err.validator_value, list) else []
     hint = _suggest(err.instance, choices)
     if not hint and isinstance(err.instance, str) and err.instance.strip() in _LANE_WORDS:
-        hint = f"; did you mean '{_LANE_WORDS[err.instance.strip()]}'?"
-    msg = (
-        f"{_where(path, data)} is '{_short(err.instance)}', not one of: "
-        f"{', '.join(map(str, choices))}{hint}"
-    )
+        hint = _("; did you mean '%(choice)s'?") % {"choice": _LANE_WORDS[err.instance.strip()]}
+    msg = _("%(where)s is '%(value)s', not one of: %(choices)s%(hint)s") % {
+        "where": _where(path, data),
+        "value": _short(err.instance),
+        "choices": ", ".join(map(str, choices)),
+        "hint": hint,
+    }
     return msg, "invalid-value"
 
 
 def _const_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
     """A value other than the one allowed."""
     got = (
-        f"'{_short(err.instance)}' (a text)"
+        _("'%(value)s' (a text)") % {"value": _short(err.instance)}
         if isinstance(err.instance, str)
         else _short(err.instance)
     )
-    return f"{_where(path, data)} must be {err.validator_value}, not {got}", "invalid-value"
+    msg = _("%(where)s must be %(value)s, not %(got)s") % {
+        "where": _where(path, data),
+        "value": err.validator_value,
+        "got": got,
+    }
+    return msg, "invalid-value"
 
 
 def _range_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
     """A number out of range (an emotion says its range)."""
+    values = {"where": _where(path, data), "value": _short(err.instance), "why": err.message}
     msg = (
-        f"{_where(path, data)} is {_short(err.instance)}; it must be between -2 and 2"
+        _("%(where)s is %(value)s; it must be between -2 and 2") % values
         if path and path[-1] == "emotion"
-        else f"{_where(path, data)} is out of range: {err.message}"
+        else _("%(where)s is out of range: %(why)s") % values
     )
     return msg, "invalid-value"
 
 
 def _min_length_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
     """An empty text."""
-    return f"{_where(path, data)} is empty", "invalid-value"
+    return _("%(where)s is empty") % {"where": _where(path, data)}, "invalid-value"
 
 
 def _min_items_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:
     """An empty list."""
-    return f"{_where(path, data)} needs at least one entry", "invalid-value"
+    return _("%(where)s needs at least one entry") % {"where": _where(path, data)}, "invalid-value"
 
 
 def _other_wording(err: ValidationError, path: tuple, data) -> tuple[str, str]:

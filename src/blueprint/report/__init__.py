@@ -38,15 +38,23 @@ def plural(n: int, word: str) -> str:
 
 
 def summary(results) -> str:
+    from blueprint.messages import _, ngettext
+
     problems = [p for r in results for p in r.problems]
     counts = {s: sum(1 for p in problems if p.severity == s) for s in SEVERITIES}
     files = len(results)
+    checked = ngettext("%(n)d file checked", "%(n)d files checked", files) % {"n": files}
     if not problems:
-        return f"{plural(files, 'file')} checked: no problems"
-    parts = [plural(counts["error"], "error"), plural(counts["warning"], "warning")]
+        return _("%(checked)s: no problems") % {"checked": checked}
+    n_err, n_warn = counts["error"], counts["warning"]
+    parts = [
+        ngettext("%(n)d error", "%(n)d errors", n_err) % {"n": n_err},
+        ngettext("%(n)d warning", "%(n)d warnings", n_warn) % {"n": n_warn},
+    ]
     if counts["info"]:
-        parts.append(f"{counts['info']} info")
-    return f"{plural(files, 'file')} checked: " + ", ".join(parts)
+        parts.append(_("%(n)d info") % {"n": counts["info"]})
+    # TRANSLATORS: between the counts of a summary ("1 error, 2 warnings")
+    return _("%(checked)s: %(counts)s") % {"checked": checked, "counts": _(", ").join(parts)}
 
 
 def text(results, color: bool = False, quiet: bool = False) -> str:

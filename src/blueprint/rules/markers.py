@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from blueprint.durations import format_duration
+from blueprint.messages import _
 from blueprint.rules import Finding, rule
 
 
@@ -31,8 +32,11 @@ def missing_evidence(ctx):
         if s.lane == "customer" and not s.evidence:
             yield Finding(
                 s.pos,
-                f"customer action '{s.id}' has no physical evidence; name what the customer "
-                "sees or touches here (evidence: [...])",
+                _(
+                    "customer action '%(step)s' has no physical evidence; name what the customer "
+                    "sees or touches here (evidence: [...])"
+                )
+                % {"step": s.id},
                 s.id,
             )
 
@@ -48,8 +52,11 @@ def evidence_outside_customer(ctx):
         if s.lane != "customer" and s.evidence:
             yield Finding(
                 s.field_pos("evidence"),
-                f"{s.lane} step '{s.id}' has evidence; put it on the customer "
-                "action where the customer meets it",
+                _(
+                    "%(lane)s step '%(step)s' has evidence; put it on the customer "
+                    "action where the customer meets it"
+                )
+                % {"lane": s.lane, "step": s.id},
                 s.id,
             )
 
@@ -73,7 +80,8 @@ def wait_without_expected(ctx):
         if s.wait is not None and s.wait.expected is None:
             yield Finding(
                 s.field_pos("wait"),
-                f"wait point at '{s.id}' has no expected time (wait: {{expected: 10m}})",
+                _("wait point at '%(step)s' has no expected time (wait: {expected: 10m})")
+                % {"step": s.id},
                 s.id,
             )
 
@@ -100,7 +108,8 @@ def fail_without_recovery(ctx):
         if s.fail is not None and not s.fail.recovery.strip():
             yield Finding(
                 s.field_pos("fail"),
-                f"fail point at '{s.id}' has no recovery: say what staff do when it happens",
+                _("fail point at '%(step)s' has no recovery: say what staff do when it happens")
+                % {"step": s.id},
                 s.id,
             )
 
@@ -132,8 +141,16 @@ def duration_exceeds_standard(ctx):
         ):
             yield Finding(
                 s.duration.pos,
-                f"step '{s.id}' takes {s.duration.text} but its standard allows "
-                f"{s.standard.within.text} ({format_duration(s.duration.seconds - s.standard.within.seconds)} over)",
+                _(
+                    "step '%(step)s' takes %(duration)s but its standard allows "
+                    "%(standard)s (%(over)s over)"
+                )
+                % {
+                    "step": s.id,
+                    "duration": s.duration.text,
+                    "standard": s.standard.within.text,
+                    "over": format_duration(s.duration.seconds - s.standard.within.seconds),
+                },
                 s.id,
             )
 
@@ -170,7 +187,11 @@ def field_wrong_lane(ctx):
             if name not in s.positions:
                 continue
             if s.lane == "customer":
-                msg = f"'{name}' on customer action '{s.id}' belongs on the staff step that says it"
+                msg = _(
+                    "'%(field)s' on customer action '%(step)s' belongs on the staff step that says it"
+                ) % {"field": name, "step": s.id}
             else:
-                msg = f"'{name}' on {s.lane} step '{s.id}' belongs on the customer action it describes"
+                msg = _(
+                    "'%(field)s' on %(lane)s step '%(step)s' belongs on the customer action it describes"
+                ) % {"field": name, "lane": s.lane, "step": s.id}
             yield Finding(s.field_pos(name), msg, s.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from blueprint.messages import _, step_noun
 from blueprint.rules import Finding, rule
 from blueprint.vocab import (
     CONTACT_STAFF,
@@ -12,7 +13,6 @@ from blueprint.vocab import (
     INTERNAL,
     INVISIBLE,
     LANES,
-    STEP_NOUN,
     SUPPORT,
     lanes_above,
 )
@@ -61,11 +61,19 @@ def flow_skips_line(ctx):
             yield Finding(
                 f.pos,
                 # (no quote after the advice: the log-line filter would take it for a long value)
-                f"flow from {STEP_NOUN[a]} '{s.id}' to {STEP_NOUN[b]} '{f.target}' skips "
-                "the front stage; route it through a front-stage step, or, when the customer "
-                "deals with it directly on purpose, mark the flow or a step with contact: phone "
-                "(or video, email, message, mail, web, app), or write ignore: [flow-skips-line] "
-                "on the step the flow leaves",
+                _(
+                    "flow from %(from_noun)s '%(from_step)s' to %(to_noun)s '%(to_step)s' skips "
+                    "the front stage; route it through a front-stage step, or, when the customer "
+                    "deals with it directly on purpose, mark the flow or a step with contact: phone "
+                    "(or video, email, message, mail, web, app), or write ignore: [flow-skips-line] "
+                    "on the step the flow leaves"
+                )
+                % {
+                    "from_noun": step_noun(a),
+                    "from_step": s.id,
+                    "to_noun": step_noun(b),
+                    "to_step": f.target,
+                },
                 s.id,
             )
 
@@ -112,13 +120,15 @@ def undeclared_cycle(ctx):
         flow = next((f for f in by_id[u].flows if f.target == v), None)
         pos = flow.pos if flow else by_id[u].pos
         if u == v:
-            msg = f"step '{u}' flows to itself; mark the flow kind: rework if the step repeats"
+            msg = _(
+                "step '%(step)s' flows to itself; mark the flow kind: rework if the step repeats"
+            ) % {"step": u}
         else:
             loop = " → ".join(members[:6]) + (" → …" if len(members) > 6 else "")
-            msg = (
-                f"flow '{u}' → '{v}' closes a cycle ({loop}) that is not declared; "
-                "mark it kind: recovery or kind: rework if the loop is intended"
-            )
+            msg = _(
+                "flow '%(from_step)s' → '%(to_step)s' closes a cycle (%(loop)s) that is not "
+                "declared; mark it kind: recovery or kind: rework if the loop is intended"
+            ) % {"from_step": u, "to_step": v, "loop": loop}
         yield Finding(pos, msg, u)
 
 
@@ -151,8 +161,17 @@ def backward_phase_flow(ctx):
             if index[t.phase] < index[s.phase]:
                 yield Finding(
                     f.pos,
-                    f"flow '{s.id}' → '{t.id}' goes back from phase '{s.phase}' to the earlier "
-                    f"phase '{t.phase}'; declare it as a loop (kind: recovery or rework)",
+                    _(
+                        "flow '%(from_step)s' → '%(to_step)s' goes back from phase "
+                        "'%(from_phase)s' to the earlier phase '%(to_phase)s'; declare it as a "
+                        "loop (kind: recovery or rework)"
+                    )
+                    % {
+                        "from_step": s.id,
+                        "to_step": t.id,
+                        "from_phase": s.phase,
+                        "to_phase": t.phase,
+                    },
                     s.id,
                 )
 
@@ -193,8 +212,11 @@ def unreachable_step(ctx):
         if s.id not in seen:
             yield Finding(
                 s.pos,
-                f"step '{s.id}' is cut off from the customer's journey: "
-                "no flow leads to it from the journey, and it leads into none",
+                _(
+                    "step '%(step)s' is cut off from the customer's journey: "
+                    "no flow leads to it from the journey, and it leads into none"
+                )
+                % {"step": s.id},
                 s.id,
             )
 
@@ -222,8 +244,11 @@ def dead_end(ctx):
         if s.lane in CONTACT_STAFF and not s.flows:
             yield Finding(
                 s.pos,
-                f"{STEP_NOUN[s.lane]} '{s.id}' leads nowhere: add next: with the step that "
-                "uses its work (the customer, a colleague or a system)",
+                _(
+                    "%(noun)s '%(step)s' leads nowhere: add next: with the step that "
+                    "uses its work (the customer, a colleague or a system)"
+                )
+                % {"noun": step_noun(s.lane), "step": s.id},
                 s.id,
             )
 
@@ -261,15 +286,19 @@ def customer_journey_broken(ctx):
         pos = ctx.bp.positions.get("steps", ctx.bp.pos)
         yield Finding(
             pos,
-            "the blueprint has no customer action; the journey must start and end with the customer",
+            _(
+                "the blueprint has no customer action; the journey must start and end with the customer"
+            ),
         )
         return
     if not st.customer_starts:
         first = ctx.bp.by_id[st.customer_steps[0]]
         yield Finding(
             first.pos,
-            "the customer's journey has no start: every customer action follows another "
-            "(a cycle); declare the loop with kind: recovery or rework",
+            _(
+                "the customer's journey has no start: every customer action follows another "
+                "(a cycle); declare the loop with kind: recovery or rework"
+            ),
             first.id,
         )
         return
@@ -287,8 +316,11 @@ def customer_journey_broken(ctx):
             s = ctx.bp.by_id[comp[0]]
             yield Finding(
                 s.pos,
-                f"customer action '{s.id}' is not connected to the journey that starts at "
-                f"'{main}'; add a flow that leads to it",
+                _(
+                    "customer action '%(step)s' is not connected to the journey that starts at "
+                    "'%(start)s'; add a flow that leads to it"
+                )
+                % {"step": s.id, "start": main},
                 s.id,
             )
 
@@ -332,8 +364,11 @@ def frontstage_unmet(ctx):
         s = ctx.bp.by_id[n]
         yield Finding(
             s.pos,
-            f"front-stage step '{n}' is not linked to any customer action; "
-            "is it back-stage work, or is a flow missing?",
+            _(
+                "front-stage step '%(step)s' is not linked to any customer action; "
+                "is it back-stage work, or is a flow missing?"
+            )
+            % {"step": n},
             n,
         )
 
@@ -361,7 +396,10 @@ def support_serves_nothing(ctx):
     for n in _unattached(ctx, SUPPORT, set(lanes_above(INTERNAL))):
         s = ctx.bp.by_id[n]
         yield Finding(
-            s.pos, f"support process '{n}' serves no step: link it to the staff work it supports", n
+            s.pos,
+            _("support process '%(step)s' serves no step: link it to the staff work it supports")
+            % {"step": n},
+            n,
         )
 
 
@@ -378,7 +416,9 @@ def empty_lane(ctx):
     for lane in LANES:
         if lane not in used:
             yield Finding(
-                pos, f"no step is in the {lane} lane; map that work or turn this rule off"
+                pos,
+                _("no step is in the %(lane)s lane; map that work or turn this rule off")
+                % {"lane": lane},
             )
 
 
@@ -393,7 +433,7 @@ def empty_phase(ctx):
     used = {s.phase for s in ctx.bp.steps}
     for p in ctx.bp.phases:
         if p.id not in used:
-            yield Finding(p.pos, f"phase '{p.id}' has no step")
+            yield Finding(p.pos, _("phase '%(phase)s' has no step") % {"phase": p.id})
 
 
 @rule("step-outside-phase", "warning")
@@ -417,5 +457,8 @@ def step_outside_phase(ctx):
     for s in ctx.bp.steps:
         if s.phase is None:
             yield Finding(
-                s.pos, f"step '{s.id}' has no phase; phases are declared, so name one", s.id
+                s.pos,
+                _("step '%(step)s' has no phase; phases are declared, so name one")
+                % {"step": s.id},
+                s.id,
             )

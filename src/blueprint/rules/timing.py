@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from blueprint.durations import format_duration
 from blueprint.i18n import said_in
+from blueprint.messages import _, language
 from blueprint.rules import Finding, rule
 
 
@@ -35,8 +36,15 @@ def wait_beyond_tolerance(ctx):
             s = ctx.bp.by_id[w.step]
             yield Finding(
                 s.field_pos("wait"),
-                f"wait at '{w.step}' is expected to take {format_duration(w.expected)}, "
-                f"longer than the tolerable {format_duration(w.tolerable)}",
+                _(
+                    "wait at '%(step)s' is expected to take %(expected)s, "
+                    "longer than the tolerable %(tolerable)s"
+                )
+                % {
+                    "step": w.step,
+                    "expected": format_duration(w.expected),
+                    "tolerable": format_duration(w.tolerable),
+                },
                 w.step,
             )
 
@@ -107,8 +115,11 @@ def negative_end(ctx):
             s = ctx.bp.by_id[e.step]
             yield Finding(
                 s.field_pos("emotion"),
-                f"the journey ends at '{e.step}' with emotion {_signed(e.emotion, ctx.bp.emotion_scale)}; "
-                "people remember the end: improve this moment",
+                _(
+                    "the journey ends at '%(step)s' with emotion %(emotion)s; "
+                    "people remember the end: improve this moment"
+                )
+                % {"step": e.step, "emotion": _signed(e.emotion, ctx.bp.emotion_scale)},
                 e.step,
             )
 
@@ -138,8 +149,11 @@ def end_is_worst(ctx):
             s = ctx.bp.by_id[e.step]
             yield Finding(
                 s.field_pos("emotion"),
-                f"the journey ends at its worst moment, '{e.step}' "
-                f"(emotion {_signed(e.emotion, ctx.bp.emotion_scale)}); make the last moment a good one",
+                _(
+                    "the journey ends at its worst moment, '%(step)s' "
+                    "(emotion %(emotion)s); make the last moment a good one"
+                )
+                % {"step": e.step, "emotion": _signed(e.emotion, ctx.bp.emotion_scale)},
                 e.step,
             )
 
@@ -172,20 +186,35 @@ def promise_exceeded(ctx):
         if c.kind == "duration" or c.status not in ("exceeded", "early"):
             continue
         s = ctx.bp.by_id[c.step]
+        over, elapsed = format_duration(c.over), format_duration(c.elapsed)
         if c.status == "early":
-            how = f"starts {format_duration(c.over)} before its window opens"
+            how = _("starts %(over)s before its window opens") % {"over": over}
         elif c.kind == "after":
-            how = f"starts {format_duration(c.over)} later than promised"
+            how = _("starts %(over)s later than promised") % {"over": over}
         else:
-            how = f"is {format_duration(c.over)} late"
-        since = f"{format_duration(c.elapsed)} after '{c.trigger}'" if c.trigger else ""
+            how = _("is %(over)s late") % {"over": over}
+        if c.trigger:
+            since = _("%(elapsed)s after '%(trigger)s'") % {
+                "elapsed": elapsed,
+                "trigger": c.trigger,
+            }
+        else:
+            since = _("after %(elapsed)s") % {"elapsed": elapsed}
         when = ""
-        if c.start:
-            when = f", the clock starting {'at worst ' if c.worst_start else ''}{c.start}"
+        if c.start and c.worst_start:
+            when = _(", the clock starting at worst %(start)s") % {"start": c.start}
+        elif c.start:
+            when = _(", the clock starting %(start)s") % {"start": c.start}
         yield Finding(
             _promise_pos(s),
-            f"promise at '{c.step}' ({_promise_words(c)}) {how}: the flow reaches it "
-            f"{since or 'after ' + format_duration(c.elapsed)}{when}",
+            _("promise at '%(step)s' (%(promise)s) %(how)s: the flow reaches it %(since)s%(when)s")
+            % {
+                "step": c.step,
+                "promise": _promise_words(c),
+                "how": how,
+                "since": since,
+                "when": when,
+            },
             c.step,
         )
 
@@ -215,14 +244,20 @@ def promise_unknown(ctx):
             continue
         s = ctx.bp.by_id[c.step]
         if c.unreachable:
-            why = f"the flow does not lead from '{c.trigger}' to '{c.step}'"
+            why = _("the flow does not lead from '%(trigger)s' to '%(step)s'") % {
+                "trigger": c.trigger,
+                "step": c.step,
+            }
         else:
-            why = f"no duration on {', '.join(repr(m) for m in c.missing)}"
+            why = _("no duration on %(steps)s") % {"steps": ", ".join(repr(m) for m in c.missing)}
             if c.at_least:
-                why += f" (at least {format_duration(c.at_least)} without them)"
+                why += _(" (at least %(least)s without them)") % {
+                    "least": format_duration(c.at_least)
+                }
         yield Finding(
             _promise_pos(s),
-            f"promise at '{c.step}' ({_promise_words(c)}) cannot be checked: {why}",
+            _("promise at '%(step)s' (%(promise)s) cannot be checked: %(why)s")
+            % {"step": c.step, "promise": _promise_words(c), "why": why},
             c.step,
         )
 
@@ -236,12 +271,16 @@ def _promise_pos(s):
 
 
 def _promise_words(c) -> str:
-    frm = f" from '{c.trigger}'" if c.trigger else ""
     if c.kind == "after":
-        return f"{c.limit} after '{c.trigger}'"
+        return _("%(limit)s after '%(trigger)s'") % {"limit": c.limit, "trigger": c.trigger}
+    values = {"limit": c.limit, "trigger": c.trigger, "window": format_duration(c.window or 0)}
     if c.kind == "window":
-        return f"at {c.limit}{frm} ±{format_duration(c.window or 0)}"
-    return f"within {c.limit}{frm}"
+        if c.trigger:
+            return _("at %(limit)s from '%(trigger)s' ±%(window)s") % values
+        return _("at %(limit)s ±%(window)s") % values
+    if c.trigger:
+        return _("within %(limit)s from '%(trigger)s'") % values
+    return _("within %(limit)s") % values
 
 
 def _signed(n, scale=None) -> str:
@@ -258,7 +297,11 @@ def _inferred(ctx, heuristic: str):
             i = f.heuristics.index(heuristic)
             anchor = f.anchors[i] if i < len(f.anchors) else by_id[f.step].pos
             yield Finding(
-                anchor, f"possible fail point at '{f.step}': {said_in(f.reasons[i])}", f.step
+                anchor,
+                # the analysis' sentence, in the language of messages (i18n.SENTENCES)
+                _("possible fail point at '%(step)s': %(reason)s")
+                % {"step": f.step, "reason": said_in(f.reasons[i], language())},
+                f.step,
             )
 
 
