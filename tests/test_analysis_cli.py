@@ -65,6 +65,7 @@ def test_json_is_stable_and_documented(run):
         "waits_skipped",
         "moments",
         "timing",
+        "needs",
         "shape",
         "steps",
     ]

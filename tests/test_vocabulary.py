@@ -37,6 +37,7 @@ GROUPS = {
     "script formats": set(vocab.SCRIPT_FORMATS),
     "papers": set(vocab.PAPERS),
     "themes": set(vocab.THEMES),
+    "need types": set(vocab.NEED_TYPES),
 }
 #: modules that may spell the vocabulary: its definition and its translations
 DEFINITIONS = {"vocab.py", "i18n.py"}
@@ -187,6 +188,7 @@ def test_the_schema_file_follows_the_vocabulary():
     assert tuple(d["severity"]["enum"]) == vocab.LEVELS
     assert d["duration"]["pattern"] == vocab.DURATION_PATTERN
     assert d["limit"]["pattern"] == vocab.LIMIT_PATTERN
+    assert tuple(d["need"]["properties"]["type"]["enum"]) == vocab.NEED_TYPES
 
 
 # ------------------------------------------------------------------------- durations

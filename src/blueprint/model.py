@@ -51,6 +51,15 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class Need:
+    """What the customer needs at a customer action (or on the whole journey: core_need)."""
+
+    text: str
+    type: str  # one of vocab.NEED_TYPES
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class Standard:
     text: str
     within: Duration | None
@@ -150,6 +159,7 @@ class Step:
     contact: str = ""  # its flows across the line of visibility are this kind of contact
     fail: FailPoint | None = None
     wait: WaitPoint | None = None
+    need: Need | None = None  # what the customer needs here (customer actions)
     ignore: frozenset[str] = frozenset()
     ignore_pos: dict[str, Pos] = field(default_factory=dict)  # ignored id -> Pos of the list item
     flows: tuple[Flow, ...] = ()
@@ -179,6 +189,7 @@ class Blueprint:
     calendar: Calendar = field(default_factory=Calendar)
     emotion_scale: EmotionScale = field(default_factory=EmotionScale)
     replaces: str = ""  # the as-is blueprint this one replaces, relative to this file
+    core_need: Need | None = None  # the need the journey exists for (core_need:)
     rules: dict[str, tuple[str, Pos]] = field(default_factory=dict)  # rule id -> (severity, Pos)
     phases: list[Phase] = field(default_factory=list)
     roles: dict[str, Role] = field(default_factory=dict)
@@ -446,6 +457,7 @@ def _head(doc: Document, data: dict, problems: list[Problem]) -> Blueprint:
         tolerance=_duration(doc, ("tolerance",), data.get("tolerance"), problems),
         calendar=_calendar(doc, data.get("calendar"), problems),
         replaces=_s(data.get("replaces")),
+        core_need=_need(doc, ("core_need",), data.get("core_need")),
         positions={k: doc.key_pos((k,)) for k in data},
     )
 
@@ -577,6 +589,7 @@ def _step(
         standard=_standard(doc, raw, base, bp.calendar, problems),
         fail=_fail(doc, raw, base),
         wait=_wait(doc, raw, base, problems),
+        need=_need(doc, base + ("need",), raw.get("need")),
         ignore=_ignore(raw),
         ignore_pos=_ignore_pos(doc, raw, base),
         flows=_flows(doc, raw, base),
@@ -633,6 +646,16 @@ def _wait(doc: Document, raw: dict, base: tuple, problems: list[Problem]) -> Wai
         _s(wait.get("explain")),
         doc.key_pos(base + ("wait",)),
     )
+
+
+def _need(doc: Document, path: tuple, raw: object) -> Need | None:
+    """A ``need:`` (or ``core_need:``) with its text and a known type (else the schema said it)."""
+    if not isinstance(raw, dict):
+        return None
+    text, kind = raw.get("text"), raw.get("type")
+    if not isinstance(text, str) or kind not in vocab.NEED_TYPES:
+        return None
+    return Need(text, kind, doc.key_pos(path))
 
 
 def _ignore(raw: dict) -> frozenset[str]:

@@ -101,6 +101,14 @@ def lines_crossed(a: str | None, b: str | None) -> tuple[str, ...]:
     return tuple(lane.line_below for lane in between if lane.line_below)
 
 
+# ----------------------------------------------------------------------- customer needs
+
+#: the types of a customer need (DOMAIN.md §7): what the customer takes for granted,
+#: expects, is delighted by, needs solved, is annoyed to be given, and needs on the side
+NEED_TYPES: tuple[str, ...] = ("basic", "expected", "delight", "problem", "reverse", "secondary")
+#: the need type that providing annoys: a front-stage step that still serves it is flagged
+REVERSE_NEED = "reverse"
+
 # ------------------------------------------------------------------------------ locales
 
 #: the locales a blueprint may declare (``locale:``); the first is the default

@@ -18,6 +18,7 @@ from blueprint.analysis.findings import (
     CustomerTime,
     EndMoment,
     FailFinding,
+    Needs,
     PhaseTime,
     Phrase,
     Segment,
@@ -35,6 +36,7 @@ __all__ = [
     "CustomerTime",
     "EndMoment",
     "FailFinding",
+    "Needs",
     "PhaseTime",
     "Phrase",
     "Segment",
@@ -53,7 +55,7 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     in the blueprint, or by ``off`` (ids, e.g. from the project configuration);
     a step's ``ignore:`` turns them off for that step.
     """
-    from blueprint.analysis import ends, failpoints, moments, shape, timing, waits
+    from blueprint.analysis import ends, failpoints, moments, needs, shape, timing, waits
     from blueprint.analysis.flow import FlowDag
 
     st = structure or Structure(bp)
@@ -81,4 +83,5 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
             over_tolerance=False,
         )
     a.shape = shape.shape(dag)
+    a.needs = needs.needs(a)
     return a

@@ -237,6 +237,34 @@ class Shape:
         return len(self.longest_path)
 
 
+@dataclass(frozen=True)
+class PhaseNeeds:
+    phase: str | None  # phase id (None: customer actions without a phase)
+    name: str
+    steps: tuple = ()  # customer actions with a need, in flow order
+    types: dict = field(default_factory=dict)  # need type -> count (only the types present)
+
+
+@dataclass(frozen=True)
+class ReverseServed:
+    step: str  # a customer action whose need is reverse (providing it annoys)
+    served_by: tuple = ()  # front-stage steps that still serve it
+
+
+@dataclass(frozen=True)
+class Needs:
+    steps: tuple = ()  # customer actions with a need, in flow order
+    without: tuple = ()  # customer actions without one
+    types: dict = field(default_factory=dict)  # need type -> count, every type
+    phases: tuple = ()  # PhaseNeeds, in phase order
+    core: str | None = None  # the core need's type (None: no need anywhere)
+    core_text: str = ""  # the declared core need in words ("" when not declared)
+    core_declared: bool = False  # core_need: in the blueprint (else: the most frequent type)
+    core_steps: tuple = ()  # customer actions whose need is of the core type
+    reverse_served: tuple = ()  # ReverseServed, in flow order
+    moments: tuple = ()  # (customer action, ('key', 'peak', 'end' as they apply)), flow order
+
+
 @dataclass
 class Analysis:
     bp: Blueprint
@@ -259,6 +287,7 @@ class Analysis:
     shape: Shape = field(default_factory=Shape)
     heuristics_off: tuple = ()  # heuristics turned off for the whole blueprint
     waits_skipped: Phrase | None = None  # why inferred waits were not computed, if they were not
+    needs: Needs = field(default_factory=Needs)  # the customer's needs (analysis/needs.py)
     usual_end: str | None = None  # the end where most customers stop
     usual_end_reason: str = (
         ""  # 'declared' (end: true), 'plain' (no when: on the way), 'first-branch'

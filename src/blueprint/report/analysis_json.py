@@ -167,6 +167,39 @@ def as_dict(a) -> dict:
         "preparation": {"steps": list(t.preparation), "seconds": _num(t.preparation_seconds)},
     }
 
+    n = a.needs
+    needs = {
+        "steps": [
+            {"step": sid, **where(sid), "text": by_id[sid].need.text, "type": by_id[sid].need.type}
+            for sid in n.steps
+        ],
+        "without": list(n.without),
+        "types": dict(n.types),
+        "phases": [
+            {"phase": p.phase, "name": p.name, "steps": list(p.steps), "types": dict(p.types)}
+            for p in n.phases
+        ],
+        "core": {
+            "type": n.core,
+            "text": n.core_text or None,
+            "declared": n.core_declared,
+            "steps": list(n.core_steps),
+        },
+        "moments": [
+            {
+                "step": sid,
+                "moments": list(kinds),
+                "need": by_id[sid].need.text if by_id[sid].need else None,
+                "type": by_id[sid].need.type if by_id[sid].need else None,
+            }
+            for sid, kinds in n.moments
+        ],
+        "reverse_served": [
+            {"step": r.step, **where(r.step), "served_by": list(r.served_by)}
+            for r in n.reverse_served
+        ],
+    }
+
     shape = {
         "steps": sh.steps,
         "customer_actions": sh.customer_actions,
@@ -212,6 +245,7 @@ def as_dict(a) -> dict:
         "waits_skipped": said_in(a.waits_skipped) if a.waits_skipped else None,
         "moments": moments,
         "timing": timing,
+        "needs": needs,
         "shape": shape,
         "steps": steps,
     }

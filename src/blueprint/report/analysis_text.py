@@ -387,6 +387,60 @@ class _Report:
             if e.worst:
                 self.note(self.f("worst_end_fmt", e.step))
 
+    def needs(self):
+        """The customer's needs: only when the blueprint states any."""
+        a, t, n = self.a, self.t, self.a.needs
+        if not n.steps and not self.bp.core_need:
+            return
+        self.section(self.f("needs_fmt", len(n.steps), len(a.structure.customer_steps)))
+        if n.core is None:
+            self.note(t["core_none"])
+        elif n.core_declared:
+            self.note(self.f("core_declared_fmt", n.core_text, t[f"need_{n.core}"]))
+        else:
+            self.note(
+                self.f(
+                    "core_found_fmt",
+                    t[f"need_{n.core}"],
+                    len(n.core_steps),
+                    len(n.steps),
+                    self.ids(n.core_steps),
+                )
+            )
+        if n.phases and self.bp.phases:
+            self.lines.append("  " + t["needs_per_phase"])
+            rows = [[t["col_phase"], t["col_needs"], t["col_types"]]]
+            for p in n.phases:
+                rows.append(
+                    [
+                        cut(p.phase if p.phase is not None else t["no_phase"], 24),
+                        str(len(p.steps)),
+                        t["list_sep"].join(
+                            self.f("count_fmt", t[f"need_{k}"], v) for k, v in p.types.items()
+                        )
+                        or "-",
+                    ]
+                )
+            self.lines.extend(table(rows, indent=4))
+        if n.moments:
+            self.lines.append("  " + t["needs_at_moments"])
+            rows = [[t["col_moment"], t["col_where"], t["col_step"], t["col_need"]]]
+            for step, kinds in n.moments:
+                need = self.by_id[step].need
+                rows.append(
+                    [
+                        t["ids_sep"].join(t[f"moment_{k}"] for k in kinds),
+                        self.where(step),
+                        step,
+                        self.f("colon_fmt", t[f"need_{need.type}"], need.text)
+                        if need
+                        else t["no_need"],
+                    ]
+                )
+            self.lines.extend(table(rows, indent=4))
+        for r in n.reverse_served:
+            self.note(self.f("reverse_served_fmt", r.step, self.ids(r.served_by)))
+
     def timing(self):
         t = self.a.timing
         w = self.t
@@ -605,6 +659,7 @@ def report(a, problems=()) -> str:
     r.fails()
     r.waits()
     r.moments()
+    r.needs()
     r.timing()
     r.shape()
     problems = list(problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from blueprint.durations import format_duration
 from blueprint.rules import Finding, rule
+from blueprint.vocab import NEED_TYPES
 
 
 @rule("missing-evidence", "warning")
@@ -174,3 +175,36 @@ def field_wrong_lane(ctx):
             else:
                 msg = f"'{name}' on {s.lane} step '{s.id}' belongs on the customer action it describes"
             yield Finding(s.field_pos(name), msg, s.id)
+
+
+@rule("key-moment-without-need", "warning")
+def key_moment_without_need(ctx):
+    """A key moment does not say what the customer needs there.
+
+    A key moment (moment of truth) is where the service is judged; designing it
+    starts from the customer's need there (DOMAIN.md §2, step 2). Name the need
+    and its type: basic, expected, delight, problem, reverse or secondary.
+
+    Fails::
+
+        - id: order
+          lane: customer
+          text: Order dishes
+          key: true
+
+    Passes::
+
+        - id: order
+          lane: customer
+          text: Order dishes
+          key: true
+          need: {text: Know what is good today, type: expected}
+    """
+    for s in ctx.bp.steps:
+        if s.lane == "customer" and s.key and s.need is None:
+            yield Finding(
+                s.field_pos("key"),
+                f"key moment '{s.id}' does not say what the customer needs there "
+                f"(need: {{text: ..., type: {'|'.join(NEED_TYPES)}}})",
+                s.id,
+            )
