@@ -66,6 +66,7 @@ def test_json_is_stable_and_documented(run):
         "moments",
         "timing",
         "needs",
+        "known",
         "shape",
         "steps",
     ]

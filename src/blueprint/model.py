@@ -160,6 +160,8 @@ class Step:
     fail: FailPoint | None = None
     wait: WaitPoint | None = None
     need: Need | None = None  # what the customer needs here (customer actions)
+    known: str = ""  # how it is known: one of vocab.KNOWN_LEVELS ("" when not said)
+    source: str = ""  # where it comes from (an interview, a data set, a date)
     ignore: frozenset[str] = frozenset()
     ignore_pos: dict[str, Pos] = field(default_factory=dict)  # ignored id -> Pos of the list item
     flows: tuple[Flow, ...] = ()
@@ -590,6 +592,8 @@ def _step(
         fail=_fail(doc, raw, base),
         wait=_wait(doc, raw, base, problems),
         need=_need(doc, base + ("need",), raw.get("need")),
+        known=raw["known"] if raw.get("known") in vocab.KNOWN_LEVELS else "",
+        source=_s(raw.get("source")),
         ignore=_ignore(raw),
         ignore_pos=_ignore_pos(doc, raw, base),
         flows=_flows(doc, raw, base),

@@ -109,6 +109,16 @@ NEED_TYPES: tuple[str, ...] = ("basic", "expected", "delight", "problem", "rever
 #: the need type that providing annoys: a front-stage step that still serves it is flagged
 REVERSE_NEED = "reverse"
 
+# ---------------------------------------------------------------------- evidence levels
+
+#: how a fact of the blueprint is known (``known:``), from the firmest: seen, timed or
+#: measured; said by customers or staff; the team's belief; not in the service yet
+KNOWN_LEVELS: tuple[str, ...] = ("observed", "reported", "assumed", "proposed")
+ASSUMED, PROPOSED = KNOWN_LEVELS[2], KNOWN_LEVELS[3]
+#: the levels a decision should not rest on unseen (the drawing marks them, the
+#: customer time says when it rests on them)
+UNSURE: tuple[str, ...] = (ASSUMED, PROPOSED)
+
 # ------------------------------------------------------------------------------ locales
 
 #: the locales a blueprint may declare (``locale:``); the first is the default

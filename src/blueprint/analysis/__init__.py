@@ -18,6 +18,8 @@ from blueprint.analysis.findings import (
     CustomerTime,
     EndMoment,
     FailFinding,
+    Knowledge,
+    KnownShare,
     Needs,
     PhaseTime,
     Phrase,
@@ -36,6 +38,8 @@ __all__ = [
     "CustomerTime",
     "EndMoment",
     "FailFinding",
+    "Knowledge",
+    "KnownShare",
     "Needs",
     "PhaseTime",
     "Phrase",
@@ -55,7 +59,7 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     in the blueprint, or by ``off`` (ids, e.g. from the project configuration);
     a step's ``ignore:`` turns them off for that step.
     """
-    from blueprint.analysis import ends, failpoints, moments, needs, shape, timing, waits
+    from blueprint.analysis import ends, failpoints, known, moments, needs, shape, timing, waits
     from blueprint.analysis.flow import FlowDag
 
     st = structure or Structure(bp)
@@ -84,4 +88,5 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
         )
     a.shape = shape.shape(dag)
     a.needs = needs.needs(a)
+    a.known = known.known(a)
     return a

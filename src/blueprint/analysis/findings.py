@@ -265,6 +265,25 @@ class Needs:
     moments: tuple = ()  # (customer action, ('key', 'peak', 'end' as they apply)), flow order
 
 
+@dataclass(frozen=True)
+class KnownShare:
+    """How the facts of one kind are known: 'steps', 'durations' (steps with a duration)
+    or 'emotions' (customer actions with an emotion); a fact is known as its step is."""
+
+    kind: str
+    total: int = 0
+    levels: dict = field(default_factory=dict)  # level -> count, every level of vocab
+    unstated: int = 0  # no known: on the step
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    stated: bool = False  # some step says how it is known
+    shares: tuple = ()  # KnownShare for steps, durations, emotions
+    customer_timed: tuple = ()  # steps whose durations make up the customer time
+    customer_unsure: tuple = ()  # of those, the ones assumed or proposed
+
+
 @dataclass
 class Analysis:
     bp: Blueprint
@@ -288,6 +307,7 @@ class Analysis:
     heuristics_off: tuple = ()  # heuristics turned off for the whole blueprint
     waits_skipped: Phrase | None = None  # why inferred waits were not computed, if they were not
     needs: Needs = field(default_factory=Needs)  # the customer's needs (analysis/needs.py)
+    known: Knowledge = field(default_factory=Knowledge)  # evidence levels (analysis/known.py)
     usual_end: str | None = None  # the end where most customers stop
     usual_end_reason: str = (
         ""  # 'declared' (end: true), 'plain' (no when: on the way), 'first-branch'

@@ -200,6 +200,15 @@ def as_dict(a) -> dict:
         ],
     }
 
+    k = a.known
+    known = {
+        "stated": k.stated,
+        "kinds": {
+            sh.kind: {"total": sh.total, **sh.levels, "unstated": sh.unstated} for sh in k.shares
+        },
+        "customer_time": {"timed": list(k.customer_timed), "unsure": list(k.customer_unsure)},
+    }
+
     shape = {
         "steps": sh.steps,
         "customer_actions": sh.customer_actions,
@@ -227,6 +236,8 @@ def as_dict(a) -> dict:
                 **where(n),
                 "duration": _num(s.duration.seconds) if s.duration else None,
                 "emotion": s.emotion,
+                "known": s.known or None,
+                "source": s.source or None,
                 "markers": sorted(a.markers(n)),
             }
         )
@@ -246,6 +257,7 @@ def as_dict(a) -> dict:
         "moments": moments,
         "timing": timing,
         "needs": needs,
+        "known": known,
         "shape": shape,
         "steps": steps,
     }

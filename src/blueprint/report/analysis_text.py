@@ -17,7 +17,7 @@ from blueprint import i18n
 from blueprint.analysis.promises import limit_words, window_words
 from blueprint.durations import duration_parts, format_duration
 from blueprint.textwidth import char_width, display_width, wrap
-from blueprint.vocab import SEVERITIES
+from blueprint.vocab import SEVERITIES, UNSURE
 
 WIDTH = 100  # the report's width in cells (long findings wrap)
 TEXT_CELLS = 26  # a step's text is cut to this many cells in tables
@@ -441,6 +441,33 @@ class _Report:
         for r in n.reverse_served:
             self.note(self.f("reverse_served_fmt", r.step, self.ids(r.served_by)))
 
+    def known(self):
+        """How the facts are known: only when some step says (known:)."""
+        k, t = self.a.known, self.t
+        if not k.stated:
+            return
+        self.section(t["known_title"])
+        levels = list(k.shares[0].levels) if k.shares else []
+        rows = [[t["col_facts"], t["col_total"], *(t[f"known_{lvl}"] for lvl in levels)]]
+        rows[0].append(t["known_unstated"])
+        for sh in k.shares:
+            rows.append(
+                [
+                    t[f"fact_{sh.kind}"],
+                    str(sh.total),
+                    *(str(sh.levels[lvl]) for lvl in levels),
+                    str(sh.unstated),
+                ]
+            )
+        self.lines.extend(table(rows))
+        items = [
+            self.f("share_fmt", sh.levels[lvl], sh.total, t[f"fact_{sh.kind}"], t[f"known_{lvl}"])
+            for sh in k.shares
+            for lvl in UNSURE
+            if sh.levels[lvl]
+        ]
+        self.bullets(items, indent=2)
+
     def timing(self):
         t = self.a.timing
         w = self.t
@@ -483,6 +510,20 @@ class _Report:
             rows.append(["", "", self.f("untimed_fmt", self.ids(c.untimed))])
         if c.missing:
             rows.append(["", "", self.f("unknown_time_fmt", self.ids(c.missing))])
+        k = self.a.known
+        if k.customer_unsure:
+            rows.append(
+                [
+                    "",
+                    "",
+                    self.f(
+                        "customer_unsure_fmt",
+                        len(k.customer_unsure),
+                        len(k.customer_timed),
+                        self.ids(k.customer_unsure),
+                    ),
+                ]
+            )
         if t.tolerance is not None:
             if t.margin is None:
                 verdict = w["margin_unknown"]
@@ -661,6 +702,7 @@ def report(a, problems=()) -> str:
     r.moments()
     r.needs()
     r.timing()
+    r.known()
     r.shape()
     problems = list(problems)
     if problems:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from blueprint.durations import format_duration
 from blueprint.rules import Finding, rule
-from blueprint.vocab import NEED_TYPES
+from blueprint.vocab import NEED_TYPES, PROPOSED
 
 
 @rule("missing-evidence", "warning")
@@ -206,5 +206,43 @@ def key_moment_without_need(ctx):
                 s.field_pos("key"),
                 f"key moment '{s.id}' does not say what the customer needs there "
                 f"(need: {{text: ..., type: {'|'.join(NEED_TYPES)}}})",
+                s.id,
+            )
+
+
+@rule("proposed-in-as-is", "warning")
+def proposed_in_as_is(ctx):
+    """A proposed step in a blueprint of the service as it is today.
+
+    ``known: proposed`` marks what is not in the service yet; a blueprint with
+    ``status: as-is`` describes the service as it runs. Move the step to the
+    to-be blueprint, or say how it is known today (observed, reported, assumed).
+
+    Fails::
+
+        status: as-is
+        steps:
+          - id: sms
+            lane: support
+            text: Text the guest when the table is ready
+            known: proposed
+
+    Passes::
+
+        status: to-be
+        steps:
+          - id: sms
+            lane: support
+            text: Text the guest when the table is ready
+            known: proposed
+    """
+    if ctx.bp.status != "as-is":
+        return
+    for s in ctx.bp.steps:
+        if s.known == PROPOSED:
+            yield Finding(
+                s.value_pos("known"),
+                f"step '{s.id}' is proposed, but this blueprint is the service as it is "
+                "(status: as-is): move it to the to-be blueprint or say how it is known today",
                 s.id,
             )
