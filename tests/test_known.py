@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from blueprint import lint
 from blueprint.analysis import Analysis, analyze
 from blueprint.config import Config
@@ -82,3 +84,28 @@ def test_without_known_nothing_is_said(write):
     assert not a.known.stated and a.known.customer_unsure == ()
     text = report(a)
     assert "How it is known" not in text and "rests on" not in text
+
+
+def _node(svg: str, step: str) -> str:
+    """The SVG group of one step's box (Graphviz escapes '-' in ids as &#45;)."""
+    start = svg.index(f'<g id="step:{step}" class="node">')
+    return svg[start : svg.index("</g>", start)]
+
+
+@pytest.mark.parametrize("theme", ["color", "mono"])
+def test_assumed_and_proposed_steps_are_drawn_dashed_with_a_mark(write, run, tmp_path, theme):
+    path = write(BP.replace("id: t\n", "id: t\nstatus: to-be\n"))
+    out = tmp_path / "t.svg"
+    r = run("render", path, "--theme", theme, "-o", out)
+    assert r.exit_code == 0, r.output
+    svg = out.read_text(encoding="utf-8")
+    outline = lambda g: g.split("<text", 1)[0]  # noqa: E731  (the box's own path, before its text)
+    for step, mark in (("take", "≈ assumed"), ("cook", "≈ assumed"), ("pay", "+ proposed")):
+        g = _node(svg, step)
+        assert "stroke-dasharray" in outline(g), step
+        assert mark in g, step
+    for step in ("order", "serve", "eat"):  # observed, reported, not said: solid, no mark
+        g = _node(svg, step)
+        assert "stroke-dasharray" not in outline(g) and "assumed" not in g, step
+    assert "assumed: the team&#39;s belief, not seen or measured (dashed outline)" in svg
+    assert "proposed: not in the service yet (dashed outline)" in svg
