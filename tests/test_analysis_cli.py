@@ -67,6 +67,7 @@ def test_json_is_stable_and_documented(run):
         "timing",
         "needs",
         "known",
+        "servqual",
         "shape",
         "steps",
     ]

@@ -71,6 +71,7 @@ class Standard:
     window: Duration | None = None  # ... give or take this much
     start: str = ""  # when the trigger ends on the calendar (fri 16:00), for working days
     trigger_pos: Pos | None = None  # where from: is written
+    dimension: str = ""  # the SERVQUAL dimension it protects (vocab.SERVQUAL), "" when not said
 
     @property
     def kind(self) -> str:
@@ -114,6 +115,7 @@ class FailPoint:
     prevention: str
     recovery: str
     pos: Pos
+    dimension: str = ""  # the SERVQUAL dimension it threatens (vocab.SERVQUAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +194,8 @@ class Blueprint:
     emotion_scale: EmotionScale = field(default_factory=EmotionScale)
     replaces: str = ""  # the as-is blueprint this one replaces, relative to this file
     core_need: Need | None = None  # the need the journey exists for (core_need:)
+    # servqual: dimension -> (expected, perceived), in vocab.SERVQUAL order
+    servqual: dict[str, tuple[float, float]] = field(default_factory=dict)
     rules: dict[str, tuple[str, Pos]] = field(default_factory=dict)  # rule id -> (severity, Pos)
     phases: list[Phase] = field(default_factory=list)
     roles: dict[str, Role] = field(default_factory=dict)
@@ -410,6 +414,7 @@ def _standard_map(
         window=dur("window"),
         start=start,
         trigger_pos=doc.pos(sp + ("from",)) if trigger is not None else None,
+        dimension=_dimension(std.get("dimension")),
     )
 
 
@@ -460,6 +465,7 @@ def _head(doc: Document, data: dict, problems: list[Problem]) -> Blueprint:
         calendar=_calendar(doc, data.get("calendar"), problems),
         replaces=_s(data.get("replaces")),
         core_need=_need(doc, ("core_need",), data.get("core_need")),
+        servqual=_servqual(data.get("servqual")),
         positions={k: doc.key_pos((k,)) for k in data},
     )
 
@@ -635,6 +641,7 @@ def _fail(doc: Document, raw: dict, base: tuple) -> FailPoint | None:
         _s(fail.get("prevention")),
         _s(fail.get("recovery")),
         doc.key_pos(base + ("fail",)),
+        _dimension(fail.get("dimension")),
     )
 
 
@@ -660,6 +667,26 @@ def _need(doc: Document, path: tuple, raw: object) -> Need | None:
     if not isinstance(text, str) or kind not in vocab.NEED_TYPES:
         return None
     return Need(text, kind, doc.key_pos(path))
+
+
+def _dimension(value: object) -> str:
+    return value if isinstance(value, str) and value in vocab.SERVQUAL else ""
+
+
+def _finite(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and x == x and abs(x) < 1e12
+
+
+def _servqual(raw: object) -> dict[str, tuple[float, float]]:
+    """``servqual:`` scores that are numbers, in vocab.SERVQUAL order (else the schema said it)."""
+    if not isinstance(raw, dict):
+        return {}
+    out = {}
+    for d in vocab.SERVQUAL:
+        v = raw.get(d)
+        if isinstance(v, dict) and _finite(v.get("expected")) and _finite(v.get("perceived")):
+            out[d] = (float(v["expected"]), float(v["perceived"]))
+    return out
 
 
 def _ignore(raw: dict) -> frozenset[str]:

@@ -119,6 +119,11 @@ ASSUMED, PROPOSED = KNOWN_LEVELS[2], KNOWN_LEVELS[3]
 #: customer time says when it rests on them)
 UNSURE: tuple[str, ...] = (ASSUMED, PROPOSED)
 
+# ----------------------------------------------------------------------------- SERVQUAL
+
+#: the five SERVQUAL dimensions of service quality (DOMAIN.md §7); evidence counts as tangibles
+SERVQUAL: tuple[str, ...] = ("reliability", "responsiveness", "assurance", "empathy", "tangibles")
+
 # ------------------------------------------------------------------------------ locales
 
 #: the locales a blueprint may declare (``locale:``); the first is the default

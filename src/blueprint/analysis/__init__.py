@@ -16,6 +16,7 @@ from blueprint.analysis.failpoints import HEURISTICS
 from blueprint.analysis.findings import (
     Analysis,
     CustomerTime,
+    DimensionCover,
     EndMoment,
     FailFinding,
     Knowledge,
@@ -24,6 +25,7 @@ from blueprint.analysis.findings import (
     PhaseTime,
     Phrase,
     Segment,
+    Servqual,
     Shape,
     StandardCheck,
     Timing,
@@ -37,6 +39,7 @@ __all__ = [
     "Analysis",
     "CustomerTime",
     "EndMoment",
+    "DimensionCover",
     "FailFinding",
     "Knowledge",
     "KnownShare",
@@ -44,6 +47,7 @@ __all__ = [
     "PhaseTime",
     "Phrase",
     "Segment",
+    "Servqual",
     "Shape",
     "StandardCheck",
     "Timing",
@@ -59,7 +63,17 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     in the blueprint, or by ``off`` (ids, e.g. from the project configuration);
     a step's ``ignore:`` turns them off for that step.
     """
-    from blueprint.analysis import ends, failpoints, known, moments, needs, shape, timing, waits
+    from blueprint.analysis import (
+        ends,
+        failpoints,
+        known,
+        moments,
+        needs,
+        servqual,
+        shape,
+        timing,
+        waits,
+    )
     from blueprint.analysis.flow import FlowDag
 
     st = structure or Structure(bp)
@@ -89,4 +103,5 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     a.shape = shape.shape(dag)
     a.needs = needs.needs(a)
     a.known = known.known(a)
+    a.servqual = servqual.servqual(a)
     return a

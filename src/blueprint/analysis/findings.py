@@ -284,6 +284,33 @@ class Knowledge:
     customer_unsure: tuple = ()  # of those, the ones assumed or proposed
 
 
+@dataclass(frozen=True)
+class DimensionCover:
+    """One SERVQUAL dimension: where the blueprint addresses it and its survey scores."""
+
+    dimension: str
+    standards: tuple = ()  # steps whose standard names the dimension, in flow order
+    fail_points: tuple = ()  # steps whose declared fail point names it, in flow order
+    phases: dict = field(default_factory=dict)  # phase id ("" for none) -> (standards, fails)
+    expected: float | None = None  # servqual: E
+    perceived: float | None = None  # servqual: P
+
+    @property
+    def gap(self) -> float | None:
+        """P - E (negative: the service falls short of what customers expect)."""
+        if self.expected is None or self.perceived is None:
+            return None
+        return self.perceived - self.expected
+
+
+@dataclass(frozen=True)
+class Servqual:
+    stated: bool = False  # a dimension or a score is written somewhere
+    dimensions: tuple = ()  # DimensionCover, in vocab.SERVQUAL order
+    without_standard: tuple = ()  # dimensions no standard names
+    gaps: tuple = ()  # dimensions with scores, the largest shortfall (lowest P - E) first
+
+
 @dataclass
 class Analysis:
     bp: Blueprint
@@ -308,6 +335,7 @@ class Analysis:
     waits_skipped: Phrase | None = None  # why inferred waits were not computed, if they were not
     needs: Needs = field(default_factory=Needs)  # the customer's needs (analysis/needs.py)
     known: Knowledge = field(default_factory=Knowledge)  # evidence levels (analysis/known.py)
+    servqual: Servqual = field(default_factory=Servqual)  # SERVQUAL (analysis/servqual.py)
     usual_end: str | None = None  # the end where most customers stop
     usual_end_reason: str = (
         ""  # 'declared' (end: true), 'plain' (no when: on the way), 'first-branch'

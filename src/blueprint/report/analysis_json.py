@@ -209,6 +209,24 @@ def as_dict(a) -> dict:
         "customer_time": {"timed": list(k.customer_timed), "unsure": list(k.customer_unsure)},
     }
 
+    q = a.servqual
+    servqual = {
+        "dimensions": [
+            {
+                "dimension": c.dimension,
+                "standards": list(c.standards),
+                "fail_points": list(c.fail_points),
+                "phases": {k: {"standards": n, "fail_points": f} for k, (n, f) in c.phases.items()},
+                "expected": _num(c.expected),
+                "perceived": _num(c.perceived),
+                "gap": _num(c.gap),
+            }
+            for c in q.dimensions
+        ],
+        "without_standard": list(q.without_standard),
+        "gaps": list(q.gaps),
+    }
+
     shape = {
         "steps": sh.steps,
         "customer_actions": sh.customer_actions,
@@ -258,6 +276,7 @@ def as_dict(a) -> dict:
         "timing": timing,
         "needs": needs,
         "known": known,
+        "servqual": servqual,
         "shape": shape,
         "steps": steps,
     }

@@ -468,6 +468,38 @@ class _Report:
         ]
         self.bullets(items, indent=2)
 
+    def servqual(self):
+        """SERVQUAL coverage and gaps: only when a dimension or a score is written."""
+        q, t = self.a.servqual, self.t
+        if not q.stated:
+            return
+        self.section(t["servqual_title"])
+        scored = any(c.gap is not None for c in q.dimensions)
+        head = [t["col_dimension"], t["col_standards"], t["col_fails"]]
+        if scored:
+            head += [t["col_e"], t["col_p"], t["col_gap"]]
+        rows = [[*head, t["col_phases"]]]
+        for c in q.dimensions:
+            row = [t[f"dim_{c.dimension}"], str(len(c.standards)), str(len(c.fail_points))]
+            if scored:
+                row += [
+                    f"{c.expected:g}" if c.expected is not None else "",
+                    f"{c.perceived:g}" if c.perceived is not None else "",
+                    f"{c.gap:+.2f}" if c.gap is not None else "",
+                ]
+            phases = t["list_sep"].join(
+                f"{k or t['no_phase']} {n}/{f}" for k, (n, f) in c.phases.items()
+            )
+            rows.append([*row, phases or "-"])
+        self.lines.extend(table(rows))
+        if q.without_standard:
+            names = t["ids_sep"].join(t[f"dim_{d}"] for d in q.without_standard)
+            self.note(self.f("no_standard_fmt", names))
+        if q.gaps:
+            by = {c.dimension: c for c in q.dimensions}
+            gaps = t["ids_sep"].join(f"{t[f'dim_{d}']} {by[d].gap:+.2f}" for d in q.gaps)
+            self.note(self.f("gaps_fmt", gaps))
+
     def timing(self):
         t = self.a.timing
         w = self.t
@@ -703,6 +735,7 @@ def report(a, problems=()) -> str:
     r.needs()
     r.timing()
     r.known()
+    r.servqual()
     r.shape()
     problems = list(problems)
     if problems:
