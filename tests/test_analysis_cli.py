@@ -65,6 +65,9 @@ def test_json_is_stable_and_documented(run):
         "waits_skipped",
         "moments",
         "timing",
+        "needs",
+        "known",
+        "servqual",
         "shape",
         "steps",
     ]

@@ -66,6 +66,7 @@ def hostile_blueprint() -> dict:
                 "evidence": ["E " + h],
                 "emotion": 1,
                 "key": True,
+                "need": {"text": "N " + h, "type": "basic"},
                 "next": ["greet"],
             },
             {

@@ -49,11 +49,15 @@ def model_fields(bp) -> dict:
         if s.standard is None:
             return None
         t = s.standard
-        return (t.text, dur(t.within), t.trigger, dur(t.after), dur(t.at), dur(t.window), t.start)
+        return (
+            t.text, dur(t.within), t.trigger, dur(t.after), dur(t.at), dur(t.window), t.start,
+            t.dimension,
+        )  # fmt: skip
 
     out = {
         "head": (bp.id, bp.title, bp.description, bp.locale, bp.customer, bp.owner, bp.status),
         "more": (bp.version, dur(bp.tolerance), bp.calendar, bp.emotion_scale),
+        "quality": (bp.core_need and (bp.core_need.text, bp.core_need.type), bp.servqual),
         "rules": {k: v[0] for k, v in bp.rules.items()},
         "phases": [(p.id, p.name, p.description) for p in bp.phases],
         "roles": {r.id: (r.name, r.description) for r in bp.roles.values()},
@@ -65,6 +69,7 @@ def model_fields(bp) -> dict:
             s.fail.severity,
             s.fail.prevention,
             s.fail.recovery,
+            s.fail.dimension,
         )
         wait = s.wait and (dur(s.wait.expected), dur(s.wait.tolerable), s.wait.fill, s.wait.explain)
         out[f"step {s.id}"] = {
@@ -81,6 +86,8 @@ def model_fields(bp) -> dict:
             "key": s.key,
             "end": s.end,
             "contact": s.contact,
+            "need": s.need and (s.need.text, s.need.type),
+            "known": (s.known, s.source),
             "fail": fail,
             "wait": wait,
             "ignore": sorted(s.ignore),

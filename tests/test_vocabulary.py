@@ -37,6 +37,9 @@ GROUPS = {
     "script formats": set(vocab.SCRIPT_FORMATS),
     "papers": set(vocab.PAPERS),
     "themes": set(vocab.THEMES),
+    "need types": set(vocab.NEED_TYPES),
+    "evidence levels": set(vocab.KNOWN_LEVELS),
+    "servqual": set(vocab.SERVQUAL),
 }
 #: modules that may spell the vocabulary: its definition and its translations
 DEFINITIONS = {"vocab.py", "i18n.py"}
@@ -187,6 +190,11 @@ def test_the_schema_file_follows_the_vocabulary():
     assert tuple(d["severity"]["enum"]) == vocab.LEVELS
     assert d["duration"]["pattern"] == vocab.DURATION_PATTERN
     assert d["limit"]["pattern"] == vocab.LIMIT_PATTERN
+    assert tuple(d["need"]["properties"]["type"]["enum"]) == vocab.NEED_TYPES
+    assert tuple(d["step"]["properties"]["known"]["enum"]) == vocab.KNOWN_LEVELS
+    assert tuple(d["fail"]["properties"]["dimension"]["enum"]) == vocab.SERVQUAL
+    assert tuple(d["standard"]["properties"]["dimension"]["enum"]) == vocab.SERVQUAL
+    assert tuple(schema["properties"]["servqual"]["properties"]) == vocab.SERVQUAL
 
 
 # ------------------------------------------------------------------------- durations

@@ -52,6 +52,15 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class Need:
+    """What the customer needs at a customer action (or on the whole journey: core_need)."""
+
+    text: str
+    type: str  # one of vocab.NEED_TYPES
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class Standard:
     text: str
     within: Duration | None
@@ -63,6 +72,7 @@ class Standard:
     window: Duration | None = None  # ... give or take this much
     start: str = ""  # when the trigger ends on the calendar (fri 16:00), for working days
     trigger_pos: Pos | None = None  # where from: is written
+    dimension: str = ""  # the SERVQUAL dimension it protects (vocab.SERVQUAL), "" when not said
 
     @property
     def kind(self) -> str:
@@ -106,6 +116,7 @@ class FailPoint:
     prevention: str
     recovery: str
     pos: Pos
+    dimension: str = ""  # the SERVQUAL dimension it threatens (vocab.SERVQUAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +162,9 @@ class Step:
     contact: str = ""  # its flows across the line of visibility are this kind of contact
     fail: FailPoint | None = None
     wait: WaitPoint | None = None
+    need: Need | None = None  # what the customer needs here (customer actions)
+    known: str = ""  # how it is known: one of vocab.KNOWN_LEVELS ("" when not said)
+    source: str = ""  # where it comes from (an interview, a data set, a date)
     ignore: frozenset[str] = frozenset()
     ignore_pos: dict[str, Pos] = field(default_factory=dict)  # ignored id -> Pos of the list item
     flows: tuple[Flow, ...] = ()
@@ -180,6 +194,9 @@ class Blueprint:
     calendar: Calendar = field(default_factory=Calendar)
     emotion_scale: EmotionScale = field(default_factory=EmotionScale)
     replaces: str = ""  # the as-is blueprint this one replaces, relative to this file
+    core_need: Need | None = None  # the need the journey exists for (core_need:)
+    # servqual: dimension -> (expected, perceived), in vocab.SERVQUAL order
+    servqual: dict[str, tuple[float, float]] = field(default_factory=dict)
     rules: dict[str, tuple[str, Pos]] = field(default_factory=dict)  # rule id -> (severity, Pos)
     phases: list[Phase] = field(default_factory=list)
     roles: dict[str, Role] = field(default_factory=dict)
@@ -406,6 +423,7 @@ def _standard_map(
         window=dur("window"),
         start=start,
         trigger_pos=doc.pos(sp + ("from",)) if trigger is not None else None,
+        dimension=_dimension(std.get("dimension")),
     )
 
 
@@ -455,6 +473,8 @@ def _head(doc: Document, data: dict, problems: list[Problem]) -> Blueprint:
         tolerance=_duration(doc, ("tolerance",), data.get("tolerance"), problems),
         calendar=_calendar(doc, data.get("calendar"), problems),
         replaces=_s(data.get("replaces")),
+        core_need=_need(doc, ("core_need",), data.get("core_need")),
+        servqual=_servqual(data.get("servqual")),
         positions={k: doc.key_pos((k,)) for k in data},
     )
 
@@ -583,6 +603,9 @@ def _step(
         standard=_standard(doc, raw, base, bp.calendar, problems),
         fail=_fail(doc, raw, base),
         wait=_wait(doc, raw, base, problems),
+        need=_need(doc, base + ("need",), raw.get("need")),
+        known=raw["known"] if raw.get("known") in vocab.KNOWN_LEVELS else "",
+        source=_s(raw.get("source")),
         ignore=_ignore(raw),
         ignore_pos=_ignore_pos(doc, raw, base),
         flows=_flows(doc, raw, base),
@@ -624,6 +647,7 @@ def _fail(doc: Document, raw: dict, base: tuple) -> FailPoint | None:
         _s(fail.get("prevention")),
         _s(fail.get("recovery")),
         doc.key_pos(base + ("fail",)),
+        _dimension(fail.get("dimension")),
     )
 
 
@@ -639,6 +663,36 @@ def _wait(doc: Document, raw: dict, base: tuple, problems: list[Problem]) -> Wai
         _s(wait.get("explain")),
         doc.key_pos(base + ("wait",)),
     )
+
+
+def _need(doc: Document, path: tuple, raw: object) -> Need | None:
+    """A ``need:`` (or ``core_need:``) with its text and a known type (else the schema said it)."""
+    if not isinstance(raw, dict):
+        return None
+    text, kind = raw.get("text"), raw.get("type")
+    if not isinstance(text, str) or kind not in vocab.NEED_TYPES:
+        return None
+    return Need(text, kind, doc.key_pos(path))
+
+
+def _dimension(value: object) -> str:
+    return value if isinstance(value, str) and value in vocab.SERVQUAL else ""
+
+
+def _finite(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and x == x and abs(x) < 1e12
+
+
+def _servqual(raw: object) -> dict[str, tuple[float, float]]:
+    """``servqual:`` scores that are numbers, in vocab.SERVQUAL order (else the schema said it)."""
+    if not isinstance(raw, dict):
+        return {}
+    out = {}
+    for d in vocab.SERVQUAL:
+        v = raw.get(d)
+        if isinstance(v, dict) and _finite(v.get("expected")) and _finite(v.get("perceived")):
+            out[d] = (float(v["expected"]), float(v["perceived"]))
+    return out
 
 
 def _ignore(raw: dict) -> frozenset[str]:

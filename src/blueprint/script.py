@@ -85,6 +85,15 @@ class WaitNote:
 
 
 @dataclass(frozen=True)
+class NeedNote:
+    """What the customer needs at a customer action a staff step serves."""
+
+    at: str  # the customer action's text
+    text: str  # the need in words
+    type: str  # its type, in the script's words
+
+
+@dataclass(frozen=True)
 class ScriptStep:
     id: str
     number: int
@@ -111,6 +120,7 @@ class ScriptStep:
     markers: tuple = ()  # Marker: key, peak, end moments of this step
     moments: tuple = ()  # Marker: (staff) moments of the customer step this one leads to
     end: bool = False  # (customer script) the journey may end here
+    needs: tuple = ()  # NeedNote: (staff) what the customer needs at the actions this step serves
 
 
 @dataclass(frozen=True)
@@ -216,6 +226,7 @@ class _Builder:
         self._waits: list[WaitFinding] | None = None  # computed by waits()
         self._own: dict[str, set[str]] | None = None  # computed by _own_next()
         self._beside: tuple[set[str], dict[str, set[str]]] | None = None  # by _met_beside()
+        self._serves: dict[str, list[str]] | None = None  # computed by staff_needs()
         self._waits_at: dict[str, list[WaitFinding]] = {}  # step -> its waits
         self._waits_after: dict[
             str | None, list[WaitFinding]
@@ -432,6 +443,21 @@ class _Builder:
             markers=self.moments_of(step_id),
         )
 
+    def staff_needs(self, step_id: str) -> tuple:
+        """What the customer needs at the customer actions whose staff this step is: the
+        front-stage steps met after an action, before the next (as served_by)."""
+        if self._serves is None:
+            self._serves = {}
+            for c in self.st.customer_steps:
+                if self.bp.by_id[c].need is not None:
+                    for link in self.served_by(c):
+                        self._serves.setdefault(link.step, []).append(c)
+        out = []
+        for c in self._serves.get(step_id, ()):
+            need = self.bp.by_id[c].need
+            out.append(NeedNote(self.bp.by_id[c].text, need.text, self.w[f"need_{need.type}"]))
+        return tuple(out)
+
     def staff_step(self, step_id: str, number: int) -> ScriptStep:
         cues = self.cues(step_id)
         handoffs = self.handoffs(step_id)
@@ -447,6 +473,7 @@ class _Builder:
             fail=self.fail(step_id),
             waits=self.staff_waits(step_id),
             moments=self.staff_moments(step_id),
+            needs=self.staff_needs(step_id),
         )
 
     # the customer's view --------------------------------------------------------

@@ -101,6 +101,29 @@ def lines_crossed(a: str | None, b: str | None) -> tuple[str, ...]:
     return tuple(lane.line_below for lane in between if lane.line_below)
 
 
+# ----------------------------------------------------------------------- customer needs
+
+#: the types of a customer need (DOMAIN.md §7): what the customer takes for granted,
+#: expects, is delighted by, needs solved, is annoyed to be given, and needs on the side
+NEED_TYPES: tuple[str, ...] = ("basic", "expected", "delight", "problem", "reverse", "secondary")
+#: the need type that providing annoys: a front-stage step that still serves it is flagged
+REVERSE_NEED = "reverse"
+
+# ---------------------------------------------------------------------- evidence levels
+
+#: how a fact of the blueprint is known (``known:``), from the firmest: seen, timed or
+#: measured; said by customers or staff; the team's belief; not in the service yet
+KNOWN_LEVELS: tuple[str, ...] = ("observed", "reported", "assumed", "proposed")
+ASSUMED, PROPOSED = KNOWN_LEVELS[2], KNOWN_LEVELS[3]
+#: the levels a decision should not rest on unseen (the drawing marks them, the
+#: customer time says when it rests on them)
+UNSURE: tuple[str, ...] = (ASSUMED, PROPOSED)
+
+# ----------------------------------------------------------------------------- SERVQUAL
+
+#: the five SERVQUAL dimensions of service quality (DOMAIN.md §7); evidence counts as tangibles
+SERVQUAL: tuple[str, ...] = ("reliability", "responsiveness", "assurance", "empathy", "tangibles")
+
 # ------------------------------------------------------------------------------ locales
 
 #: the locales a blueprint may declare (``locale:``); the first is the default

@@ -16,11 +16,16 @@ from blueprint.analysis.failpoints import HEURISTICS
 from blueprint.analysis.findings import (
     Analysis,
     CustomerTime,
+    DimensionCover,
     EndMoment,
     FailFinding,
+    Knowledge,
+    KnownShare,
+    Needs,
     PhaseTime,
     Phrase,
     Segment,
+    Servqual,
     Shape,
     StandardCheck,
     Timing,
@@ -34,10 +39,15 @@ __all__ = [
     "Analysis",
     "CustomerTime",
     "EndMoment",
+    "DimensionCover",
     "FailFinding",
+    "Knowledge",
+    "KnownShare",
+    "Needs",
     "PhaseTime",
     "Phrase",
     "Segment",
+    "Servqual",
     "Shape",
     "StandardCheck",
     "Timing",
@@ -53,7 +63,17 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
     in the blueprint, or by ``off`` (ids, e.g. from the project configuration);
     a step's ``ignore:`` turns them off for that step.
     """
-    from blueprint.analysis import ends, failpoints, moments, shape, timing, waits
+    from blueprint.analysis import (
+        ends,
+        failpoints,
+        known,
+        moments,
+        needs,
+        servqual,
+        shape,
+        timing,
+        waits,
+    )
     from blueprint.analysis.flow import FlowDag
 
     st = structure or Structure(bp)
@@ -81,4 +101,7 @@ def analyze(bp: Blueprint, structure: Structure | None = None, *, off=()) -> Ana
             over_tolerance=False,
         )
     a.shape = shape.shape(dag)
+    a.needs = needs.needs(a)
+    a.known = known.known(a)
+    a.servqual = servqual.servqual(a)
     return a

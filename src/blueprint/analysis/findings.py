@@ -237,6 +237,80 @@ class Shape:
         return len(self.longest_path)
 
 
+@dataclass(frozen=True)
+class PhaseNeeds:
+    phase: str | None  # phase id (None: customer actions without a phase)
+    name: str
+    steps: tuple = ()  # customer actions with a need, in flow order
+    types: dict = field(default_factory=dict)  # need type -> count (only the types present)
+
+
+@dataclass(frozen=True)
+class ReverseServed:
+    step: str  # a customer action whose need is reverse (providing it annoys)
+    served_by: tuple = ()  # front-stage steps that still serve it
+
+
+@dataclass(frozen=True)
+class Needs:
+    steps: tuple = ()  # customer actions with a need, in flow order
+    without: tuple = ()  # customer actions without one
+    types: dict = field(default_factory=dict)  # need type -> count, every type
+    phases: tuple = ()  # PhaseNeeds, in phase order
+    core: str | None = None  # the core need's type (None: no need anywhere)
+    core_text: str = ""  # the declared core need in words ("" when not declared)
+    core_declared: bool = False  # core_need: in the blueprint (else: the most frequent type)
+    core_steps: tuple = ()  # customer actions whose need is of the core type
+    reverse_served: tuple = ()  # ReverseServed, in flow order
+    moments: tuple = ()  # (customer action, ('key', 'peak', 'end' as they apply)), flow order
+
+
+@dataclass(frozen=True)
+class KnownShare:
+    """How the facts of one kind are known: 'steps', 'durations' (steps with a duration)
+    or 'emotions' (customer actions with an emotion); a fact is known as its step is."""
+
+    kind: str
+    total: int = 0
+    levels: dict = field(default_factory=dict)  # level -> count, every level of vocab
+    unstated: int = 0  # no known: on the step
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    stated: bool = False  # some step says how it is known
+    shares: tuple = ()  # KnownShare for steps, durations, emotions
+    customer_timed: tuple = ()  # steps whose durations make up the customer time
+    customer_unsure: tuple = ()  # of those, the ones assumed or proposed
+
+
+@dataclass(frozen=True)
+class DimensionCover:
+    """One SERVQUAL dimension: where the blueprint addresses it and its survey scores."""
+
+    dimension: str
+    standards: tuple = ()  # steps whose standard names the dimension, in flow order
+    fail_points: tuple = ()  # steps whose declared fail point names it, in flow order
+    phases: dict = field(default_factory=dict)  # phase id ("" for none) -> (standards, fails)
+    expected: float | None = None  # servqual: E
+    perceived: float | None = None  # servqual: P
+
+    @property
+    def gap(self) -> float | None:
+        """P - E (negative: the service falls short of what customers expect)."""
+        if self.expected is None or self.perceived is None:
+            return None
+        return self.perceived - self.expected
+
+
+@dataclass(frozen=True)
+class Servqual:
+    stated: bool = False  # a dimension or a score is written somewhere
+    dimensions: tuple = ()  # DimensionCover, in vocab.SERVQUAL order
+    without_standard: tuple = ()  # dimensions no standard names
+    gaps: tuple = ()  # dimensions with scores, the largest shortfall (lowest P - E) first
+
+
 @dataclass
 class Analysis:
     bp: Blueprint
@@ -259,6 +333,9 @@ class Analysis:
     shape: Shape = field(default_factory=Shape)
     heuristics_off: tuple = ()  # heuristics turned off for the whole blueprint
     waits_skipped: Phrase | None = None  # why inferred waits were not computed, if they were not
+    needs: Needs = field(default_factory=Needs)  # the customer's needs (analysis/needs.py)
+    known: Knowledge = field(default_factory=Knowledge)  # evidence levels (analysis/known.py)
+    servqual: Servqual = field(default_factory=Servqual)  # SERVQUAL (analysis/servqual.py)
     usual_end: str | None = None  # the end where most customers stop
     usual_end_reason: str = (
         ""  # 'declared' (end: true), 'plain' (no when: on the way), 'first-branch'

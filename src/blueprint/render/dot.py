@@ -90,6 +90,8 @@ COLOR = Theme(
         "end": "#263238",
         "key": "#00695c",
         "late": "#c62828",
+        vocab.ASSUMED: "#6d4c41",
+        vocab.PROPOSED: "#1565c0",
     },
     evidence_fill="#fffdf0",
     evidence_border="#9e9e9e",
@@ -117,7 +119,10 @@ MONO = Theme(
     rework="#000000",
     phase_fill="#333333",
     phase_text="#ffffff",
-    badges={k: "#000000" for k in ("fail", "wait", "peak", "low", "high", "end", "key", "late")},
+    badges={
+        k: "#000000"
+        for k in ("fail", "wait", "peak", "low", "high", "end", "key", "late", *vocab.UNSURE)
+    },
     evidence_fill="#ffffff",
     evidence_border="#555555",
     curve="#000000",
@@ -706,6 +711,8 @@ def to_dot(
                 "color": theme.borders[b.lane],
                 "penwidth": "1.3",
             }
+            if b.known:  # only assumed or proposed: a dashed outline (and a badge), mono too
+                look["style"] = "rounded,filled,dashed"
             if decor is not None:
                 look = decor.step_look(b, look)
             add(

@@ -150,6 +150,7 @@ class Box:
     lane: str | None = None
     column: int | None = None
     step: str | None = None
+    known: str = ""  # a step only assumed or proposed (vocab.UNSURE): drawn dashed
 
     @property
     def left(self) -> float:
@@ -501,6 +502,9 @@ def badges_for(step_id: str, analysis, locale: str, inferred: bool = True) -> li
         out.append(Badge("end", f"■ {w('end')}", True))
     if "key" in m:
         out.append(Badge("key", f"◎ {w('key')}", True))
+    known = analysis.bp.by_id[step_id].known
+    if known in vocab.UNSURE:  # not seen: the team's belief, or not in the service yet
+        out.append(Badge(known, f"{_BADGE_SYMBOL[known]} {w(known)}", False))
     return out
 
 
@@ -676,6 +680,7 @@ def _step_box(
         s.lane,
         column,
         s.id,
+        s.known if s.known in vocab.UNSURE else "",
     )
 
 
@@ -1023,6 +1028,8 @@ _LEGEND_BADGES = (
     ("end", True, "end.moment"),
     ("key", True, "key.moment"),
     ("late", True, "late.standard"),
+    (vocab.ASSUMED, False, "known.assumed"),
+    (vocab.PROPOSED, False, "known.proposed"),
 )
 _BADGE_SYMBOL = {
     "fail": "▲",
@@ -1033,6 +1040,8 @@ _BADGE_SYMBOL = {
     "end": "■",
     "key": "◎",
     "late": "◆",
+    vocab.ASSUMED: "≈",
+    vocab.PROPOSED: "+",
 }
 
 

@@ -167,6 +167,66 @@ def as_dict(a) -> dict:
         "preparation": {"steps": list(t.preparation), "seconds": _num(t.preparation_seconds)},
     }
 
+    n = a.needs
+    needs = {
+        "steps": [
+            {"step": sid, **where(sid), "text": by_id[sid].need.text, "type": by_id[sid].need.type}
+            for sid in n.steps
+        ],
+        "without": list(n.without),
+        "types": dict(n.types),
+        "phases": [
+            {"phase": p.phase, "name": p.name, "steps": list(p.steps), "types": dict(p.types)}
+            for p in n.phases
+        ],
+        "core": {
+            "type": n.core,
+            "text": n.core_text or None,
+            "declared": n.core_declared,
+            "steps": list(n.core_steps),
+        },
+        "moments": [
+            {
+                "step": sid,
+                "moments": list(kinds),
+                "need": by_id[sid].need.text if by_id[sid].need else None,
+                "type": by_id[sid].need.type if by_id[sid].need else None,
+            }
+            for sid, kinds in n.moments
+        ],
+        "reverse_served": [
+            {"step": r.step, **where(r.step), "served_by": list(r.served_by)}
+            for r in n.reverse_served
+        ],
+    }
+
+    k = a.known
+    known = {
+        "stated": k.stated,
+        "kinds": {
+            sh.kind: {"total": sh.total, **sh.levels, "unstated": sh.unstated} for sh in k.shares
+        },
+        "customer_time": {"timed": list(k.customer_timed), "unsure": list(k.customer_unsure)},
+    }
+
+    q = a.servqual
+    servqual = {
+        "dimensions": [
+            {
+                "dimension": c.dimension,
+                "standards": list(c.standards),
+                "fail_points": list(c.fail_points),
+                "phases": {k: {"standards": n, "fail_points": f} for k, (n, f) in c.phases.items()},
+                "expected": _num(c.expected),
+                "perceived": _num(c.perceived),
+                "gap": _num(c.gap),
+            }
+            for c in q.dimensions
+        ],
+        "without_standard": list(q.without_standard),
+        "gaps": list(q.gaps),
+    }
+
     shape = {
         "steps": sh.steps,
         "customer_actions": sh.customer_actions,
@@ -194,6 +254,8 @@ def as_dict(a) -> dict:
                 **where(n),
                 "duration": _num(s.duration.seconds) if s.duration else None,
                 "emotion": s.emotion,
+                "known": s.known or None,
+                "source": s.source or None,
                 "markers": sorted(a.markers(n)),
             }
         )
@@ -212,6 +274,9 @@ def as_dict(a) -> dict:
         "waits_skipped": said_in(a.waits_skipped) if a.waits_skipped else None,
         "moments": moments,
         "timing": timing,
+        "needs": needs,
+        "known": known,
+        "servqual": servqual,
         "shape": shape,
         "steps": steps,
     }

@@ -17,7 +17,7 @@ from blueprint import i18n
 from blueprint.analysis.promises import limit_words, window_words
 from blueprint.durations import duration_parts, format_duration
 from blueprint.textwidth import char_width, display_width, wrap
-from blueprint.vocab import SEVERITIES
+from blueprint.vocab import SEVERITIES, UNSURE
 
 WIDTH = 100  # the report's width in cells (long findings wrap)
 TEXT_CELLS = 26  # a step's text is cut to this many cells in tables
@@ -387,6 +387,119 @@ class _Report:
             if e.worst:
                 self.note(self.f("worst_end_fmt", e.step))
 
+    def needs(self):
+        """The customer's needs: only when the blueprint states any."""
+        a, t, n = self.a, self.t, self.a.needs
+        if not n.steps and not self.bp.core_need:
+            return
+        self.section(self.f("needs_fmt", len(n.steps), len(a.structure.customer_steps)))
+        if n.core is None:
+            self.note(t["core_none"])
+        elif n.core_declared:
+            self.note(self.f("core_declared_fmt", n.core_text, t[f"need_{n.core}"]))
+        else:
+            self.note(
+                self.f(
+                    "core_found_fmt",
+                    t[f"need_{n.core}"],
+                    len(n.core_steps),
+                    len(n.steps),
+                    self.ids(n.core_steps),
+                )
+            )
+        if n.phases and self.bp.phases:
+            self.lines.append("  " + t["needs_per_phase"])
+            rows = [[t["col_phase"], t["col_needs"], t["col_types"]]]
+            for p in n.phases:
+                rows.append(
+                    [
+                        cut(p.phase if p.phase is not None else t["no_phase"], 24),
+                        str(len(p.steps)),
+                        t["list_sep"].join(
+                            self.f("count_fmt", t[f"need_{k}"], v) for k, v in p.types.items()
+                        )
+                        or "-",
+                    ]
+                )
+            self.lines.extend(table(rows, indent=4))
+        if n.moments:
+            self.lines.append("  " + t["needs_at_moments"])
+            rows = [[t["col_moment"], t["col_where"], t["col_step"], t["col_need"]]]
+            for step, kinds in n.moments:
+                need = self.by_id[step].need
+                rows.append(
+                    [
+                        t["ids_sep"].join(t[f"moment_{k}"] for k in kinds),
+                        self.where(step),
+                        step,
+                        self.f("colon_fmt", t[f"need_{need.type}"], need.text)
+                        if need
+                        else t["no_need"],
+                    ]
+                )
+            self.lines.extend(table(rows, indent=4))
+        for r in n.reverse_served:
+            self.note(self.f("reverse_served_fmt", r.step, self.ids(r.served_by)))
+
+    def known(self):
+        """How the facts are known: only when some step says (known:)."""
+        k, t = self.a.known, self.t
+        if not k.stated:
+            return
+        self.section(t["known_title"])
+        levels = list(k.shares[0].levels) if k.shares else []
+        rows = [[t["col_facts"], t["col_total"], *(t[f"known_{lvl}"] for lvl in levels)]]
+        rows[0].append(t["known_unstated"])
+        for sh in k.shares:
+            rows.append(
+                [
+                    t[f"fact_{sh.kind}"],
+                    str(sh.total),
+                    *(str(sh.levels[lvl]) for lvl in levels),
+                    str(sh.unstated),
+                ]
+            )
+        self.lines.extend(table(rows))
+        items = [
+            self.f("share_fmt", sh.levels[lvl], sh.total, t[f"fact_{sh.kind}"], t[f"known_{lvl}"])
+            for sh in k.shares
+            for lvl in UNSURE
+            if sh.levels[lvl]
+        ]
+        self.bullets(items, indent=2)
+
+    def servqual(self):
+        """SERVQUAL coverage and gaps: only when a dimension or a score is written."""
+        q, t = self.a.servqual, self.t
+        if not q.stated:
+            return
+        self.section(t["servqual_title"])
+        scored = any(c.gap is not None for c in q.dimensions)
+        head = [t["col_dimension"], t["col_standards"], t["col_fails"]]
+        if scored:
+            head += [t["col_e"], t["col_p"], t["col_gap"]]
+        rows = [[*head, t["col_phases"]]]
+        for c in q.dimensions:
+            row = [t[f"dim_{c.dimension}"], str(len(c.standards)), str(len(c.fail_points))]
+            if scored:
+                row += [
+                    f"{c.expected:g}" if c.expected is not None else "",
+                    f"{c.perceived:g}" if c.perceived is not None else "",
+                    f"{c.gap:+.2f}" if c.gap is not None else "",
+                ]
+            phases = t["list_sep"].join(
+                f"{k or t['no_phase']} {n}/{f}" for k, (n, f) in c.phases.items()
+            )
+            rows.append([*row, phases or "-"])
+        self.lines.extend(table(rows))
+        if q.without_standard:
+            names = t["ids_sep"].join(t[f"dim_{d}"] for d in q.without_standard)
+            self.note(self.f("no_standard_fmt", names))
+        if q.gaps:
+            by = {c.dimension: c for c in q.dimensions}
+            gaps = t["ids_sep"].join(f"{t[f'dim_{d}']} {by[d].gap:+.2f}" for d in q.gaps)
+            self.note(self.f("gaps_fmt", gaps))
+
     def timing(self):
         t = self.a.timing
         w = self.t
@@ -429,6 +542,20 @@ class _Report:
             rows.append(["", "", self.f("untimed_fmt", self.ids(c.untimed))])
         if c.missing:
             rows.append(["", "", self.f("unknown_time_fmt", self.ids(c.missing))])
+        k = self.a.known
+        if k.customer_unsure:
+            rows.append(
+                [
+                    "",
+                    "",
+                    self.f(
+                        "customer_unsure_fmt",
+                        len(k.customer_unsure),
+                        len(k.customer_timed),
+                        self.ids(k.customer_unsure),
+                    ),
+                ]
+            )
         if t.tolerance is not None:
             if t.margin is None:
                 verdict = w["margin_unknown"]
@@ -605,7 +732,10 @@ def report(a, problems=()) -> str:
     r.fails()
     r.waits()
     r.moments()
+    r.needs()
     r.timing()
+    r.known()
+    r.servqual()
     r.shape()
     problems = list(problems)
     if problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from blueprint.durations import format_duration
 from blueprint.messages import _
 from blueprint.rules import Finding, rule
+from blueprint.vocab import NEED_TYPES, PROPOSED
 
 
 @rule("missing-evidence", "warning")
@@ -195,3 +196,74 @@ def field_wrong_lane(ctx):
                     "'%(field)s' on %(lane)s step '%(step)s' belongs on the customer action it describes"
                 ) % {"field": name, "lane": s.lane, "step": s.id}
             yield Finding(s.field_pos(name), msg, s.id)
+
+
+@rule("key-moment-without-need", "warning")
+def key_moment_without_need(ctx):
+    """A key moment does not say what the customer needs there.
+
+    A key moment (moment of truth) is where the service is judged; designing it
+    starts from the customer's need there (DOMAIN.md §2, step 2). Name the need
+    and its type: basic, expected, delight, problem, reverse or secondary.
+
+    Fails::
+
+        - id: order
+          lane: customer
+          text: Order dishes
+          key: true
+
+    Passes::
+
+        - id: order
+          lane: customer
+          text: Order dishes
+          key: true
+          need: {text: Know what is good today, type: expected}
+    """
+    for s in ctx.bp.steps:
+        if s.lane == "customer" and s.key and s.need is None:
+            yield Finding(
+                s.field_pos("key"),
+                f"key moment '{s.id}' does not say what the customer needs there "
+                f"(need: {{text: ..., type: {'|'.join(NEED_TYPES)}}})",
+                s.id,
+            )
+
+
+@rule("proposed-in-as-is", "warning")
+def proposed_in_as_is(ctx):
+    """A proposed step in a blueprint of the service as it is today.
+
+    ``known: proposed`` marks what is not in the service yet; a blueprint with
+    ``status: as-is`` describes the service as it runs. Move the step to the
+    to-be blueprint, or say how it is known today (observed, reported, assumed).
+
+    Fails::
+
+        status: as-is
+        steps:
+          - id: sms
+            lane: support
+            text: Text the guest when the table is ready
+            known: proposed
+
+    Passes::
+
+        status: to-be
+        steps:
+          - id: sms
+            lane: support
+            text: Text the guest when the table is ready
+            known: proposed
+    """
+    if ctx.bp.status != "as-is":
+        return
+    for s in ctx.bp.steps:
+        if s.known == PROPOSED:
+            yield Finding(
+                s.value_pos("known"),
+                f"step '{s.id}' is proposed, but this blueprint is the service as it is "
+                "(status: as-is): move it to the to-be blueprint or say how it is known today",
+                s.id,
+            )

@@ -39,8 +39,13 @@ STEP_COLUMNS: tuple[str, ...] = (
     "standard.at",
     "standard.window",
     "standard.start",
+    "standard.dimension",
     "says",
     "emotion",
+    "need.text",
+    "need.type",
+    "known",
+    "source",
     "key",
     "end",
     "contact",
@@ -49,6 +54,7 @@ STEP_COLUMNS: tuple[str, ...] = (
     "fail.severity",
     "fail.prevention",
     "fail.recovery",
+    "fail.dimension",
     "wait.expected",
     "wait.tolerable",
     "wait.fill",
@@ -78,8 +84,11 @@ ABOUT_KEYS: tuple[str, ...] = (
     "calendar.opens",
     "emotion_scale.min",
     "emotion_scale.max",
+    "core_need.text",
+    "core_need.type",
+    *(f"servqual.{d}.{k}" for d in vocab.SERVQUAL for k in ("expected", "perceived")),
 )
-_STANDARD_KEYS = ("within", "from", "after", "at", "window", "start")
+_STANDARD_KEYS = ("within", "from", "after", "at", "window", "start", "dimension")
 _BOOL_COLUMNS = ("key", "end")
 _LIST_COLUMNS = {"evidence": "\n", "ignore": ", "}
 TRUE_WORDS = frozenset({"true", "yes", "y", "x", "1", "✓", "✔", "是", "對", "对"})
@@ -151,6 +160,7 @@ def _standard(s: Step) -> str | dict | None:
         ("at", std.at.text if std.at else None),
         ("window", std.window.text if std.window else None),
         ("start", std.start or None),
+        ("dimension", std.dimension or None),
     ):
         if value is not None:
             d[key] = value
@@ -171,6 +181,9 @@ def _step(s: Step) -> dict:
         ("key", s.key),
         ("end", s.end),
         ("contact", s.contact),
+        ("need", {"text": s.need.text, "type": s.need.type} if s.need else None),
+        ("known", s.known),
+        ("source", s.source),
     ):
         if value or (key == "emotion" and value is not None):
             d[key] = value
@@ -184,6 +197,7 @@ def _step(s: Step) -> dict:
                 ("severity", f.severity),
                 ("prevention", f.prevention),
                 ("recovery", f.recovery),
+                ("dimension", f.dimension),
             )
             if v
         }
@@ -228,6 +242,12 @@ def canonical(bp: Blueprint) -> dict:
     if bp.emotion_scale != EmotionScale():
         e = bp.emotion_scale
         d["emotion_scale"] = {"min": _num(e.low), "max": _num(e.high)}
+    if bp.core_need is not None:
+        d["core_need"] = {"text": bp.core_need.text, "type": bp.core_need.type}
+    if bp.servqual:
+        d["servqual"] = {
+            dim: {"expected": _num(e), "perceived": _num(p)} for dim, (e, p) in bp.servqual.items()
+        }
     if bp.rules:
         d["rules"] = {rid: sev for rid, (sev, _pos) in sorted(bp.rules.items())}
     if bp.phases:
@@ -441,8 +461,9 @@ def about_rows(data: dict) -> list[tuple[str, Any]]:
     """The About table: (key, value) of the blueprint's own fields, then rules.<id>."""
     rows: list[tuple[str, Any]] = []
     for key in ABOUT_KEYS:
-        head, _, sub = key.partition(".")
-        value = (data.get(head) or {}).get(sub) if sub else data.get(head)
+        value: Any = data
+        for part in key.split("."):  # servqual.reliability.expected: two levels down
+            value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, list):
             value = ", ".join(value)
         if value not in (None, ""):
@@ -469,6 +490,10 @@ def about_from_rows(rows: list[tuple[str, Any]]) -> dict:
         elif key in ("calendar.hours", "emotion_scale.min", "emotion_scale.max"):
             n = number(value)
             d.setdefault(head, {})[sub] = n if n is not None else text
+        elif head == "servqual" and "." in sub:
+            dim, _, which = sub.partition(".")
+            n = number(value)
+            d.setdefault(head, {}).setdefault(dim, {})[which] = n if n is not None else text
         elif sub:
             d.setdefault(head, {})[sub] = text
         elif key in ABOUT_KEYS:
