@@ -97,7 +97,9 @@ class Progress(Protocol):
 # ---------------------------------------------------------------- what outputs depend on
 
 
-def _hash_tree(folder: str | None) -> str:
+def tree_digest(folder: str | None) -> str:
+    """A hash of every regular file under ``folder`` (a template folder), by relative
+    name and content; a pipe or device there is never opened."""
     h = hashlib.sha256()
     if folder and os.path.isdir(folder):
         for root, dirs, files in os.walk(folder):
@@ -106,7 +108,7 @@ def _hash_tree(folder: str | None) -> str:
                 p = os.path.join(root, name)
                 if not os.path.isfile(p):  # a pipe among the templates is not read
                     continue
-                h.update(os.path.relpath(p, folder).encode() + b"\0")
+                h.update(os.path.relpath(p, folder).encode("utf-8", "surrogateescape") + b"\0")
                 try:
                     with open(p, "rb") as fh:
                         h.update(hashlib.sha256(fh.read()).digest())
@@ -128,8 +130,8 @@ def shared_hash(options: BuildOptions) -> str:
         options.paper,
         options.theme,
         str(options.inferred),
-        _hash_tree(str(templates_dir())),
-        _hash_tree(options.templates),
+        tree_digest(str(templates_dir())),
+        tree_digest(options.templates),
     ):
         h.update(part.encode() + b"\0")
     return h.hexdigest()

@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from blueprint.build import tree_digest
 from blueprint.problems import Pos, problem
 from blueprint.vocab import THEMES  # the drawing switches of the page: render's own
 
@@ -152,19 +153,6 @@ def _read(path: str) -> bytes:
             return fh.read()
     except OSError:
         return b"\0<unreadable>"
-
-
-def tree_digest(folder: str | None) -> str:
-    """A hash of every file under ``folder`` (the designer's templates)."""
-    h = hashlib.sha256()
-    if folder and os.path.isdir(folder):
-        for root, dirs, files in os.walk(folder):
-            dirs.sort()
-            for name in sorted(files):
-                p = os.path.join(root, name)
-                h.update(os.path.relpath(p, folder).encode("utf-8", "surrogateescape") + b"\0")
-                h.update(_read(p))
-    return h.hexdigest()
 
 
 class Project:
