@@ -10,9 +10,9 @@
 FROM python:3.11-slim-bookworm AS wheels
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
-COPY requirements/lock.txt requirements/lock.txt
-RUN pip download --require-hashes -r requirements/lock.txt --dest /wheels \
- && pip install --no-index --find-links /wheels --require-hashes -r requirements/lock.txt
+COPY requirements.txt requirements.txt
+RUN pip download --require-hashes -r requirements.txt --dest /wheels \
+ && pip install --no-index --find-links /wheels --require-hashes -r requirements.txt
 COPY pyproject.toml README.md ./
 COPY src src
 COPY schema/blueprint.schema.json schema/blueprint.schema.json

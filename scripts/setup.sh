@@ -47,13 +47,13 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 # (re)install when pyproject.toml or the lock changed since the last install.
-# BLUEPRINT_SETUP picks what: "run" (the main job: requirements/lock.txt), "test" (also the test,
-# lint and type-check tools: requirements/lock-dev.txt), or "latest" (no lock: the newest
+# BLUEPRINT_SETUP picks what: "run" (the main job: requirements.txt), "test" (also the test,
+# lint and type-check tools: requirements-dev.txt), or "latest" (no lock: the newest
 # versions that pyproject.toml's ranges allow, as `pip install` gives a user today).
 MODE="${BLUEPRINT_SETUP:-run}"
 case "$MODE" in
-  run) LOCK=requirements/lock.txt ;;
-  test) LOCK=requirements/lock-dev.txt ;;
+  run) LOCK=requirements.txt ;;
+  test) LOCK=requirements-dev.txt ;;
   latest) LOCK="" ;;
   *) say "BLUEPRINT_SETUP must be run, test or latest, not '$MODE'"; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite: ruff (lint and format), mypy, then pytest (golden files included).
 # Installs what it needs first (see scripts/setup.sh): the locked versions of
-# requirements/lock-dev.txt in .venv/, Graphviz, a CJK font and Chromium.
+# requirements-dev.txt in .venv/, Graphviz, a CJK font and Chromium.
 #   bash scripts/test.sh              everything, as CI runs it (.ci/run)
 #   bash scripts/test.sh -k golden    extra arguments go to pytest
 #   bash scripts/test.sh --latest     the same against the newest dependency versions that

@@ -323,7 +323,7 @@ def test_the_image_runs_blueprint_as_a_user_without_rights():
     assert "graphviz" in runs and "fonts-noto-cjk" in runs
     assert "--no-install-recommends" in runs and "rm -rf /var/lib/apt/lists/*" in runs
     # the tool from its wheel; the dependencies from the hash-checked lock only
-    assert "--require-hashes -r requirements/lock.txt" in DOCKERFILE
+    assert "--require-hashes -r requirements.txt" in DOCKERFILE
     assert re.search(
         r"pip install --no-index --find-links /wheels /wheels/service_blueprint-", runs
     )
