@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from blueprint.analysis import Analysis
-from blueprint.diff import Diff
+from blueprint.diff import KINDS, Diff
 from blueprint.graph import Structure
 from blueprint.model import Blueprint, Flow, Phase
 from blueprint.render import layout as L
@@ -24,20 +24,13 @@ from blueprint.render import words
 from blueprint.render.dot import COLOR, MONO, Theme, XDot
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
-#: the kinds of change that do not mark their step as changed (their arrow or
-#: the journey's end is what changed)
-_NOT_A_STEP_CHANGE = {
-    "step-added",
-    "step-removed",
-    "flow-added",
-    "flow-removed",
-    "flow-changed",
-    "loop-added",
-    "loop-removed",
-    "end-added",
-    "end-removed",
-    "end-score-changed",
-}
+#: the kinds of change that do not mark their step as changed (the step itself came
+#: or went, or its arrows or the journey's end changed): derived from diff.KINDS
+_NOT_A_STEP_CHANGE = frozenset(
+    k
+    for k in KINDS
+    if k in ("step-added", "step-removed") or k.partition("-")[0] in ("flow", "loop", "end")
+)
 
 
 @dataclass(frozen=True)
